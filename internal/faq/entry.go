@@ -1,0 +1,31 @@
+// Package faq is the knowledge base: entries loaded from content files and a
+// ranking that maps a free-text question to the best entry. It knows nothing
+// of Slack or logging.
+package faq
+
+// Entry is one question the knowledge base answers.
+type Entry struct {
+	ID       string `yaml:"id"`
+	Question string `yaml:"question"`
+	Answer   string `yaml:"answer"` // Slack mrkdwn
+	// Phrasings are other ways people ask the same thing; they are indexed
+	// with the question.
+	Phrasings []string `yaml:"phrasings"`
+	// Keywords are single words or short terms that point at this entry.
+	Keywords []string `yaml:"keywords"`
+	// Related lists ids of entries worth offering next.
+	Related []string `yaml:"related"`
+}
+
+// Hit is one ranked entry.
+type Hit struct {
+	Entry *Entry
+	Score float64 // 0..1, higher is better
+}
+
+// Result is the outcome of a search. Match is nil when no entry is a
+// confident answer; Alternatives holds at most 3 other entries, best first.
+type Result struct {
+	Match        *Hit
+	Alternatives []Hit
+}
