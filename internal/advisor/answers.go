@@ -132,44 +132,66 @@ type FieldError struct {
 }
 
 func (e *FieldError) Error() string {
+	if !e.Field.known() {
+		return fmt.Sprintf("unknown field %q", clip(string(e.Field)))
+	}
 	if e.Value == "" {
 		return fmt.Sprintf("%s: missing answer", e.Field)
 	}
-	return fmt.Sprintf("%s: unknown value %q", e.Field, e.Value)
+	return fmt.Sprintf("%s: unknown value %q", e.Field, clip(e.Value))
 }
 
-// Validate reports the first field whose value is missing or not one of the
-// field's options, as a *FieldError.
-func (a Answers) Validate() error {
-	for _, q := range Questions() {
-		v := a.Get(q.Field)
-		if v == "" {
-			return &FieldError{Field: q.Field}
-		}
-		if !hasOption(q.Options, v) {
-			return &FieldError{Field: q.Field, Value: v}
-		}
+// maxShown caps how much of a user's input an error message repeats, so a
+// pasted essay does not become a wall of text in Slack or a terminal.
+const maxShown = 40
+
+// clip shortens s to maxShown bytes for an error message. %q escapes
+// whatever is left, so a cut inside a UTF-8 sequence is harmless.
+func clip(s string) string {
+	if len(s) <= maxShown {
+		return s
 	}
-	return nil
+	return s[:maxShown] + "..."
+}
+
+// known reports whether f is one of the six fields of the assessment.
+func (f Field) known() bool {
+	switch f {
+	case FieldGoal, FieldInfrastructure, FieldAIAmbition, FieldEngineeringTeam, FieldAIGovernance, FieldBudget:
+		return true
+	}
+	return false
+}
+
+// Validate reports the first field, in question order, whose value is
+// missing or not one of the field's options, as a *FieldError.
+func (a Answers) Validate() error {
+	_, err := a.profile()
+	return err
 }
 
 // ParseAnswers builds validated Answers from field → value pairs. Values are
 // trimmed and compared case-insensitively, so "Solid " is accepted as "solid".
+//
+// Errors do not depend on map order: an unknown field is reported first (the
+// smallest name when there are several), then the first bad field in question
+// order.
 func ParseAnswers(values map[Field]string) (Answers, error) {
+	var unknown *FieldError
+	for f, v := range values {
+		if !f.known() && (unknown == nil || f < unknown.Field) {
+			unknown = &FieldError{Field: f, Value: v}
+		}
+	}
+	if unknown != nil {
+		return Answers{}, unknown
+	}
 	var a Answers
 	for f, v := range values {
-		if !a.set(f, strings.ToLower(strings.TrimSpace(v))) {
-			return Answers{}, &FieldError{Field: f, Value: v}
-		}
+		a.set(f, strings.ToLower(strings.TrimSpace(v)))
 	}
-	return a, a.Validate()
-}
-
-func hasOption(opts []Option, v string) bool {
-	for _, o := range opts {
-		if o.Value == v {
-			return true
-		}
+	if err := a.Validate(); err != nil {
+		return Answers{}, err
 	}
-	return false
+	return a, nil
 }

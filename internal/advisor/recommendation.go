@@ -40,7 +40,7 @@ type Cost struct {
 // Recommendation is the engine's answer.
 type Recommendation struct {
 	Role       Role
-	Confidence float64 // 0..1
+	Confidence float64 // 0.5..0.95, how clear-cut the answers are (see Recommend)
 	Summary    string  // one sentence, the headline
 	Reasons    []Reason
 	Risks      []string

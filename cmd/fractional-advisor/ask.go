@@ -1,0 +1,90 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+)
+
+// maxQuestionBytes bounds a question from the command line; the search cuts
+// further, but nothing should hold a megabyte argument longer than needed.
+const maxQuestionBytes = 4000
+
+type askMatch struct {
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Answer   string  `json:"answer"`
+	Score    float64 `json:"score"`
+}
+
+type askAlternative struct {
+	ID       string  `json:"id"`
+	Question string  `json:"question"`
+	Score    float64 `json:"score"`
+}
+
+type askOutput struct {
+	Match        *askMatch        `json:"match"`
+	Alternatives []askAlternative `json:"alternatives"`
+}
+
+func runAsk(args []string, ix *faq.Index, stdout io.Writer) error {
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	asJSON := fs.Bool("json", false, "print JSON")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fmt.Fprint(stdout, "Usage: fractional-advisor ask [--json] QUESTION...\n")
+			return errHelp
+		}
+		return usagef("ask: %v", err)
+	}
+	question := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	if question == "" {
+		return usagef("ask: QUESTION is missing")
+	}
+	if len(question) > maxQuestionBytes {
+		question = question[:maxQuestionBytes]
+	}
+	res := ix.Search(question)
+	out := askOutput{Alternatives: make([]askAlternative, 0, len(res.Alternatives))}
+	if m := res.Match; m != nil {
+		out.Match = &askMatch{ID: m.Entry.ID, Question: m.Entry.Question, Answer: m.Entry.Answer, Score: m.Score}
+	}
+	for _, a := range res.Alternatives {
+		out.Alternatives = append(out.Alternatives, askAlternative{ID: a.Entry.ID, Question: a.Entry.Question, Score: a.Score})
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetEscapeHTML(false)
+		return enc.Encode(out)
+	}
+	return writeAskText(stdout, out)
+}
+
+func writeAskText(w io.Writer, out askOutput) error {
+	var b strings.Builder
+	if m := out.Match; m != nil {
+		fmt.Fprintf(&b, "%s\n[%s, score %.2f]\n\n%s\n", m.Question, m.ID, m.Score, m.Answer)
+		if len(out.Alternatives) > 0 {
+			b.WriteString("\nRelated questions:\n")
+		}
+	} else {
+		b.WriteString("I don't have a confident answer to that one.\n")
+		if len(out.Alternatives) > 0 {
+			b.WriteString("\nThe closest topics I know:\n")
+		}
+	}
+	for _, a := range out.Alternatives {
+		fmt.Fprintf(&b, "  • %s  (fractional-advisor ask %q)\n", a.Question, a.Question)
+	}
+	if out.Match == nil {
+		b.WriteString("\nTry `fractional-advisor recommend --help` for a recommendation from your answers.\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/config"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+)
+
+// usageError is bad input on the command line: exit status 2, one line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// errHelp means help was asked for and printed: exit 0.
+var errHelp = errors.New("help printed")
+
+const usage = `fractional-advisor: decide between a fractional CAIO and a fractional CTO.
+
+Usage:
+  fractional-advisor [serve]                 connect to Slack over Socket Mode (needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN)
+  fractional-advisor ask [--json] QUESTION   answer one question from the knowledge base, offline
+  fractional-advisor recommend [--json] --goal G --infrastructure I --ai-ambition A
+                     --engineering-team T --ai-governance V --budget B [--months N]
+                                             run the recommendation engine, offline
+  fractional-advisor help                    show this help
+
+Examples:
+  fractional-advisor ask "how much does a part-time CTO cost?"
+  fractional-advisor ask --json "do we need both a CTO and a CAIO?"
+  fractional-advisor recommend --goal ai_transformation --infrastructure solid \
+      --ai-ambition targeted --engineering-team established --ai-governance high --budget 10k_25k
+
+Settings come from the environment; README.md lists them.
+`
+
+// run is the whole program; main only maps its error to an exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = strings.ToLower(args[0]), args[1:]
+	}
+	switch cmd {
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	case "ask", "recommend", "serve":
+	default:
+		return usagef("unknown command %q (try: fractional-advisor help)", cmd)
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return err
+	}
+	switch cmd {
+	case "ask":
+		kb, err := loadKB(cfg)
+		if err != nil {
+			return err
+		}
+		return runAsk(args, faq.NewIndex(kb), stdout)
+	case "recommend":
+		return runRecommend(args, stdout)
+	default:
+		if err := cfg.ValidateServe(); err != nil {
+			return err
+		}
+		return errors.New("serve: the Slack app is not built yet")
+	}
+}
+
+// loadKB loads the built-in knowledge base, or the operator's own files
+// when ADVISOR_CONTENT_DIR is set.
+func loadKB(cfg config.Config) (*faq.KB, error) {
+	if cfg.ContentDir == "" {
+		return faq.Load(faq.DefaultContent())
+	}
+	kb, err := faq.Load(os.DirFS(cfg.ContentDir))
+	if err != nil {
+		return nil, fmt.Errorf("ADVISOR_CONTENT_DIR %s: %w", cfg.ContentDir, err)
+	}
+	return kb, nil
+}
+
+// exitCode prints err (one line for usage errors) and picks the status.
+func exitCode(err error, stderr io.Writer) int {
+	var ue *usageError
+	switch {
+	case err == nil || errors.Is(err, errHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "fractional-advisor:", ue.msg)
+		return 2
+	default:
+		fmt.Fprintln(stderr, "fractional-advisor:", err)
+		return 1
+	}
+}

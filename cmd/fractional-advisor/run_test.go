@@ -1,0 +1,191 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs the program as main would and returns its exit status,
+// stdout and stderr.
+func runCLI(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, &stdout, &stderr)
+	code := exitCode(err, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+func TestAskJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "ask", "--json", "how much does a part-time CTO cost?")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	var got struct {
+		Match *struct {
+			ID       string  `json:"id"`
+			Question string  `json:"question"`
+			Answer   string  `json:"answer"`
+			Score    float64 `json:"score"`
+		} `json:"match"`
+		Alternatives []struct {
+			ID    string  `json:"id"`
+			Score float64 `json:"score"`
+		} `json:"alternatives"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	if got.Match == nil || got.Match.ID != "cost" {
+		t.Fatalf("match = %+v, want the cost entry", got.Match)
+	}
+	if got.Match.Answer == "" || got.Match.Question == "" || got.Match.Score <= 0 || got.Match.Score > 1 {
+		t.Errorf("match is incomplete: %+v", got.Match)
+	}
+	if got.Alternatives == nil || len(got.Alternatives) > 3 {
+		t.Errorf("alternatives = %v, want an array of at most 3", got.Alternatives)
+	}
+	for i, a := range got.Alternatives {
+		if a.Score > got.Match.Score || (i > 0 && a.Score > got.Alternatives[i-1].Score) {
+			t.Errorf("alternatives not best first: %+v", got.Alternatives)
+		}
+	}
+}
+
+func TestAskNoMatch(t *testing.T) {
+	code, out, _ := runCLI(t, "ask", "--json", "what's the office wifi password?")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0 when there is no answer", code)
+	}
+	if !strings.HasPrefix(out, `{"match":null,"alternatives":[`) {
+		t.Errorf("got %s, want a null match and an alternatives array", out)
+	}
+	code, out, _ = runCLI(t, "ask", "what's the office wifi password?")
+	if code != 0 || !strings.Contains(out, "don't have a confident answer") {
+		t.Errorf("text output = %q (exit %d)", out, code)
+	}
+}
+
+func TestRecommendJSON(t *testing.T) {
+	code, out, errOut := runCLI(t, "recommend", "--json", "--goal", "ai_transformation", "--infrastructure", "solid",
+		"--ai-ambition", "targeted", "--engineering-team", "established", "--ai-governance", "high", "--budget", "10k_25k", "--months", "6")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Recommendation string   `json:"recommendation"`
+		Confidence     float64  `json:"confidence"`
+		Reasons        []string `json:"reasons"`
+		Cost           struct {
+			Months, Roles int
+			Fractional    struct{ Min, Max int } `json:"fractional_usd"`
+			FullTime      struct{ Min, Max int } `json:"full_time_usd"`
+		} `json:"cost"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.Recommendation != "caio" || got.Confidence <= 0 || got.Confidence > 1 || len(got.Reasons) == 0 {
+		t.Errorf("got %+v", got)
+	}
+	c := got.Cost
+	if c.Months != 6 || c.Roles != 1 || c.Fractional.Min != 60000 || c.Fractional.Max != 150000 || c.FullTime.Min != 100000 || c.FullTime.Max != 200000 {
+		t.Errorf("cost = %+v", c)
+	}
+}
+
+func TestRecommendText(t *testing.T) {
+	code, out, _ := runCLI(t, "recommend", "--goal", "tech_foundation", "--infrastructure", "weak",
+		"--ai-ambition", "exploring", "--engineering-team", "none", "--ai-governance", "low", "--budget", "under_10k")
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	for _, want := range []string{"Recommendation: a fractional CTO", "Why:", "Budget:", "$120,000", "Next steps:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	all := []string{"--goal", "both", "--infrastructure", "solid", "--ai-ambition", "aggressive",
+		"--engineering-team", "small", "--ai-governance", "low", "--budget", "over_25k"}
+	tests := []struct {
+		name string
+		args []string
+		want string // in the one line on stderr
+	}{
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"ask without question", []string{"ask"}, "QUESTION is missing"},
+		{"ask unknown flag", []string{"ask", "--jsn", "x"}, "jsn"},
+		{"missing field", []string{"recommend", "--goal", "both"}, "--infrastructure is required"},
+		{"bad budget", append([]string{"recommend"}, replace(all, "over_25k", "lots")...), `--budget: unknown value "lots"`},
+		{"months not a number", append([]string{"recommend", "--months", "ten"}, all...), "--months must be a whole number"},
+		{"months out of range", append([]string{"recommend", "--months", "0"}, all...), "--months must be between 1 and 60"},
+		{"stray argument", append([]string{"recommend"}, append(all, "extra")...), `unexpected argument "extra"`},
+		{"unknown flag", append([]string{"recommend", "--colour", "red"}, all...), "colour"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, tt.args...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, tt.want) {
+				t.Errorf("stderr = %q, want one line with %q", errOut, tt.want)
+			}
+		})
+	}
+}
+
+func replace(args []string, old, new string) []string {
+	out := append([]string(nil), args...)
+	for i, a := range out {
+		if a == old {
+			out[i] = new
+		}
+	}
+	return out
+}
+
+func TestContentDirOverride(t *testing.T) {
+	dir := t.TempDir()
+	entry := "id: wifi\nquestion: What is the wifi password?\nanswer: Ask the office manager.\nphrasings: [office wifi password]\n"
+	if err := os.WriteFile(filepath.Join(dir, "wifi.yaml"), []byte(entry), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ADVISOR_CONTENT_DIR", dir)
+	code, out, errOut := runCLI(t, "ask", "--json", "office wifi password")
+	if code != 0 || !strings.Contains(out, `"id":"wifi"`) {
+		t.Fatalf("exit %d, out %s, err %s", code, out, errOut)
+	}
+
+	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("id: bad\nquestion: Q?\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runCLI(t, "ask", "anything")
+	if code != 1 || !strings.Contains(errOut, "bad.yaml") || !strings.Contains(errOut, "answer is empty") {
+		t.Errorf("exit %d, stderr %q: want the file and the problem named", code, errOut)
+	}
+}
+
+func TestServeNeedsTokens(t *testing.T) {
+	t.Setenv("SLACK_APP_TOKEN", "")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-secret-value-123")
+	code, out, errOut := runCLI(t, "serve")
+	if code == 0 || !strings.Contains(errOut, "SLACK_APP_TOKEN is required") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if strings.Contains(out+errOut, "secret-value") {
+		t.Error("a token reached the output")
+	}
+	t.Setenv("SLACK_APP_TOKEN", "not-a-token")
+	code, out, errOut = runCLI(t, "serve")
+	if code == 0 || !strings.Contains(errOut, "SLACK_APP_TOKEN is malformed") || strings.Contains(out+errOut, "not-a-token") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}

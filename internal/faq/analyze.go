@@ -1,0 +1,238 @@
+package faq
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxQueryRunes is how much of a question is searched. Real questions are far
+// shorter; cutting bounds the work any input can cause.
+const MaxQueryRunes = 400
+
+// words splits s into lower-case words of letters and digits. It reads at
+// most limit runes, drops invalid UTF-8, and turns "cto's" into "cto" so
+// possessives match.
+func words(s string, limit int, dst []string) []string {
+	var b strings.Builder
+	flush := func() {
+		if b.Len() > 0 {
+			w := b.String()
+			b.Reset()
+			w = strings.TrimSuffix(w, "'s")
+			w = strings.Trim(w, "'")
+			if w != "" {
+				dst = append(dst, w)
+			}
+		}
+	}
+	n := 0
+	for i := 0; i < len(s) && n < limit; n++ {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		switch {
+		case r == utf8.RuneError && size <= 1:
+			flush()
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(unicode.ToLower(r))
+		case (r == '\'' || r == '’') && b.Len() > 0:
+			b.WriteByte('\'')
+		default:
+			flush()
+		}
+	}
+	flush()
+	return dst
+}
+
+// phrase maps a run of words to one canonical term.
+type phrase struct {
+	words []string
+	term  string
+}
+
+// defaultPhrases maps multi-word names to one canonical term, so "chief AI
+// officer" and "CAIO" are the same thing to the ranking. Longest first.
+func defaultPhrases() []phrase {
+	p := func(s, term string) phrase { return phrase{strings.Fields(s), term} }
+	return []phrase{
+		p("chief artificial intelligence officer", "caio"),
+		p("chief technology officer", "cto"),
+		p("chief technical officer", "cto"),
+		p("chief ai officer", "caio"),
+		p("head of ai", "caio"),
+		p("vp of ai", "caio"),
+		p("director of ai", "caio"),
+		p("fractional advisor", "thisbot"),
+		p("what can you do", "thisbot"),
+		p("can you help", "thisbot"),
+		p("artificial intelligence", "ai"),
+		p("ai officer", "caio"),
+		p("ai exec", "caio"),
+		p("ai executive", "caio"),
+		p("ai chief", "caio"),
+		p("ai leader", "caio"),
+		p("ai lead", "caio"),
+		p("tech exec", "cto"),
+		p("tech executive", "cto"),
+		p("technology executive", "cto"),
+		p("tech chief", "cto"),
+		p("part time", "fractional"),
+		p("on demand", "fractional"),
+		p("full time", "fulltime"),
+		p("in house", "fulltime"),
+		p("machine learning", "ml"),
+		p("how much", "cost"),
+		p("how long", "duration"),
+		p("day to day", "duties"),
+		p("work product", "deliverable"),
+		p("hand over", "deliverable"),
+		p("right time", "when"),
+		p("what point", "when"),
+		p("make sense", "when"),
+		p("makes sense", "when"),
+		p("too early", "when"),
+		p("too soon", "when"),
+		p("in hand", "deliverable"),
+		p("bring in", "hire"),
+		p("bring on", "hire"),
+		p("brought in", "hire"),
+		p("first steps", "start"),
+		p("first step", "start"),
+		p("first weeks", "start"),
+		p("first week", "start"),
+		p("first days", "start"),
+		p("first month", "start"),
+		p("month one", "start"),
+		p("kick off", "start"),
+		p("sign up", "start"),
+		p("org chart", "team"),
+		p("work with", "team"),
+		p("report to", "team"),
+		p("reports to", "team"),
+		p("same person", "oneperson"),
+		p("one person", "oneperson"),
+		p("single person", "oneperson"),
+		p("same guy", "oneperson"),
+		p("one hire", "oneperson"),
+		p("one exec", "oneperson"),
+		p("one executive", "oneperson"),
+		p("single executive", "oneperson"),
+		p("single exec", "oneperson"),
+		p("same thing", "differ"),
+		p("road map", "roadmap"),
+		p("this bot", "thisbot"),
+		p("the bot", "thisbot"),
+		p("this app", "thisbot"),
+		p("slack app", "thisbot"),
+		p("user experience", "customer"),
+		p("customer experience", "customer"),
+		p("due diligence", "fundraising"),
+		p("short term", "duration"),
+		p("long term", "duration"),
+		p("multi year", "duration"),
+	}
+}
+
+// defaultSynonyms maps single words to the canonical term of their concept:
+// role names, the fractional model, cost, and the intents of the questions
+// people ask (duties, deliverables, timing, ...). Typos are the typo
+// matcher's job, not this table's.
+func defaultSynonyms() map[string]string {
+	m := make(map[string]string)
+	add := func(term, words string) {
+		for _, w := range strings.Fields(words) {
+			m[w] = term
+		}
+	}
+	add("caio", "caio caios cais")
+	add("cto", "cto ctos")
+	add("fractional", "fractional fractionals parttime interim ondemand timeshare")
+	add("fulltime", "fulltime permanent salaried employee employees employ staffer")
+	add("cost", `cost costs costing price prices pricing priced salary salaries rate rates budget
+		budgets budgeting fee fees expensive cheap cheaper afford affordable spend pay paying charge
+		charges comp compensation retainer costly money ballpark hourly invoice`)
+	add("differ", `vs versus difference differences different differ distinguish compare compared
+		comparison contrast distinct distinction separate separates overlap overlapping confuse
+		confused mixing`)
+	add("consultant", "consultant consultants consultancy consulting contractor freelance freelancer agency")
+	add("ai", "genai llm llms gpt")
+	add("fundraising", `fundraising investor investors fundraise raise raising vc vcs funding series
+		deck pitch diligence`)
+	add("duration", "duration length timeframe commitment")
+	add("duties", "job jobs duties duty responsibilities responsibility tasks task daily routine plate busy week weekly")
+	add("deliverable", "deliverable deliverables deliver output outputs produce artifacts artefacts tangible tangibles handover")
+	add("when", "when timing signs signals triggers trigger stage moment")
+	add("order", "first order sequence sequencing")
+	add("infra", "infra infrastructure backend platform cloud architecture systems")
+	add("thisbot", "bot assessment questionnaire survey quiz")
+	add("govern", `governance compliance regulation regulations regulatory bias biased fairness
+		unfair ethics ethical privacy security explainability explainable audit gdpr`)
+	add("team", "teams department departments collaborate collaboration")
+	add("oneperson", "hat hats hybrid combined combine")
+	add("ready", "ready readiness prepared maturity")
+	add("measure", "measure measuring metrics metric kpi kpis roi track tracking judge performing success")
+	add("vendor", "vendor vendors supplier suppliers provider providers tool tools openai anthropic procurement")
+	add("start", "onboard onboarding kickoff begin")
+	add("hire", "hire hiring hired engage engaging recruit recruiting")
+	add("customer", "customer customers client clients users cx ux nps personalization personalize personalized satisfaction")
+	add("define", "mean meaning means definition define concept term")
+	add("strategy", "strategy strategic strategies")
+	return m
+}
+
+// defaultStopWords carry no meaning for the ranking, including Slack chatter
+// and the filler of spoken questions.
+func defaultStopWords() map[string]bool {
+	return toSet(`a about above after again all also am an and any anyone are as at be
+because been being but by can could did do does doing for from get got had has have
+having he her here hey hi hello his how i if in into is it its just me my
+myself no nor of on once only or other our ours out over own please pls q quick question
+really same she should so some such than thank thanks that the their them then there these
+they this those through to too under until up us very was we were what where which while
+who whom why will with would you your yours folks guys everyone thx ok okay wondering
+curious ask asking tell let know need needs want wants like lol hmm um uh actually basically
+exactly concretely typically normally generally usually roughly thing things stuff kind sort
+way anyway idea point look looks even much many lot one ones someone somebody something
+go going come make makes made sure think thought say said see seem seems also well bit
+isn't aren't what's we're don't doesn't it's that's there's i'm we've can't won't i'd we'd
+who's where's how's you're they're didn't wasn't
+`)
+}
+
+func toSet(s string) map[string]bool {
+	m := make(map[string]bool)
+	for _, w := range strings.Fields(s) {
+		m[w] = true
+	}
+	return m
+}
+
+// stem strips common English suffixes. It is deliberately light: it only has
+// to map a question and the content to the same form, not be linguistics.
+func stem(w string) string {
+	if len(w) <= 3 {
+		return w
+	}
+	for _, s := range []struct{ suf, rep string }{
+		{"ational", "ate"}, {"ization", "ize"}, {"ities", "ity"}, {"ments", ""},
+		{"ment", ""}, {"ingly", ""}, {"ies", "y"}, {"ing", ""}, {"ers", "er"}, {"ed", ""},
+		{"es", "e"}, {"ly", ""}, {"s", ""},
+	} {
+		if !strings.HasSuffix(w, s.suf) {
+			continue
+		}
+		if s.suf == "s" && (strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us")) {
+			break
+		}
+		if rest := len(w) - len(s.suf); rest >= 4 || (s.suf == "s" && rest >= 3) {
+			w = w[:rest] + s.rep
+		}
+		break
+	}
+	// A final "e" comes and goes with suffixes (hire, hiring, hired): drop it.
+	if len(w) > 4 && w[len(w)-1] == 'e' {
+		w = w[:len(w)-1]
+	}
+	return w
+}

@@ -1,0 +1,176 @@
+package faq
+
+import (
+	"strings"
+	"sync"
+	"testing"
+	"unicode/utf8"
+)
+
+func TestSearchBehaviour(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	tests := []struct {
+		name, q, want string // want "" means no match
+	}{
+		{"plain", "how much does a part-time CTO cost?", "cost"},
+		{"long form of the role", "what does a chief technology officer on a part-time basis charge", "cost"},
+		{"synonym for fractional", "interim CAIO pricing", "cost"},
+		{"chatter", "hey team, quick q: what's the difference between a CAIO and a CTO?", "caio-vs-cto"},
+		{"word order", "CTO vs CAIO difference", "caio-vs-cto"},
+		{"typos", "wht does a fractinal cheif AI oficer do day to day", "caio-role"},
+		{"upper case", "WHEN SHOULD WE HIRE A FRACTIONAL CTO", "when-cto"},
+		{"off-topic", "what's the office wifi password?", ""},
+		{"off-topic sharing words", "what does the coffee machine cost", ""},
+		{"off-topic joke", "tell me a joke", ""},
+		{"empty", "", ""},
+		{"only stop words", "what is the", ""},
+		{"only punctuation", "?!?", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			res := ix.Search(tt.q)
+			got := ""
+			if res.Match != nil {
+				got = res.Match.Entry.ID
+			}
+			if got != tt.want {
+				t.Errorf("Search(%q) = %q, want %q", tt.q, got, tt.want)
+			}
+			checkResult(t, res)
+		})
+	}
+}
+
+// checkResult asserts the invariants of every result.
+func checkResult(t *testing.T, res Result) {
+	t.Helper()
+	if res.Alternatives == nil || len(res.Alternatives) > maxAlternatives {
+		t.Fatalf("alternatives = %v, want a non-nil slice of at most %d", res.Alternatives, maxAlternatives)
+	}
+	prev := 1.0
+	if res.Match != nil {
+		if res.Match.Score < Threshold || res.Match.Score > 1 {
+			t.Errorf("match score %v outside [%v, 1]", res.Match.Score, Threshold)
+		}
+		prev = res.Match.Score
+	}
+	seen := map[string]bool{}
+	if res.Match != nil {
+		seen[res.Match.Entry.ID] = true
+	}
+	for _, a := range res.Alternatives {
+		if a.Score < 0 || a.Score > prev {
+			t.Errorf("alternative %s score %v not in [0, %v]", a.Entry.ID, a.Score, prev)
+		}
+		if seen[a.Entry.ID] {
+			t.Errorf("entry %s listed twice", a.Entry.ID)
+		}
+		seen[a.Entry.ID] = true
+		prev = a.Score
+	}
+}
+
+func TestSearchCutsLongInput(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	q := "how much does a fractional cto cost? "
+	long := q + strings.Repeat("blah ", 10000)
+	// Past MaxQueryRunes the text is not read, so a long tail of noise
+	// cannot change what the start of the question means... within the cut.
+	if got := words(long, MaxQueryRunes, nil); utf8.RuneCountInString(strings.Join(got, " ")) > MaxQueryRunes {
+		t.Errorf("words read %d runes, want at most %d", utf8.RuneCountInString(strings.Join(got, " ")), MaxQueryRunes)
+	}
+	checkResult(t, ix.Search(long))
+}
+
+func TestSearchConcurrent(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	want := ix.Search("fractional caio cost")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for range 50 {
+				got := ix.Search("fractional caio cost")
+				if got.Match == nil || want.Match == nil || got.Match.Entry != want.Match.Entry || got.Match.Score != want.Match.Score {
+					t.Error("concurrent searches disagree")
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestOneEdit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		a, b string
+		want bool
+	}{
+		{"chief", "cheif", true},          // transposition
+		{"fractional", "fractinal", true}, // deletion
+		{"officer", "offficer", true},     // insertion
+		{"salary", "salery", true},        // substitution
+		{"salary", "salary", false},
+		{"salary", "slaery", false},
+		{"cost", "coast", true},
+		{"cost", "costly", false},
+	}
+	for _, tt := range tests {
+		if got := oneEdit(tt.a, tt.b); got != tt.want {
+			t.Errorf("oneEdit(%q, %q) = %v, want %v", tt.a, tt.b, got, tt.want)
+		}
+	}
+}
+
+func TestWords(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"Hey CTO's team!", "hey cto team"},
+		{"part-time\tCAIO\x00now", "part time caio now"},
+		{"bad \xff\xfe utf8", "bad utf8"},
+		{"¿Qué es un CAIO?", "qué es un caio"},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(words(tt.in, MaxQueryRunes, nil), " "); got != tt.want {
+			t.Errorf("words(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func FuzzSearch(f *testing.F) {
+	// More seeds live in testdata/fuzz/FuzzSearch.
+	f.Add("how much does a fractional cto cost")
+	f.Add("")
+	ix := NewIndex(defaultKB(f))
+	f.Fuzz(func(t *testing.T, q string) {
+		checkResult(t, ix.Search(q))
+	})
+}
+
+func BenchmarkSearch(b *testing.B) {
+	ix := NewIndex(defaultKB(b))
+	questions := []string{
+		"how much does a part-time CTO cost?",
+		"hey team, quick q: what's the difference between a fractional chief AI officer and a CTO?",
+		"wht does a fractinal cheif AI oficer do day to day",
+		"what's the office wifi password?",
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		ix.Search(questions[i%len(questions)])
+	}
+}
+
+func BenchmarkNewIndex(b *testing.B) {
+	kb := defaultKB(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		NewIndex(kb)
+	}
+}
