@@ -38,6 +38,7 @@ const (
 	// model, this bot): "what's the budget for the offsite" shares words
 	// with the cost entry but is not about it.
 	unanchored = 0.5
+	bagShare   = 1
 )
 
 // Index ranks entries of a knowledge base against free-text questions. It is
@@ -56,6 +57,10 @@ type Index struct {
 	// roles[i] says which of the two roles entry i's question names; a
 	// question about one role must not be answered by the other's entry.
 	roles []roleSet
+	// docs and docPostings index each question and phrasing on its own,
+	// for the nearest-phrasing half of the score.
+	docs        []phraseDoc
+	docPostings [][]phrasePosting
 	// tuning holds the weights a tuning run may vary; NewIndex sets the
 	// constants above.
 	tuning tuning
@@ -63,6 +68,21 @@ type Index struct {
 
 type tuning struct {
 	unknownWeight, unanchored float64
+	// bagShare is the weight of the whole-entry score against the best
+	// single-phrasing score.
+	bagShare            float64
+	answerWeight, k1, b float64
+}
+
+// phraseDoc is one question or phrasing of an entry, as a TF-IDF vector.
+type phraseDoc struct {
+	entry int32
+	norm  float64
+}
+
+type phrasePosting struct {
+	doc    int32
+	weight float64
 }
 
 // roleSet records which roles a text names.
@@ -93,7 +113,11 @@ type posting struct {
 
 // NewIndex builds the search index of kb.
 func NewIndex(kb *KB) *Index {
-	ix := &Index{kb: kb, terms: make(map[string]int32), tuning: tuning{unknownWeight, unanchored}}
+	return newIndex(kb, tuning{unknownWeight, unanchored, bagShare, answerWeight, bm25K1, bm25B})
+}
+
+func newIndex(kb *KB, tu tuning) *Index {
+	ix := &Index{kb: kb, terms: make(map[string]int32), tuning: tu}
 	ix.an = newAnalyzer(kb)
 	n := len(kb.entries)
 	tfs := make([]map[int32]float64, n)
@@ -102,8 +126,20 @@ func NewIndex(kb *KB) *Index {
 	ownDF := make(map[int32]int)
 	ix.docLen = make([]float64, n)
 	var buf []string
+	type phraseTerms struct {
+		entry int32
+		terms []int32
+	}
+	var phrases []phraseTerms
 	for i, e := range kb.entries {
 		tf := make(map[int32]float64)
+		for _, text := range append([]string{e.Question}, e.Phrasings...) {
+			var ids []int32
+			for _, t := range ix.an.terms(text, len(text), nil) {
+				ids = append(ids, ix.termID(t))
+			}
+			phrases = append(phrases, phraseTerms{int32(i), ids})
+		}
 		add := func(text string, w float64) {
 			buf = ix.an.terms(text, len(text), buf[:0])
 			for _, t := range buf {
@@ -128,8 +164,8 @@ func NewIndex(kb *KB) *Index {
 		buf = ix.an.terms(e.Answer, len(e.Answer), buf[:0])
 		for _, t := range buf {
 			if id := ix.termID(t); !own[id] {
-				tf[id] += answerWeight
-				ix.docLen[i] += answerWeight
+				tf[id] += tu.answerWeight
+				ix.docLen[i] += tu.answerWeight
 			}
 		}
 		tfs[i] = tf
@@ -154,6 +190,25 @@ func NewIndex(kb *KB) *Index {
 		ix.idf[t] = bm25IDF(n, ownDF[int32(t)])
 	}
 	ix.unknown = bm25IDF(n, 0)
+
+	ix.docPostings = make([][]phrasePosting, len(ix.terms))
+	for d, p := range phrases {
+		tf := make(map[int32]float64, len(p.terms))
+		for _, t := range p.terms {
+			tf[t]++
+		}
+		var norm float64
+		for _, t := range p.terms {
+			if tf[t] == 0 {
+				continue // already added
+			}
+			w := tf[t] * ix.idf[t]
+			norm += w * w
+			ix.docPostings[t] = append(ix.docPostings[t], phrasePosting{doc: int32(d), weight: w})
+			tf[t] = 0
+		}
+		ix.docs = append(ix.docs, phraseDoc{entry: p.entry, norm: math.Sqrt(norm)})
+	}
 	return ix
 }
 
@@ -197,7 +252,8 @@ func (ix *Index) rank(question string) []Hit {
 	var buf [64]string
 	qterms := ix.an.terms(question, MaxQueryRunes, buf[:0])
 	scores := make([]float64, len(ix.kb.entries))
-	var total float64
+	dots := make([]float64, len(ix.docs))
+	var total, qnorm float64
 	seen := make(map[string]bool, len(qterms))
 	for _, t := range qterms {
 		if seen[t] {
@@ -206,14 +262,34 @@ func (ix *Index) rank(question string) []Hit {
 		seen[t] = true
 		id, ok := ix.terms[t]
 		if !ok {
-			total += ix.unknown * ix.tuning.unknownWeight
+			w := ix.unknown * ix.tuning.unknownWeight
+			total += w
+			qnorm += w * w
 			continue
 		}
 		idf := ix.idf[id]
 		total += idf
+		qnorm += idf * idf
+		for _, p := range ix.docPostings[id] {
+			dots[p.doc] += idf * p.weight
+		}
 		for _, p := range ix.postings[id] {
-			norm := 1 - bm25B + bm25B*ix.docLen[p.entry]/ix.avgLen
-			scores[p.entry] += idf * p.tf * (bm25K1 + 1) / (p.tf + bm25K1*norm) / (bm25K1 + 1)
+			k1, b := ix.tuning.k1, ix.tuning.b
+			norm := 1 - b + b*ix.docLen[p.entry]/ix.avgLen
+			scores[p.entry] += idf * p.tf * (k1 + 1) / (p.tf + k1*norm) / (k1 + 1)
+		}
+	}
+	nearest := make([]float64, len(scores))
+	if qnorm > 0 {
+		qnorm = math.Sqrt(qnorm)
+		for d, dot := range dots {
+			if dot == 0 {
+				continue
+			}
+			doc := ix.docs[d]
+			if c := dot / (qnorm * doc.norm); c > nearest[doc.entry] {
+				nearest[doc.entry] = c
+			}
 		}
 	}
 	qroles := rolesOf(qterms)
@@ -229,6 +305,7 @@ func (ix *Index) rank(question string) []Hit {
 		if total > 0 {
 			s /= total
 		}
+		s = ix.tuning.bagShare*s + (1-ix.tuning.bagShare)*nearest[i]
 		// An entry about one role answers a question about the other
 		// role poorly, however many other words they share.
 		if er := ix.roles[i]; er == roleCAIO || er == roleCTO {
