@@ -9,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
+	"github.com/fractional-advisor/fractional-advisor/internal/demo"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 )
 
 // usageError is bad input on the command line: exit status 2, one line.
@@ -28,6 +30,7 @@ const usage = `fractional-advisor: decide between a fractional CAIO and a fracti
 
 Usage:
   fractional-advisor [serve]                 connect to Slack over Socket Mode (needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN)
+  fractional-advisor demo                    the whole bot against a built-in Slack emulator: no tokens, no network
   fractional-advisor ask [--json] QUESTION   answer one question from the knowledge base, offline
   fractional-advisor recommend [--json] --goal G --infrastructure I --ai-ambition A
                      --engineering-team T --ai-governance V --budget B [--months N]
@@ -53,7 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "ask", "recommend", "serve":
+	case "ask", "recommend", "serve", "demo":
 	default:
 		return usagef("unknown command %q (try: fractional-advisor help)", cmd)
 	}
@@ -70,12 +73,65 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAsk(args, faq.NewIndex(kb), stdout)
 	case "recommend":
 		return runRecommend(args, stdout)
+	case "demo":
+		return runDemo(ctx, cfg, stdout, stderr)
 	default:
-		if err := cfg.ValidateServe(); err != nil {
-			return err
-		}
-		return errors.New("serve: the Slack app is not built yet")
+		return runServe(ctx, cfg, stderr)
 	}
+}
+
+// runServe is the production path: real tokens, real Slack.
+func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
+	if err := cfg.ValidateServe(); err != nil {
+		return err
+	}
+	log, err := newLogger(cfg.LogLevel, false, stderr)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = log.Sync() }()
+	kb, err := loadKB(cfg)
+	if err != nil {
+		return err
+	}
+	return serveBot(ctx, cfg, kb, log)
+}
+
+// runDemo starts the emulator and the bot in this process and plays the
+// scripted session.
+func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
+	level := "warn" // keep the transcript readable; ADVISOR_LOG_LEVEL=info shows each request
+	if os.Getenv("ADVISOR_LOG_LEVEL") != "" {
+		level = cfg.LogLevel
+	}
+	log, err := newLogger(level, true, stderr)
+	if err != nil {
+		return err
+	}
+	kb, err := loadKB(cfg)
+	if err != nil {
+		return err
+	}
+	emu, err := slackemu.Start(slackemu.Config{})
+	if err != nil {
+		return fmt.Errorf("demo: start emulator: %w", err)
+	}
+	defer emu.Close()
+	cfg.AppToken, cfg.BotToken = emu.Tokens()
+	cfg.APIURL = emu.APIURL()
+
+	botCtx, stopBot := context.WithCancel(ctx)
+	botErr := make(chan error, 1)
+	go func() { botErr <- serveBot(botCtx, cfg, kb, log) }()
+	scriptErr := demo.Run(ctx, emu, stdout)
+	stopBot()
+	if err := <-botErr; err != nil && scriptErr == nil {
+		return fmt.Errorf("demo: bot: %w", err)
+	}
+	if scriptErr != nil {
+		return fmt.Errorf("demo: %w", scriptErr)
+	}
+	return nil
 }
 
 // loadKB loads the built-in knowledge base, or the operator's own files

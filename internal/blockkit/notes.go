@@ -33,4 +33,3 @@ func StartPrompt() Message {
 func Note(blockID, text string) Message {
 	return Message{Text: text, Blocks: []slack.Block{section(blockID, text)}}
 }
-

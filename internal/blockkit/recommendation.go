@@ -119,7 +119,7 @@ func answerLabel(qs []advisor.Question, f advisor.Field, value string) string {
 		for _, o := range q.Options {
 			if o.Value == value {
 				label, _, _ := strings.Cut(o.Label, ":")
-				return shortLabel(q.Field) + ": " + strings.ToLower(label[:1]) + label[1:]
+				return shortLabel(q.Field) + ": " + lowerFirst(label)
 			}
 		}
 	}
@@ -164,4 +164,13 @@ func USD(n int) string {
 		b.WriteByte(s[i])
 	}
 	return b.String()
+}
+
+// lowerFirst lower-cases a label's first letter unless it starts an
+// acronym ("AI transformation" stays).
+func lowerFirst(s string) string {
+	if len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

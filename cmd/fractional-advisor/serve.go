@@ -1,0 +1,59 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/config"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/slackbot"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zapcore"
+)
+
+// newLogger builds the process logger: JSON lines by default, console text
+// for the demo. Tokens are never passed to it.
+func newLogger(level string, console bool, w io.Writer) (*zap.Logger, error) {
+	lvl, err := zapcore.ParseLevel(level)
+	if err != nil {
+		return nil, fmt.Errorf("log level: %w", err)
+	}
+	encCfg := zap.NewProductionEncoderConfig()
+	encCfg.TimeKey = "time"
+	encCfg.EncodeTime = zapcore.ISO8601TimeEncoder
+	var enc zapcore.Encoder
+	if console {
+		encCfg.EncodeLevel = zapcore.CapitalLevelEncoder
+		enc = zapcore.NewConsoleEncoder(encCfg)
+	} else {
+		enc = zapcore.NewJSONEncoder(encCfg)
+	}
+	return zap.New(zapcore.NewCore(enc, zapcore.AddSync(w), lvl)), nil
+}
+
+// serveBot connects to Slack (or the emulator, via cfg.APIURL) and serves
+// until ctx is done. ready, when not nil, is told the bot once it exists.
+func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logger) error {
+	httpClient := &http.Client{Timeout: cfg.SlackTimeout}
+	api := slack.New(cfg.BotToken,
+		slack.OptionAPIURL(cfg.APIURL),
+		slack.OptionAppLevelToken(cfg.AppToken),
+		slack.OptionHTTPClient(httpClient),
+	)
+	sm := socketmode.New(api)
+	bot := slackbot.New(api, sm, httpClient, cfg.APIURL, faq.NewIndex(kb), kb, log, slackbot.Config{
+		SlackTimeout:  cfg.SlackTimeout,
+		ShutdownGrace: cfg.ShutdownGrace,
+		Debug:         cfg.LogLevel == "debug",
+	})
+	start := time.Now()
+	log.Info("starting", zap.String("api_url", cfg.APIURL), zap.Int("faq_entries", kb.Len()))
+	err := bot.Run(ctx)
+	log.Info("stopped", zap.Duration("uptime", time.Since(start)))
+	return err
+}

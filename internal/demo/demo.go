@@ -1,0 +1,175 @@
+// Package demo plays a scripted session against the Slack emulator, with
+// the bot connected to it, and prints what the user would see.
+package demo
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+)
+
+// SampleAnswers is the assessment the demo submits.
+var sampleAnswers = map[string]string{
+	"goal":             "ai_transformation",
+	"infrastructure":   "partial",
+	"ai_ambition":      "targeted",
+	"engineering_team": "established",
+	"ai_governance":    "high",
+	"budget":           "10k_25k",
+	"context":          "Series B insurer, 40 engineers, first AI use cases in claims.",
+}
+
+// step waits at most this long for the bot's reply.
+const step = 10 * time.Second
+
+// Run plays the script. emu must be running with the bot connecting to it.
+func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
+	user := emu.Config().DefaultUserID
+	channel := emu.Config().DefaultChannelID
+	if err := waitConnected(ctx, emu); err != nil {
+		return err
+	}
+	p := printer{out: out}
+	p.title("Fractional Advisor demo: a Slack emulator on 127.0.0.1 and the real bot, no tokens, no network")
+
+	// 1. Help.
+	p.user("/fractional-advisor help")
+	ack, _, err := emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, ChannelID: channel, Text: "help"})
+	if err != nil {
+		return fmt.Errorf("help: %w", err)
+	}
+	p.ackReply("only you can see this", ack)
+
+	// 2. The assessment: open, answer, submit, read the recommendation.
+	p.user("/fractional-advisor")
+	mark := len(emu.Posts())
+	if _, _, err := emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, ChannelID: channel}); err != nil {
+		return fmt.Errorf("assessment: %w", err)
+	}
+	view, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.Kind == "view" })
+	if err != nil {
+		return fmt.Errorf("assessment modal: %w", err)
+	}
+	p.bot("opens a modal: "+view.Text, view.Blocks)
+	p.user("answers: " + describeAnswers())
+	mark = len(emu.Posts())
+	if _, err := emu.SubmitView(ctx, user, view.ViewID, sampleAnswers); err != nil {
+		return fmt.Errorf("submit: %w", err)
+	}
+	rec, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.HasBlockIDPrefix("recommendation:") })
+	if err != nil {
+		return fmt.Errorf("recommendation: %w", err)
+	}
+	p.bot("replies (only you can see this)", rec.Blocks)
+
+	// 3. Two questions: privately, and by mention in a channel.
+	q := "how much does a part-time CTO cost compared with hiring one?"
+	p.user("/fractional-advisor ask " + q)
+	ack, _, err = emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, ChannelID: channel, Text: "ask " + q})
+	if err != nil {
+		return fmt.Errorf("ask: %w", err)
+	}
+	p.ackReply("only you can see this", ack)
+
+	q = "do we need both a fractional CTO and a chief AI officer?"
+	p.user("in #general: @Fractional Advisor " + q)
+	mark = len(emu.Posts())
+	_, info, err := emu.Mention(ctx, slackemu.Message{UserID: user, ChannelID: channel, Text: q})
+	if err != nil {
+		return fmt.Errorf("mention: %w", err)
+	}
+	reply, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.ThreadTS == info.TS })
+	if err != nil {
+		return fmt.Errorf("mention reply: %w", err)
+	}
+	p.bot("replies in the thread", reply.Blocks)
+
+	// 4. Off-topic, by direct message.
+	q = "what's the wifi password in the office?"
+	p.user("in a DM: " + q)
+	mark = len(emu.Posts())
+	if _, _, err := emu.DirectMessage(ctx, slackemu.Message{UserID: user, Text: q}); err != nil {
+		return fmt.Errorf("dm: %w", err)
+	}
+	reply, err = waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.Channel == emu.DMChannel(user) })
+	if err != nil {
+		return fmt.Errorf("dm reply: %w", err)
+	}
+	p.bot("replies in the DM", reply.Blocks)
+
+	// 5. The Home tab.
+	p.user("opens the app's Home tab")
+	mark = len(emu.Posts())
+	if _, _, err := emu.OpenHome(ctx, user); err != nil {
+		return fmt.Errorf("home: %w", err)
+	}
+	home, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.Kind == "home" })
+	if err != nil {
+		return fmt.Errorf("home tab: %w", err)
+	}
+	p.bot("publishes the Home tab", home.Blocks)
+	p.title("End of demo. Run `fractional-advisor help` for the offline commands, README.md for a real workspace.")
+	return p.err
+}
+
+func waitConnected(ctx context.Context, emu *slackemu.Server) error {
+	ctx, cancel := context.WithTimeout(ctx, step)
+	defer cancel()
+	if err := emu.WaitConnected(ctx); err != nil {
+		return fmt.Errorf("the bot did not connect to the emulator: %w", err)
+	}
+	return nil
+}
+
+func waitPost(ctx context.Context, emu *slackemu.Server, after int, match func(slackemu.Posted) bool) (slackemu.Posted, error) {
+	ctx, cancel := context.WithTimeout(ctx, step)
+	defer cancel()
+	return emu.WaitPostAfter(ctx, after, match)
+}
+
+func describeAnswers() string {
+	keys := []string{"goal", "infrastructure", "ai_ambition", "engineering_team", "ai_governance", "budget"}
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, k+"="+sampleAnswers[k])
+	}
+	return strings.Join(parts, ", ")
+}
+
+// printer writes the transcript and keeps the first write error.
+type printer struct {
+	out io.Writer
+	err error
+}
+
+func (p *printer) printf(format string, args ...any) {
+	if p.err == nil {
+		_, p.err = fmt.Fprintf(p.out, format, args...)
+	}
+}
+
+func (p *printer) title(s string) { p.printf("\n%s\n%s\n", s, strings.Repeat("━", min(len([]rune(s)), 78))) }
+
+func (p *printer) user(s string) { p.printf("\n▶ you: %s\n", s) }
+
+func (p *printer) bot(what string, blocks json.RawMessage) {
+	p.printf("◀ bot %s:\n%s", what, Render(blocks))
+}
+
+// ackReply prints a reply that came back in the ack itself.
+func (p *printer) ackReply(what string, ack slackemu.Ack) {
+	var msg struct {
+		Text   string          `json:"text"`
+		Blocks json.RawMessage `json:"blocks"`
+	}
+	if _, err := ack.Decode(&msg); err != nil || len(msg.Blocks) == 0 {
+		p.printf("◀ bot: (no reply in the ack)\n")
+		return
+	}
+	p.bot("replies ("+what+")", msg.Blocks)
+}

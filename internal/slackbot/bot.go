@@ -1,0 +1,212 @@
+// Package slackbot is the Slack edge: it reads Socket Mode envelopes,
+// acknowledges them at once, routes them, and replies through the Web API or
+// a response_url. The answers come from the domain (faq, advisor) and the
+// blocks from blockkit; this package only moves them.
+package slackbot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"sync/atomic"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"go.uber.org/zap"
+)
+
+// Searcher finds the best knowledge-base answer to a question.
+type Searcher interface {
+	Search(question string) faq.Result
+}
+
+// KnowledgeBase looks entries up by id and lists them for the Home tab.
+type KnowledgeBase interface {
+	Entry(id string) (*faq.Entry, bool)
+	Entries() []*faq.Entry
+}
+
+// Config holds the edge's tunables; zero values take the defaults.
+type Config struct {
+	// SlackTimeout bounds every Web API and response_url call.
+	SlackTimeout time.Duration
+	// Workers and Queue size the pool that does the work after acks.
+	Workers, Queue int
+	// ShutdownGrace is how long in-flight work may run after shutdown
+	// starts.
+	ShutdownGrace time.Duration
+	// DedupeSize and DedupeTTL bound the memory of seen event ids.
+	DedupeSize int
+	DedupeTTL  time.Duration
+	// Debug logs users' text and response_urls; off by default because
+	// questions can be sensitive and a response_url lets anyone post as the
+	// bot.
+	Debug bool
+}
+
+func (c Config) withDefaults() Config {
+	if c.SlackTimeout <= 0 {
+		c.SlackTimeout = 10 * time.Second
+	}
+	if c.Workers <= 0 {
+		c.Workers = 8
+	}
+	if c.Queue <= 0 {
+		c.Queue = 256
+	}
+	if c.ShutdownGrace <= 0 {
+		c.ShutdownGrace = 20 * time.Second
+	}
+	if c.DedupeSize <= 0 {
+		c.DedupeSize = 10000
+	}
+	if c.DedupeTTL <= 0 {
+		c.DedupeTTL = time.Hour // Slack retries within minutes
+	}
+	return c
+}
+
+// Bot is the Slack app. Build it with New and start it with Run.
+type Bot struct {
+	cfg     Config
+	log     *zap.Logger
+	api     *slack.Client
+	sm      *socketmode.Client
+	http    *http.Client
+	search  Searcher
+	kb      KnowledgeBase
+	seen    *dedupe
+	pool    *pool
+	urls    responseURLPolicy
+	botUser string // the bot's own user id, to ignore its messages
+	ready   atomic.Bool
+}
+
+// New wires a bot. api must be built with the bot token (and the app token
+// for Socket Mode, slack.OptionAppLevelToken); sm wraps the same api.
+func New(api *slack.Client, sm *socketmode.Client, httpClient *http.Client, apiURL string, search Searcher, kb KnowledgeBase, log *zap.Logger, cfg Config) *Bot {
+	cfg = cfg.withDefaults()
+	b := &Bot{
+		cfg:    cfg,
+		log:    log,
+		api:    api,
+		sm:     sm,
+		http:   httpClient,
+		search: search,
+		kb:     kb,
+		seen:   newDedupe(cfg.DedupeSize, cfg.DedupeTTL, time.Now),
+	}
+	if u, err := url.Parse(apiURL); err == nil {
+		b.urls.apiHost = u.Host
+	}
+	b.pool = newPool(cfg.Queue, func(id string, v any, stack []byte) {
+		b.log.Error("handler panicked", zap.String("request_id", id), zap.Any("panic", v), zap.ByteString("stack", stack))
+	})
+	return b
+}
+
+// Ready reports whether the Socket Mode connection is up.
+func (b *Bot) Ready() bool { return b.ready.Load() }
+
+// Run serves until ctx is done, then stops reading envelopes, lets in-flight
+// work finish within the shutdown grace, and returns nil. It returns an
+// error when Slack refuses the credentials.
+func (b *Bot) Run(ctx context.Context) error {
+	authCtx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
+	auth, err := b.api.AuthTestContext(authCtx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("auth.test: %w", err)
+	}
+	b.botUser = auth.UserID
+
+	// Work outlives ctx by the grace, so replies in flight still arrive.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	b.pool.start(workCtx, b.cfg.Workers)
+
+	sockCtx, stopSock := context.WithCancel(ctx)
+	defer stopSock()
+	sockErr := make(chan error, 1)
+	go func() { sockErr <- b.sm.RunContext(sockCtx) }()
+
+	var runErr error
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			break loop
+		case err := <-sockErr:
+			if !errors.Is(err, context.Canceled) {
+				runErr = fmt.Errorf("socket mode: %w", err)
+			}
+			break loop
+		case evt := <-b.sm.Events:
+			b.dispatch(ctx, evt)
+		}
+	}
+	b.ready.Store(false)
+	stopSock()
+
+	drained := make(chan struct{})
+	go func() { b.pool.close(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(b.cfg.ShutdownGrace):
+		b.log.Warn("shutdown grace over; abandoning in-flight work")
+		stopWork()
+		<-drained
+	}
+	return runErr
+}
+
+// dispatch handles one event from the socket. It must not block on Slack:
+// everything slow goes to the pool after the ack.
+func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	switch evt.Type {
+	case socketmode.EventTypeConnecting:
+		b.log.Info("connecting to Slack")
+	case socketmode.EventTypeConnected:
+		b.ready.Store(true)
+		b.log.Info("connected to Slack")
+	case socketmode.EventTypeHello:
+	case socketmode.EventTypeDisconnect:
+		b.ready.Store(false)
+		reason := ""
+		if evt.Request != nil {
+			reason = evt.Request.Reason
+		}
+		b.log.Info("Slack asked to reconnect", zap.String("reason", reason))
+	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
+		b.ready.Store(false)
+		b.log.Warn("socket mode error", zap.String("type", string(evt.Type)), zap.Any("detail", describe(evt.Data)))
+	case socketmode.EventTypeInvalidAuth:
+		b.log.Error("Slack refused the app token (invalid_auth)")
+	case socketmode.EventTypeErrorBadMessage:
+		b.log.Warn("unreadable envelope", zap.Any("detail", describe(evt.Data)))
+	case socketmode.EventTypeSlashCommand:
+		b.onCommand(ctx, evt)
+	case socketmode.EventTypeInteractive:
+		b.onInteractive(ctx, evt)
+	case socketmode.EventTypeEventsAPI:
+		b.onEvent(ctx, evt)
+	}
+}
+
+// describe turns slack-go's error payloads into something loggable without
+// dumping raw frames (which may hold users' text).
+func describe(v any) string {
+	switch d := v.(type) {
+	case *socketmode.ErrorBadMessage:
+		return d.Cause.Error()
+	case error:
+		return d.Error()
+	case nil:
+		return ""
+	}
+	return fmt.Sprintf("%T", v)
+}

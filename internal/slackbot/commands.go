@@ -1,0 +1,106 @@
+package slackbot
+
+import (
+	"context"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// onCommand routes /fractional-advisor by the first word of its text.
+func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event) {
+	cmd, ok := evt.Data.(slack.SlashCommand)
+	if !ok {
+		b.ack(ctx, evt.Request, nil)
+		return
+	}
+	r := request{kind: "command", id: envelopeID(evt), user: cmd.UserID, start: time.Now(), text: cmd.Text}
+	word, rest := firstWord(cleanQuestion(cmd.Text))
+	switch word {
+	case "", "start", "assess":
+		r.kind = "command:assess"
+		meta := modalMeta{ResponseURL: cmd.ResponseURL, ChannelID: cmd.ChannelID}
+		queued := b.runLater(r, func(ctx context.Context) (string, error) {
+			return b.openAssessment(ctx, cmd.TriggerID, meta, destination{responseURL: cmd.ResponseURL})
+		}, nil)
+		if !queued {
+			b.ack(ctx, evt.Request, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
+			return
+		}
+		b.ack(ctx, evt.Request, nil)
+	case "help":
+		r.kind = "command:help"
+		b.ackReply(ctx, evt.Request, cmd.ResponseURL, blockkit.Help(), r)
+	default:
+		r.kind = "command:ask"
+		question := rest
+		if word != "ask" {
+			question = cleanQuestion(cmd.Text)
+		}
+		if question == "" {
+			b.ackReply(ctx, evt.Request, cmd.ResponseURL, blockkit.Help(), r)
+			return
+		}
+		msg, topic := b.answer(question, true)
+		r.kind += ":" + topic
+		b.ackReply(ctx, evt.Request, cmd.ResponseURL, msg, r)
+	}
+}
+
+// ackReply answers a command privately in its ack when the reply fits there
+// (no Web API call at all), and through the response_url when it does not.
+func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL string, msg blockkit.Message, r request) {
+	payload := ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: msg.Text, Blocks: msg.Blocks}
+	if fitsAck(payload) {
+		b.ack(ctx, req, payload)
+		b.done(r, "ack", nil)
+		return
+	}
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		return "response_url", b.post(ctx, destination{responseURL: responseURL}, msg)
+	}, nil)
+	if !queued {
+		b.ack(ctx, req, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
+		return
+	}
+	b.ack(ctx, req, nil)
+}
+
+// openAssessment opens the modal; meta says where its answer goes. If the
+// modal cannot be opened the user is told at fallback.
+func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
+	openCtx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
+	defer cancel()
+	if _, err := b.api.OpenViewContext(openCtx, triggerID, blockkit.AssessmentModal(meta.encode())); err != nil {
+		if fallback != (destination{}) {
+			_ = b.post(ctx, fallback, blockkit.Note("modal_failed", sayNoModal))
+		}
+		return "views.open failed", err
+	}
+	return "modal opened", nil
+}
+
+// answer finds the best answer to question and renders it; topic is
+// "faq:ID" or "faq:none", for logs.
+func (b *Bot) answer(question string, echo bool) (blockkit.Message, string) {
+	res := b.search.Search(question)
+	reply := blockkit.FAQReply{Question: question, Echo: echo, Result: res}
+	if res.Match == nil {
+		return blockkit.FAQAnswer(reply), blockkit.FAQNoneBlockID
+	}
+	for _, id := range res.Match.Entry.Related {
+		if e, ok := b.kb.Entry(id); ok {
+			reply.Related = append(reply.Related, e)
+		}
+	}
+	return blockkit.FAQAnswer(reply), blockkit.FAQBlockPrefix + res.Match.Entry.ID
+}
+
+func envelopeID(evt socketmode.Event) string {
+	if evt.Request == nil {
+		return ""
+	}
+	return evt.Request.EnvelopeID
+}

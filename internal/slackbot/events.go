@@ -1,0 +1,93 @@
+package slackbot
+
+import (
+	"context"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+// onEvent handles Events API envelopes: mentions, DMs and the Home tab.
+// The ack goes first; each event_id is handled at most once.
+func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
+	b.ack(ctx, evt.Request, nil)
+	outer, ok := evt.Data.(slackevents.EventsAPIEvent)
+	if !ok || outer.Type != slackevents.CallbackEvent {
+		return
+	}
+	eventID := ""
+	if cb, ok := outer.Data.(*slackevents.EventsAPICallbackEvent); ok {
+		eventID = cb.EventID
+	}
+	r := request{id: eventID, start: time.Now()}
+	var work func(ctx context.Context) (string, error)
+	var dest destination
+	switch ev := outer.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		if ev.BotID != "" || ev.User == "" || ev.User == b.botUser {
+			return
+		}
+		r.kind, r.user, r.text = "event:app_mention", ev.User, ev.Text
+		// Answer in the mention's thread: its thread_ts if it is in one,
+		// else its own ts starts a thread.
+		thread := ev.ThreadTimeStamp
+		if thread == "" {
+			thread = ev.TimeStamp
+		}
+		dest = destination{channel: ev.Channel, threadTS: thread}
+		work = b.questionWork(ev.Text, dest)
+	case *slackevents.MessageEvent:
+		// Only plain messages from people in the bot's DM: never the bot's
+		// own, other bots', edits, deletions or other subtypes.
+		if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.User == "" || ev.User == b.botUser {
+			return
+		}
+		r.kind, r.user, r.text = "event:message.im", ev.User, ev.Text
+		dest = destination{channel: ev.Channel}
+		work = b.questionWork(ev.Text, dest)
+	case *slackevents.AppHomeOpenedEvent:
+		if ev.Tab != "home" || ev.User == "" {
+			return
+		}
+		r.kind, r.user = "event:app_home_opened", ev.User
+		work = func(ctx context.Context) (string, error) {
+			ctx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
+			defer cancel()
+			_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
+			return "home published", err
+		}
+	default:
+		return
+	}
+	if eventID != "" && !b.seen.first(eventID) {
+		b.done(r, "duplicate", nil)
+		return
+	}
+	var sorry func(context.Context)
+	if dest != (destination{}) {
+		sorry = func(ctx context.Context) { _ = b.post(ctx, dest, blockkit.Note("error", saySorry)) }
+	}
+	if !b.runLater(r, work, sorry) {
+		// Not handled: let a retry of this event be handled, and say so.
+		b.seen.forget(eventID)
+	}
+}
+
+// questionWork answers a mention or DM at dest: the assessment button when
+// the user asks for the assessment, else the best FAQ answer.
+func (b *Bot) questionWork(text string, dest destination) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		q := cleanQuestion(stripMarkup(text))
+		if q == "" || wantsAssessment(q) {
+			return "start prompt", b.post(ctx, dest, blockkit.StartPrompt())
+		}
+		if w, _ := firstWord(q); w == "help" {
+			return "help", b.post(ctx, dest, blockkit.Help())
+		}
+		msg, topic := b.answer(q, false)
+		return topic, b.post(ctx, dest, msg)
+	}
+}

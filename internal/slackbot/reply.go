@@ -1,0 +1,154 @@
+package slackbot
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+	"go.uber.org/zap"
+)
+
+// ackTimeout bounds an ack: slack-go queues it for the socket writer, and a
+// dead connection must not stall the reader.
+const ackTimeout = 2 * time.Second
+
+// Things the bot says in several places.
+const (
+	sayBusy    = "I'm a bit busy right now. Please try again in a moment."
+	saySorry   = "Sorry, something went wrong on my side. Please try again."
+	sayNoModal = "Sorry, I couldn't open the assessment. Please run `/fractional-advisor` again."
+)
+
+// ack acknowledges an envelope, with an optional payload.
+func (b *Bot) ack(ctx context.Context, req *socketmode.Request, payload any) {
+	if req == nil || req.EnvelopeID == "" {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
+	defer cancel()
+	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		b.log.Warn("ack failed", zap.String("envelope_id", req.EnvelopeID), zap.Error(err))
+	}
+}
+
+// ackMessage is a slash command's ack that carries the reply itself,
+// privately.
+type ackMessage struct {
+	ResponseType string        `json:"response_type"`
+	Text         string        `json:"text"`
+	Blocks       []slack.Block `json:"blocks,omitempty"`
+}
+
+// fitsAck reports whether msg is small enough to ride in the ack.
+func fitsAck(msg ackMessage) bool {
+	data, err := json.Marshal(map[string]any{"envelope_id": "x", "payload": msg})
+	return err == nil && len(data) < blockkit.MaxAckPayload-256
+}
+
+// destination is where a reply goes. Exactly one way is used: a
+// response_url, a thread or DM channel, or an ephemeral message.
+type destination struct {
+	responseURL  string
+	inChannel    bool // response_url: visible to the channel
+	channel      string
+	threadTS     string
+	ephemeralFor string // chat.postEphemeral to this user in channel
+	dmUser       string // open a DM with this user and post there
+}
+
+// post sends msg to dest, within the Slack timeout.
+func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) error {
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
+	defer cancel()
+	switch {
+	case dest.responseURL != "":
+		if !b.urls.allowed(dest.responseURL) {
+			return errors.New("response_url not on an allowed host")
+		}
+		rt := slack.ResponseTypeEphemeral
+		if dest.inChannel {
+			rt = slack.ResponseTypeInChannel
+		}
+		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ResponseType: rt}
+		if err := slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm); err != nil {
+			return fmt.Errorf("post to response_url: %w", err)
+		}
+		return nil
+	case dest.dmUser != "":
+		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{dest.dmUser}})
+		if err != nil {
+			return fmt.Errorf("conversations.open: %w", err)
+		}
+		dest = destination{channel: ch.ID}
+	}
+	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
+	if dest.ephemeralFor != "" {
+		if _, err := b.api.PostEphemeralContext(ctx, dest.channel, dest.ephemeralFor, opts...); err != nil {
+			return fmt.Errorf("chat.postEphemeral: %w", err)
+		}
+		return nil
+	}
+	if dest.threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(dest.threadTS))
+	}
+	if _, _, err := b.api.PostMessageContext(ctx, dest.channel, opts...); err != nil {
+		return fmt.Errorf("chat.postMessage: %w", err)
+	}
+	return nil
+}
+
+// request is one handled envelope, for the one log line it earns.
+type request struct {
+	kind  string // "command", "event:app_mention", "action:share_recommendation", …
+	id    string // envelope or event id
+	user  string
+	start time.Time
+	text  string // logged only in debug
+}
+
+// done logs the request's outcome, latency and, in debug, its text.
+func (b *Bot) done(r request, outcome string, err error) {
+	fields := []zap.Field{
+		zap.String("type", r.kind),
+		zap.String("id", r.id),
+		zap.String("user", r.user),
+		zap.Duration("latency", time.Since(r.start)),
+		zap.String("outcome", outcome),
+	}
+	if b.cfg.Debug && r.text != "" {
+		fields = append(fields, zap.String("text", r.text))
+	}
+	if err != nil {
+		b.log.Error("request failed", append(fields, zap.Error(err))...)
+		return
+	}
+	b.log.Info("request", fields...)
+}
+
+// runLater queues work for after the ack. When the pool is full the user is
+// told at once (through busy) and false is returned; a panic in work is
+// logged by the pool and apologised for through sorry.
+func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) bool {
+	ok := b.pool.submit(job{
+		id: r.id,
+		run: func(ctx context.Context) {
+			outcome, err := work(ctx)
+			b.done(r, outcome, err)
+		},
+		onPanic: func(ctx context.Context) {
+			b.done(r, "panic", errors.New("handler panicked"))
+			if sorry != nil {
+				sorry(ctx)
+			}
+		},
+	})
+	if !ok {
+		b.done(r, "busy", nil)
+	}
+	return ok
+}

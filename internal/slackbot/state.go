@@ -1,0 +1,119 @@
+package slackbot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+)
+
+// modalMeta is what the assessment modal carries in private_metadata: where
+// to send the recommendation. Slack hands it back on submission; it is
+// decoded as untrusted input.
+type modalMeta struct {
+	ResponseURL string `json:"r,omitempty"`
+	ChannelID   string `json:"c,omitempty"`
+}
+
+const maxMetaLen = 3000 // Slack's limit for private_metadata
+
+func (m modalMeta) encode() string {
+	b, _ := json.Marshal(m) // two strings cannot fail to marshal
+	return string(b)
+}
+
+func decodeModalMeta(s string) (modalMeta, error) {
+	var m modalMeta
+	if s == "" {
+		return m, nil
+	}
+	if len(s) > maxMetaLen {
+		return modalMeta{}, errors.New("private_metadata too long")
+	}
+	if err := json.Unmarshal([]byte(s), &m); err != nil {
+		return modalMeta{}, fmt.Errorf("private_metadata: %w", err)
+	}
+	if m.ChannelID != "" && !isSlackID(m.ChannelID) {
+		return modalMeta{}, errors.New("private_metadata: bad channel id")
+	}
+	return m, nil
+}
+
+// isSlackID accepts the shape of Slack's ids (C024BE91L, U0G9QF9C6, …).
+func isSlackID(s string) bool {
+	if len(s) < 2 || len(s) > 32 {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// shareVersion prefixes share values so their format can change later.
+const shareVersion = "v1"
+
+// encodeShare packs the answers and months into a button value, so sharing
+// or starting over needs no server-side state.
+func encodeShare(a advisor.Answers, months int) string {
+	parts := []string{shareVersion}
+	for _, q := range advisor.Questions() {
+		parts = append(parts, a.Get(q.Field))
+	}
+	parts = append(parts, strconv.Itoa(months))
+	return strings.Join(parts, ".")
+}
+
+// decodeShare reverses encodeShare, validating every part: a button value
+// comes back from Slack and is treated as untrusted.
+func decodeShare(v string) (advisor.Answers, int, error) {
+	if len(v) > 200 {
+		return advisor.Answers{}, 0, errors.New("share value too long")
+	}
+	qs := advisor.Questions()
+	parts := strings.Split(v, ".")
+	if len(parts) != len(qs)+2 || parts[0] != shareVersion {
+		return advisor.Answers{}, 0, errors.New("share value: bad format")
+	}
+	values := make(map[advisor.Field]string, len(qs))
+	for i, q := range qs {
+		values[q.Field] = parts[i+1]
+	}
+	a, err := advisor.ParseAnswers(values)
+	if err != nil {
+		return advisor.Answers{}, 0, fmt.Errorf("share value: %w", err)
+	}
+	months, err := strconv.Atoi(parts[len(parts)-1])
+	if err != nil || months < advisor.MinMonths || months > advisor.MaxMonths {
+		return advisor.Answers{}, 0, errors.New("share value: bad months")
+	}
+	return a, months, nil
+}
+
+// responseURLPolicy decides which response_urls the bot will post to: Slack's
+// hooks host, or the host of the configured Web API (the emulator). A
+// response_url read back from private_metadata is otherwise a way to make
+// the bot send requests anywhere.
+type responseURLPolicy struct {
+	apiHost string
+}
+
+func (p responseURLPolicy) allowed(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil {
+		return false
+	}
+	switch {
+	case u.Scheme == "https" && u.Host == "hooks.slack.com":
+		return true
+	case p.apiHost != "" && u.Host == p.apiHost && (u.Scheme == "https" || u.Scheme == "http"):
+		return true
+	}
+	return false
+}

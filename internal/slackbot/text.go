@@ -1,0 +1,65 @@
+package slackbot
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// MaxQuestionRunes is the most of a question the bot reads.
+const MaxQuestionRunes = 4000
+
+// cleanQuestion makes user text safe to search: valid UTF-8, no control or
+// invisible formatting characters, cut to MaxQuestionRunes.
+func cleanQuestion(s string) string {
+	s = strings.ToValidUTF8(s, " ")
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n == MaxQuestionRunes {
+			break
+		}
+		switch {
+		case r == '\n' || r == '\t' || r == '\r':
+			r = ' '
+		case unicode.IsControl(r), unicode.Is(unicode.Cf, r): // Cf: zero-width and bidi marks
+			continue
+		}
+		b.WriteRune(r)
+		n++
+	}
+	return strings.TrimSpace(b.String())
+}
+
+// mentionPattern matches Slack's markup for mentions and links: <@U123>,
+// <!here>, <#C123|name>, <https://…|text>.
+var mentionPattern = regexp.MustCompile(`<[^<>]*>`)
+
+// stripMarkup removes Slack markup from a message, so "<@UBOT> what does a
+// CAIO cost" is searched as "what does a CAIO cost".
+func stripMarkup(s string) string {
+	return strings.TrimSpace(mentionPattern.ReplaceAllString(s, " "))
+}
+
+// firstWord splits text into its first word, lower-cased, and the rest.
+func firstWord(text string) (string, string) {
+	text = strings.TrimSpace(text)
+	i := strings.IndexFunc(text, unicode.IsSpace)
+	if i < 0 {
+		return strings.ToLower(text), ""
+	}
+	return strings.ToLower(text[:i]), strings.TrimSpace(text[i:])
+}
+
+// wantsAssessment reports whether a mention or DM asks to start the
+// assessment rather than asking a question.
+func wantsAssessment(text string) bool {
+	w, rest := firstWord(text)
+	switch w {
+	case "start", "assess", "assessment":
+		return true
+	}
+	t := strings.ToLower(text)
+	return strings.Contains(t, "assessment") || strings.Contains(t, "recommend") && utf8.RuneCountInString(rest) < 60
+}

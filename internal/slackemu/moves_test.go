@@ -1,0 +1,328 @@
+package slackemu
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+	"github.com/slack-go/slack/socketmode"
+)
+
+func TestPressButtonInMessage(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	b := connected(t, s, nil)
+	ctx := testCtx(t)
+	btn := func(id, value string) *slack.ButtonBlockElement {
+		return slack.NewButtonBlockElement(id, value, slack.NewTextBlockObject("plain_text", "Go "+id, false, false))
+	}
+	_, ts, err := b.api.PostMessageContext(ctx, "C1", slack.MsgOptionText("pick", false), slack.MsgOptionBlocks(
+		slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", "hello", false, false), nil, slack.NewAccessory(btn("side", "s1")), slack.SectionBlockOptionBlockID("sec")),
+		slack.NewActionBlock("", btn("start_assessment", "start")),
+	))
+	if err != nil {
+		t.Fatal(err)
+	}
+	msg, err := s.WaitPost(ctx, func(p Posted) bool { return p.TS == ts })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := msg.BlockIDs()
+	if len(ids) != 2 || ids[0] != "sec" || ids[1] == "" {
+		t.Fatalf("block ids = %q (generated ids must be filled in)", ids)
+	}
+
+	for _, tc := range []struct{ action, block, value string }{{"start_assessment", ids[1], "start"}, {"side", "sec", "s1"}} {
+		if _, err := s.PressButton(ctx, "U5", msg, tc.action); err != nil {
+			t.Fatalf("PressButton(%s): %v", tc.action, err)
+		}
+		evt := b.next(t, ctx, socketmode.EventTypeInteractive)
+		cb := evt.Data.(slack.InteractionCallback)
+		if len(cb.ActionCallback.BlockActions) != 1 {
+			t.Fatalf("actions = %+v", cb.ActionCallback)
+		}
+		a := cb.ActionCallback.BlockActions[0]
+		if cb.Type != slack.InteractionTypeBlockActions || a.ActionID != tc.action || a.BlockID != tc.block || a.Value != tc.value ||
+			cb.TriggerID == "" || cb.ResponseURL == "" || cb.Container.Type != "message" || cb.Container.MessageTs != ts ||
+			cb.Container.ChannelID != "C1" || cb.Channel.ID != "C1" || cb.Message.Timestamp != ts || cb.User.ID != "U5" ||
+			evt.Request.AcceptsResponsePayload {
+			t.Errorf("callback = %+v, action %+v", cb, a)
+		}
+		if tc.action != "start_assessment" {
+			continue
+		}
+		// The action's response_url replaces the message it came from.
+		if _, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionText("replaced", false), slack.MsgOptionReplaceOriginal(cb.ResponseURL)); err != nil {
+			t.Fatalf("replace_original: %v", err)
+		}
+		rep, _ := s.WaitPost(ctx, func(p Posted) bool { return p.Kind == "response_url" })
+		if !rep.Replace || rep.TS != ts || rep.Text != "replaced" || rep.ResponseType != "in_channel" {
+			t.Errorf("replacement = %+v", rep)
+		}
+	}
+	if _, err := s.PressButton(ctx, "U5", msg, "nope"); !errors.Is(err, ErrNoSuchAction) {
+		t.Errorf("unknown action: %v", err)
+	}
+}
+
+func TestResponseURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		cfg  Config
+		wait time.Duration
+		ok   int // posts that succeed before the 404
+	}{
+		{"five uses", Config{}, 0, 5},
+		{"expired", Config{ResponseURLTTL: 50 * time.Millisecond}, 100 * time.Millisecond, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := startServer(t, tt.cfg)
+			b := connected(t, s, nil)
+			ctx := testCtx(t)
+			_, info, err := s.SlashCommand(ctx, SlashCommand{UserID: "U5", ChannelID: "C9"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			time.Sleep(tt.wait)
+			for i := range tt.ok + 1 {
+				_, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionText("answer", false),
+					slack.MsgOptionResponseURL(info.ResponseURL, slack.ResponseTypeEphemeral))
+				var sc slack.StatusCodeError
+				switch {
+				case i < tt.ok && err != nil:
+					t.Fatalf("post %d: %v", i+1, err)
+				case i == tt.ok && (!errors.As(err, &sc) || sc.Code != 404):
+					t.Fatalf("post %d: err = %v, want a 404", i+1, err)
+				}
+			}
+			posts := s.Posts()
+			if len(posts) != tt.ok {
+				t.Fatalf("%d posts, want %d", len(posts), tt.ok)
+			}
+			for _, p := range posts {
+				if p.Kind != "response_url" || p.Channel != "C9" || p.UserID != "U5" || p.ResponseType != "ephemeral" {
+					t.Errorf("post = %+v", p)
+				}
+			}
+		})
+	}
+}
+
+func TestResponseURLPayloads(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	b := connected(t, s, nil)
+	ctx := testCtx(t)
+	_, info, _ := s.SlashCommand(ctx, SlashCommand{UserID: "U5", ChannelID: "C9"})
+	post := func(opts ...slack.MsgOption) error {
+		_, _, err := b.api.PostMessageContext(ctx, "", opts...)
+		return err
+	}
+	if err := post(slack.MsgOptionResponseURL(info.ResponseURL, slack.ResponseTypeInChannel)); err == nil {
+		t.Errorf("an empty response was accepted")
+	}
+	if err := post(slack.MsgOptionText("for all", false), slack.MsgOptionResponseURL(info.ResponseURL, slack.ResponseTypeInChannel)); err != nil {
+		t.Fatal(err)
+	}
+	if err := post(slack.MsgOptionText("new", false), slack.MsgOptionReplaceOriginal(info.ResponseURL)); err != nil {
+		t.Fatal(err)
+	}
+	if err := post(slack.MsgOptionDeleteOriginal(info.ResponseURL)); err != nil {
+		t.Fatal(err)
+	}
+	got := s.Posts()
+	if len(got) != 3 || got[0].ResponseType != "in_channel" || !got[1].Replace || got[1].TS != got[0].TS || !got[2].Delete || got[2].TS != got[0].TS {
+		t.Errorf("posts = %+v", got)
+	}
+	if calls := s.CallsTo("response_url"); len(calls) != 4 || calls[0].Status != 400 || calls[0].Error != "no_text" {
+		t.Errorf("response_url calls = %+v", calls)
+	}
+}
+
+func TestEvents(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	b := connected(t, s, nil)
+	ctx := testCtx(t)
+	botUser := s.Config().BotUserID
+	inner := func() (socketmode.Event, any) {
+		evt := b.next(t, ctx, socketmode.EventTypeEventsAPI)
+		return evt, evt.Data.(slackevents.EventsAPIEvent).InnerEvent.Data
+	}
+
+	_, info, err := s.Mention(ctx, Message{UserID: "U5", ChannelID: "C9", Text: "what does a CAIO do?", ThreadTS: "1700000000.000001"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	evt, data := inner()
+	m := data.(*slackevents.AppMentionEvent)
+	if m.Text != "<@"+botUser+"> what does a CAIO do?" || m.User != "U5" || m.Channel != "C9" || m.TimeStamp != info.TS ||
+		m.ThreadTimeStamp != "1700000000.000001" || evt.Request.RetryAttempt != 0 {
+		t.Errorf("app_mention = %+v", m)
+	}
+	cb := evt.Data.(slackevents.EventsAPIEvent).Data.(*slackevents.EventsAPICallbackEvent)
+	if cb.EventID != info.EventID {
+		t.Errorf("event_id = %q, want %q", cb.EventID, info.EventID)
+	}
+	if _, err := s.RedeliverEvent(ctx, info.EventID, 1, "timeout"); err != nil {
+		t.Fatal(err)
+	}
+	evt, _ = inner()
+	cb = evt.Data.(slackevents.EventsAPIEvent).Data.(*slackevents.EventsAPICallbackEvent)
+	if cb.EventID != info.EventID || evt.Request.RetryAttempt != 1 || evt.Request.RetryReason != "timeout" {
+		t.Errorf("redelivery: event %q retry %d %q", cb.EventID, evt.Request.RetryAttempt, evt.Request.RetryReason)
+	}
+	if _, err := s.RedeliverEvent(ctx, "EvNOPE", 1, "timeout"); !errors.Is(err, ErrUnknownEvent) {
+		t.Errorf("unknown event: %v", err)
+	}
+
+	if _, _, err := s.Mention(ctx, Message{Text: "<@" + botUser + "> already"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, data := inner(); data.(*slackevents.AppMentionEvent).Text != "<@"+botUser+"> already" {
+		t.Errorf("mention prefixed twice: %q", data.(*slackevents.AppMentionEvent).Text)
+	}
+
+	if _, _, err := s.DirectMessage(ctx, Message{UserID: "U5", Text: "hi"}); err != nil {
+		t.Fatal(err)
+	}
+	_, data = inner()
+	if dm := data.(*slackevents.MessageEvent); dm.ChannelType != "im" || dm.Channel != s.DMChannel("U5") || dm.User != "U5" || dm.Text != "hi" || dm.BotID != "" || dm.SubType != "" {
+		t.Errorf("message.im = %+v", dm)
+	}
+
+	ignored := []struct {
+		name string
+		send func() error
+		want func(*slackevents.MessageEvent) bool
+	}{
+		{"other bot", func() error { _, _, err := s.BotMessage(ctx, Message{UserID: "U5", Text: "beep"}); return err },
+			func(e *slackevents.MessageEvent) bool {
+				return e.SubType == "bot_message" && e.BotID != "" && e.User == ""
+			}},
+		{"own echo", func() error { _, _, err := s.OwnMessage(ctx, Message{UserID: "U5", Text: "mine"}); return err },
+			func(e *slackevents.MessageEvent) bool {
+				return e.User == botUser && e.BotID == s.Config().BotID && e.Channel == s.DMChannel("U5")
+			}},
+		{"edit", func() error {
+			_, _, err := s.MessageWithSubtype(ctx, "message_changed", Message{UserID: "U5", Text: "edited"})
+			return err
+		}, func(e *slackevents.MessageEvent) bool {
+			return e.SubType == "message_changed" && e.Message != nil && e.Message.Text == "edited"
+		}},
+		{"bot_id without subtype", func() error {
+			_, _, err := s.MessageWithSubtype(ctx, "", Message{UserID: "U5", Text: "x", BotID: "B42"})
+			return err
+		}, func(e *slackevents.MessageEvent) bool { return e.SubType == "" && e.BotID == "B42" }},
+	}
+	for _, tc := range ignored {
+		if err := tc.send(); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if _, data := inner(); !tc.want(data.(*slackevents.MessageEvent)) {
+			t.Errorf("%s: event = %+v", tc.name, data)
+		}
+	}
+}
+
+func TestWaitPostAndOnPost(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	app, tok := s.Tokens()
+	api := newAPI(t, s, tok, app)
+	ctx := testCtx(t)
+	var mu sync.Mutex
+	var seen []string
+	s.OnPost(func(p Posted) {
+		mu.Lock()
+		seen = append(seen, p.Text)
+		mu.Unlock()
+	})
+	waited := make(chan Posted, 1)
+	go func() {
+		p, _ := s.WaitPost(ctx, func(p Posted) bool { return strings.HasPrefix(p.Text, "later") })
+		waited <- p
+	}()
+	for _, text := range []string{"first", "later one", "last"} {
+		if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText(text, false)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := <-waited; p.Text != "later one" || p.Seq != 2 {
+		t.Errorf("WaitPost = %+v", p)
+	}
+	if p, err := s.WaitPostAfter(ctx, 2, func(Posted) bool { return true }); err != nil || p.Text != "last" {
+		t.Errorf("WaitPostAfter = %+v, %v", p, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if strings.Join(seen, "|") != "first|later one|last" {
+		t.Errorf("OnPost saw %q", seen)
+	}
+}
+
+func TestCloseEndsWaits(t *testing.T) {
+	t.Parallel()
+	s, err := Start(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	connected(t, s, nil)
+	errc := make(chan error, 1)
+	go func() {
+		_, err := s.WaitPost(testCtx(t), func(Posted) bool { return false })
+		errc <- err
+	}()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; !errors.Is(err, ErrClosed) {
+		t.Errorf("WaitPost after Close: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+}
+
+func TestMaxRecordsBoundsMemory(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{MaxRecords: 3})
+	app, tok := s.Tokens()
+	api := newAPI(t, s, tok, app)
+	ctx := testCtx(t)
+	var mu sync.Mutex
+	delivered := 0
+	s.OnPost(func(Posted) {
+		mu.Lock()
+		delivered++
+		mu.Unlock()
+	})
+	for i := range 10 {
+		if _, _, err := api.PostMessageContext(ctx, "C1", slack.MsgOptionText(fmt.Sprint(i), false)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	posts := s.Posts()
+	if len(posts) > 6 || posts[len(posts)-1].Seq != 10 || posts[len(posts)-1].Text != "9" {
+		t.Errorf("kept %d posts, last %+v", len(posts), posts[len(posts)-1])
+	}
+	if len(s.Calls()) > 6 {
+		t.Errorf("kept %d calls", len(s.Calls()))
+	}
+	if p, err := s.WaitPostAfter(ctx, 8, func(Posted) bool { return true }); err != nil || p.Seq != 9 {
+		t.Errorf("WaitPostAfter(8) = %+v, %v", p, err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if delivered != 10 {
+		t.Errorf("OnPost saw %d posts, want 10", delivered)
+	}
+}

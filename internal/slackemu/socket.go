@@ -1,0 +1,378 @@
+package slackemu
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// Socket Mode side: the websocket Slack's apps.connections.open URL leads
+// to. Slack greets with hello, sends envelopes, expects acks by envelope_id,
+// pings every few seconds, and asks clients to reconnect with disconnect.
+
+const debugHost = "applink-emulator-1"
+
+// Ack is a Socket Mode acknowledgement received for an envelope.
+type Ack struct {
+	EnvelopeID string
+	Payload    json.RawMessage // nil when the ack carried no payload
+	Latency    time.Duration   // from writing the envelope to reading the ack
+}
+
+type wsConn struct {
+	ws      *websocket.Conn
+	wmu     sync.Mutex // gorilla allows one concurrent writer of data frames
+	done    chan struct{}
+	once    sync.Once
+	started time.Time
+}
+
+func (c *wsConn) write(b []byte) error {
+	c.wmu.Lock()
+	defer c.wmu.Unlock()
+	if err := c.ws.SetWriteDeadline(time.Now().Add(writeTimeout)); err != nil {
+		return err
+	}
+	return c.ws.WriteMessage(websocket.TextMessage, b)
+}
+
+// shutdown sends a close frame (best effort) and drops the connection.
+func (c *wsConn) shutdown(code int, reason string) {
+	c.once.Do(func() {
+		_ = c.ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(code, reason), time.Now().Add(time.Second))
+		_ = c.ws.Close()
+	})
+}
+
+type ackResult struct {
+	ack Ack
+	err error
+}
+
+type pendingAck struct {
+	ch   chan ackResult // buffered 1
+	sent time.Time
+}
+
+func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
+	call := Call{Method: "websocket", At: time.Now(), Params: map[string]string{"app_id": r.URL.Query().Get("app_id")}}
+	if f, ok := s.takeFault("websocket"); ok {
+		if err := s.sleepCtx(r.Context(), f.Delay); err != nil {
+			return
+		}
+		if f.Status != 0 && f.Status != http.StatusOK {
+			call.Status, call.Error = f.Status, http.StatusText(f.Status)
+			s.record(call)
+			http.Error(w, http.StatusText(f.Status), f.Status)
+			return
+		}
+	}
+	ticket := r.URL.Query().Get("ticket")
+	s.mu.Lock()
+	_, ok := s.tickets[ticket]
+	delete(s.tickets, ticket) // tickets are single use
+	s.mu.Unlock()
+	if !ok {
+		call.Status, call.Error = http.StatusUnauthorized, "invalid_ticket"
+		s.record(call)
+		http.Error(w, "invalid ticket", http.StatusUnauthorized)
+		return
+	}
+	ws, err := s.upgrader.Upgrade(w, r, nil)
+	if err != nil {
+		call.Status, call.Error = http.StatusBadRequest, "upgrade_failed"
+		s.record(call)
+		return
+	}
+	ws.SetReadLimit(1 << 20)
+	c := &wsConn{ws: ws, done: make(chan struct{}), started: time.Now()}
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		_ = ws.Close()
+		return
+	}
+	s.all[c] = struct{}{}
+	// This goroutine keeps running the connection after the handler
+	// "returns" as far as http.Server knows (the conn is hijacked), so
+	// Close must wait for it; and for the pinger.
+	s.wg.Add(2)
+	num := len(s.conns) + 1
+	s.mu.Unlock()
+	defer s.wg.Done()
+	call.Status = http.StatusSwitchingProtocols
+	s.record(call)
+
+	go func() {
+		defer s.wg.Done()
+		s.pinger(c)
+	}()
+	defer s.dropConn(c)
+
+	hello := obj{
+		"type":            "hello",
+		"num_connections": num,
+		"debug_info":      obj{"host": debugHost, "build_number": 1, "approximate_connection_time": 18060},
+		"connection_info": obj{"app_id": s.cfg.AppID},
+	}
+	if err := c.write(mustJSON(hello)); err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.conns = append(s.conns, c)
+	s.connects++
+	s.notifyLocked()
+	s.mu.Unlock()
+	s.logf("slackemu: socket mode client connected (%d open)", num)
+	s.readLoop(c)
+}
+
+func (s *Server) dropConn(c *wsConn) {
+	s.mu.Lock()
+	delete(s.all, c)
+	s.conns = slices.DeleteFunc(s.conns, func(x *wsConn) bool { return x == c })
+	s.notifyLocked()
+	s.mu.Unlock()
+	c.shutdown(websocket.CloseNormalClosure, "")
+	close(c.done)
+	s.logf("slackemu: socket mode client disconnected")
+}
+
+func (s *Server) pinger(c *wsConn) {
+	t := time.NewTicker(s.cfg.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.done:
+			return
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+			if s.pings.Load() {
+				_ = c.ws.WriteControl(websocket.PingMessage, []byte("emu"), time.Now().Add(writeTimeout))
+			}
+		}
+	}
+}
+
+func (s *Server) readLoop(c *wsConn) {
+	for {
+		typ, data, err := c.ws.ReadMessage()
+		if err != nil {
+			return
+		}
+		if typ == websocket.TextMessage {
+			s.handleAck(data)
+		}
+	}
+}
+
+// handleAck matches an ack frame to the move waiting for it.
+func (s *Server) handleAck(data []byte) {
+	now := time.Now()
+	var a struct {
+		EnvelopeID string          `json:"envelope_id"`
+		Payload    json.RawMessage `json:"payload"`
+	}
+	call := Call{Method: "socket_mode.ack", At: now}
+	if err := json.Unmarshal(data, &a); err != nil {
+		call.Error, call.Body = "invalid_json", mustJSON(string(data))
+		s.record(call)
+		return
+	}
+	call.Body = json.RawMessage(data)
+	call.Params = map[string]string{"envelope_id": a.EnvelopeID}
+	if len(a.Payload) > 0 && string(a.Payload) != "null" {
+		call.Params["payload"] = string(a.Payload)
+	} else {
+		a.Payload = nil
+	}
+	tooLarge := len(data) >= maxAckBytes
+	s.mu.Lock()
+	p := s.pending[a.EnvelopeID]
+	delete(s.pending, a.EnvelopeID)
+	s.mu.Unlock()
+	switch {
+	case tooLarge:
+		call.Error = "payload_too_large"
+	case p == nil:
+		call.Error = "unknown_envelope_id"
+	}
+	s.record(call)
+	if p == nil {
+		return
+	}
+	r := ackResult{ack: Ack{EnvelopeID: a.EnvelopeID, Payload: a.Payload, Latency: now.Sub(p.sent)}}
+	if tooLarge {
+		r.err = fmt.Errorf("%w: %d bytes", ErrAckTooLarge, len(data))
+	}
+	p.ch <- r
+}
+
+// pickConn returns the next connection in round-robin order, waiting (up
+// to AckTimeout) for one if none is open.
+func (s *Server) pickConn(ctx context.Context) (*wsConn, error) {
+	ctx, cancel := context.WithTimeoutCause(ctx, s.cfg.AckTimeout, ErrNotConnected)
+	defer cancel()
+	var c *wsConn
+	err := s.waitFor(ctx, func() bool {
+		if len(s.conns) == 0 {
+			return false
+		}
+		c = s.conns[s.rr%len(s.conns)]
+		s.rr++
+		return true
+	})
+	if err != nil {
+		if errors.Is(context.Cause(ctx), ErrNotConnected) {
+			return nil, ErrNotConnected
+		}
+		return nil, err
+	}
+	return c, nil
+}
+
+type envelope struct {
+	EnvelopeID             string          `json:"envelope_id"`
+	Payload                json.RawMessage `json:"payload"`
+	Type                   string          `json:"type"`
+	AcceptsResponsePayload bool            `json:"accepts_response_payload"`
+	RetryAttempt           *int            `json:"retry_attempt,omitempty"`
+	RetryReason            *string         `json:"retry_reason,omitempty"`
+}
+
+// SendEnvelope sends payload in an envelope of type typ ("events_api",
+// "slash_commands", "interactive", or anything else a test wants) to one
+// connected client and waits for its ack.
+func (s *Server) SendEnvelope(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
+	env := envelope{EnvelopeID: envelopeID(), Payload: payload, Type: typ, AcceptsResponsePayload: acceptsResponsePayload}
+	if typ == "events_api" {
+		zero, none := 0, ""
+		env.RetryAttempt, env.RetryReason = &zero, &none
+	}
+	return s.deliverEnvelope(ctx, env)
+}
+
+func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error) {
+	c, err := s.pickConn(ctx)
+	if err != nil {
+		return Ack{}, err
+	}
+	// sent is set before the ack can be looked up, so latency includes the write.
+	p := &pendingAck{ch: make(chan ackResult, 1), sent: time.Now()}
+	s.mu.Lock()
+	s.pending[env.EnvelopeID] = p
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.pending, env.EnvelopeID)
+		s.mu.Unlock()
+	}()
+	if err := c.write(mustJSON(env)); err != nil {
+		return Ack{}, fmt.Errorf("slackemu: write envelope: %w", err)
+	}
+	t := time.NewTimer(s.cfg.AckTimeout)
+	defer t.Stop()
+	noAck := Ack{EnvelopeID: env.EnvelopeID}
+	select {
+	case r := <-p.ch:
+		return r.ack, r.err
+	case <-c.done:
+		select { // the ack may have raced the close
+		case r := <-p.ch:
+			return r.ack, r.err
+		default:
+		}
+		return noAck, ErrConnectionLost
+	case <-t.C:
+		return noAck, fmt.Errorf("%w (%s, envelope %s)", ErrAckTimeout, env.Type, env.EnvelopeID)
+	case <-ctx.Done():
+		return noAck, ctx.Err()
+	case <-s.ctx.Done():
+		return noAck, ErrClosed
+	}
+}
+
+// SendRaw writes frame, as is, to one connected client; for malformed-input
+// tests.
+func (s *Server) SendRaw(ctx context.Context, frame []byte) error {
+	c, err := s.pickConn(ctx)
+	if err != nil {
+		return err
+	}
+	return c.write(frame)
+}
+
+// Disconnect sends {"type":"disconnect","reason":reason} to every open
+// connection, stops sending them envelopes, and closes them shortly after
+// (at once if the client hangs up first), as Slack does when it refreshes
+// a connection. Reasons Slack uses: "warning", "refresh_requested",
+// "link_disabled".
+func (s *Server) Disconnect(reason string) error {
+	s.mu.Lock()
+	conns := slices.Clone(s.conns)
+	s.conns = nil
+	s.notifyLocked()
+	s.mu.Unlock()
+	if len(conns) == 0 {
+		return ErrNotConnected
+	}
+	frame := mustJSON(obj{"type": "disconnect", "reason": reason, "debug_info": obj{"host": debugHost}})
+	var errs []string
+	for _, c := range conns {
+		if err := c.write(frame); err != nil {
+			errs = append(errs, err.Error())
+		}
+		ok := s.goTracked(func() {
+			t := time.NewTimer(time.Second)
+			defer t.Stop()
+			select {
+			case <-c.done:
+			case <-t.C:
+			case <-s.ctx.Done():
+			}
+			c.shutdown(websocket.CloseNormalClosure, reason)
+		})
+		if !ok {
+			c.shutdown(websocket.CloseGoingAway, "server closing")
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("slackemu: disconnect: %s", strings.Join(errs, "; "))
+	}
+	return nil
+}
+
+// WaitConnected blocks until a Socket Mode client is connected and has
+// been sent hello.
+func (s *Server) WaitConnected(ctx context.Context) error {
+	return s.waitFor(ctx, func() bool { return len(s.conns) > 0 })
+}
+
+// WaitConnects blocks until n connections have been made since Start, so a
+// test can see a client reconnect.
+func (s *Server) WaitConnects(ctx context.Context, n int) error {
+	return s.waitFor(ctx, func() bool { return s.connects >= n && len(s.conns) > 0 })
+}
+
+// Connected is the number of connections currently taking envelopes.
+func (s *Server) Connected() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// Connects is the number of connections made since Start.
+func (s *Server) Connects() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.connects
+}

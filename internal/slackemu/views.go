@@ -1,0 +1,637 @@
+package slackemu
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/slack-go/slack"
+)
+
+// trigger is an issued trigger_id. Slack lets one be exchanged once, within
+// three seconds, for a view shown to the user who caused it.
+type trigger struct {
+	user   string
+	issued time.Time
+	used   bool
+}
+
+func (s *Server) issueTriggerLocked(user string) string {
+	s.sweepLocked()
+	id := s.triggerIDLocked()
+	s.triggers[id] = &trigger{user: user, issued: time.Now()}
+	return id
+}
+
+// sweepLocked now and then forgets triggers, response_urls and websocket
+// tickets long past expiry, so a long-running emulator (the load tool)
+// stays small.
+func (s *Server) sweepLocked() {
+	if s.counter%256 != 0 {
+		return
+	}
+	for id, t := range s.triggers {
+		if time.Since(t.issued) > s.cfg.TriggerTTL+sweepGrace {
+			delete(s.triggers, id)
+		}
+	}
+	for ticket, issued := range s.tickets {
+		if time.Since(issued) > sweepGrace {
+			delete(s.tickets, ticket)
+		}
+	}
+	for path, r := range s.responses {
+		if time.Since(r.created) > s.cfg.ResponseURLTTL+sweepGrace {
+			delete(s.responses, path)
+		}
+	}
+}
+
+func (s *Server) exchangeTriggerLocked(id string) (string, *apiError) {
+	if id == "" {
+		return "", fail("invalid_arguments", "[ERROR] missing required field: trigger_id")
+	}
+	t, ok := s.triggers[id]
+	switch {
+	case !ok:
+		return "", fail("invalid_trigger_id")
+	case t.used:
+		return "", fail("exchanged_trigger_id")
+	case time.Since(t.issued) > s.cfg.TriggerTTL:
+		return "", fail("expired_trigger_id")
+	}
+	t.used = true
+	return t.user, nil
+}
+
+// viewRec is a stored modal or Home tab.
+type viewRec struct {
+	id, typ, user                         string
+	title, submit, close                  any // plain_text objects as sent, or nil
+	blocks                                []any
+	privateMetadata, callbackID, external string
+	clearOnClose, notifyOnClose           bool
+	hash, rootID, previousID              string
+}
+
+func plainText(v any) string {
+	if m, ok := v.(obj); ok {
+		s, _ := m["text"].(string)
+		return s
+	}
+	return ""
+}
+
+// parseView validates a view argument the way views.* do and returns it
+// with block_ids filled in. Problems come back as invalid_arguments with
+// Slack-style messages.
+func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
+	if len(raw) > 250*1024 {
+		return nil, fail("view_too_large")
+	}
+	dec, err := decodeJSON(raw)
+	m, ok := dec.(obj)
+	if err != nil || !ok {
+		return nil, fail("invalid_arguments", "[ERROR] view must be a JSON object [json-pointer:/view]")
+	}
+	var p blockProblem
+	v := &viewRec{}
+	v.typ, _ = m["type"].(string)
+	if v.typ != wantType {
+		p.addf("/view/type", "must be %q", wantType)
+	}
+	blocks, ok := m["blocks"].([]any)
+	if !ok {
+		p.addf("/view/blocks", "missing required field: blocks")
+	}
+	for i, b := range blocks {
+		if _, ok := b.(obj); !ok {
+			p.addf(fmt.Sprintf("/view/blocks/%d", i), "must be an object")
+		}
+	}
+	if len(p.msgs) == 0 {
+		p.msgs = append(p.msgs, checkBlocks(blocks, maxViewBlocks, "/view/blocks")...)
+	}
+	v.blocks = blocks
+	str := func(k string, max int) string {
+		s, _ := m[k].(string)
+		if utf8.RuneCountInString(s) > max {
+			p.addf("/view/"+k, "must be less than %d characters", max+1)
+		}
+		return s
+	}
+	v.privateMetadata = str("private_metadata", 3000)
+	v.callbackID = str("callback_id", 255)
+	v.external = str("external_id", 255)
+	v.clearOnClose, _ = m["clear_on_close"].(bool)
+	v.notifyOnClose, _ = m["notify_on_close"].(bool)
+	if wantType == "modal" {
+		v.title, v.submit, v.close = m["title"], m["submit"], m["close"]
+		for _, k := range []string{"title", "submit", "close"} {
+			t, present := m[k]
+			if !present || t == nil {
+				continue
+			}
+			if tm, ok := t.(obj); !ok || tm["type"] != "plain_text" {
+				p.addf("/view/"+k, "must be a plain_text text object")
+			} else if utf8.RuneCountInString(plainText(t)) > 24 {
+				p.addf("/view/"+k+"/text", "must be less than 25 characters")
+			}
+		}
+		if v.title == nil {
+			p.addf("/view/title", "missing required field: title")
+		}
+		if v.submit == nil && slices.ContainsFunc(blocks, func(b any) bool {
+			bm, _ := b.(obj)
+			return bm["type"] == "input"
+		}) {
+			p.addf("/view/submit", "submit is required when an input block is present")
+		}
+	}
+	if len(p.msgs) > 0 {
+		return nil, fail("invalid_arguments", p.msgs...)
+	}
+	return v, nil
+}
+
+// viewJSON renders a stored view the way Slack returns and sends it.
+func (s *Server) viewJSON(v *viewRec, state obj) obj {
+	if state == nil {
+		state = obj{}
+	}
+	o := obj{
+		"id":                    v.id,
+		"team_id":               s.cfg.TeamID,
+		"type":                  v.typ,
+		"blocks":                v.blocks,
+		"private_metadata":      v.privateMetadata,
+		"callback_id":           v.callbackID,
+		"external_id":           v.external,
+		"state":                 obj{"values": state},
+		"hash":                  v.hash,
+		"clear_on_close":        v.clearOnClose,
+		"notify_on_close":       v.notifyOnClose,
+		"root_view_id":          v.rootID,
+		"app_id":                s.cfg.AppID,
+		"app_installed_team_id": s.cfg.TeamID,
+		"bot_id":                s.cfg.BotID,
+	}
+	if v.typ == "modal" {
+		o["title"], o["submit"], o["close"] = v.title, v.submit, v.close
+		if v.previousID != "" {
+			o["previous_view_id"] = v.previousID
+		} else {
+			o["previous_view_id"] = nil
+		}
+	}
+	return o
+}
+
+// postViewLocked records a view as seen by its user.
+func (s *Server) postViewLocked(v *viewRec, replace bool) {
+	kind := "view"
+	if v.typ == "home" {
+		kind = "home"
+	}
+	s.postLocked(Posted{Kind: kind, ViewID: v.id, UserID: v.user, Text: plainText(v.title), Blocks: mustJSON(v.blocks), Replace: replace})
+}
+
+func (s *Server) registerExternalLocked(v *viewRec) *apiError {
+	if v.external == "" {
+		return nil
+	}
+	if owner, ok := s.external[v.external]; ok && owner != v.id {
+		return fail("duplicate_external_id")
+	}
+	return nil
+}
+
+func (s *Server) storeViewLocked(v *viewRec) {
+	s.views[v.id] = v
+	if v.external != "" {
+		s.external[v.external] = v.id
+	}
+}
+
+func viewArg(r *apiRequest) ([]byte, *apiError) {
+	raw, ok := r.rawJSON("view")
+	if !ok {
+		return nil, fail("invalid_arguments", "[ERROR] missing required field: view [json-pointer:/view]")
+	}
+	return raw, nil
+}
+
+func (s *Server) viewsOpen(_ context.Context, r *apiRequest) (obj, *apiError) {
+	raw, aerr := viewArg(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	v, aerr := parseView(raw, "modal")
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.deliver()
+	defer s.mu.Unlock()
+	if aerr := s.registerExternalLocked(v); aerr != nil {
+		return nil, aerr
+	}
+	user, aerr := s.exchangeTriggerLocked(r.str("trigger_id"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	v.id, v.user, v.hash = viewID(), user, viewHash()
+	v.rootID = v.id
+	s.storeViewLocked(v)
+	s.stacks[user] = []string{v.id}
+	s.latest[user] = v.id
+	s.postViewLocked(v, false)
+	return obj{"view": s.viewJSON(v, nil)}, nil
+}
+
+// pushLocked puts v on top of user's modal stack; Slack allows three views.
+func (s *Server) pushLocked(user string, v *viewRec) *apiError {
+	stack := s.stacks[user]
+	if len(stack) >= 3 {
+		return fail("push_limit_reached")
+	}
+	v.id, v.user, v.hash = viewID(), user, viewHash()
+	v.rootID = v.id
+	if len(stack) > 0 {
+		v.rootID = stack[0]
+		v.previousID = stack[len(stack)-1]
+	}
+	s.storeViewLocked(v)
+	s.stacks[user] = append(stack, v.id)
+	s.latest[user] = v.id
+	s.postViewLocked(v, false)
+	return nil
+}
+
+func (s *Server) viewsPush(_ context.Context, r *apiRequest) (obj, *apiError) {
+	raw, aerr := viewArg(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	v, aerr := parseView(raw, "modal")
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.deliver()
+	defer s.mu.Unlock()
+	if aerr := s.registerExternalLocked(v); aerr != nil {
+		return nil, aerr
+	}
+	user, aerr := s.exchangeTriggerLocked(r.str("trigger_id"))
+	if aerr != nil {
+		return nil, aerr
+	}
+	if aerr := s.pushLocked(user, v); aerr != nil {
+		return nil, aerr
+	}
+	return obj{"view": s.viewJSON(v, nil)}, nil
+}
+
+// replaceLocked swaps old's content for nv's, keeping its identity.
+func (s *Server) replaceLocked(old, nv *viewRec) {
+	if old.external != "" && old.external != nv.external {
+		delete(s.external, old.external)
+	}
+	nv.id, nv.user, nv.rootID, nv.previousID = old.id, old.user, old.rootID, old.previousID
+	nv.hash = viewHash()
+	*old = *nv
+	s.storeViewLocked(old)
+	s.postViewLocked(old, true)
+}
+
+func (s *Server) viewsUpdate(_ context.Context, r *apiRequest) (obj, *apiError) {
+	raw, aerr := viewArg(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	id, ext := r.str("view_id"), r.str("external_id")
+	if id == "" && ext == "" {
+		return nil, fail("invalid_arguments", "[ERROR] one of view_id or external_id is required")
+	}
+	s.mu.Lock()
+	if id == "" {
+		id = s.external[ext]
+	}
+	old := s.views[id]
+	s.mu.Unlock()
+	if old == nil {
+		return nil, fail("not_found")
+	}
+	nv, aerr := parseView(raw, old.typ)
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.deliver()
+	defer s.mu.Unlock()
+	if h := r.str("hash"); h != "" && h != old.hash {
+		return nil, fail("hash_conflict")
+	}
+	nv.id = old.id
+	if aerr := s.registerExternalLocked(nv); aerr != nil {
+		return nil, aerr
+	}
+	s.replaceLocked(old, nv)
+	return obj{"view": s.viewJSON(old, nil)}, nil
+}
+
+func (s *Server) viewsPublish(_ context.Context, r *apiRequest) (obj, *apiError) {
+	user := r.str("user_id")
+	if user == "" {
+		return nil, fail("invalid_arguments", "[ERROR] missing required field: user_id")
+	}
+	if !isID(user, "UW") {
+		return nil, fail("user_not_found")
+	}
+	raw, aerr := viewArg(r)
+	if aerr != nil {
+		return nil, aerr
+	}
+	v, aerr := parseView(raw, "home")
+	if aerr != nil {
+		return nil, aerr
+	}
+	s.mu.Lock()
+	defer s.deliver()
+	defer s.mu.Unlock()
+	old := s.views[s.homes[user]]
+	if h := r.str("hash"); h != "" && (old == nil || h != old.hash) {
+		return nil, fail("hash_conflict")
+	}
+	if old != nil {
+		v.id = old.id
+		if aerr := s.registerExternalLocked(v); aerr != nil {
+			return nil, aerr
+		}
+		s.replaceLocked(old, v)
+		return obj{"view": s.viewJSON(old, nil)}, nil
+	}
+	if aerr := s.registerExternalLocked(v); aerr != nil {
+		return nil, aerr
+	}
+	v.id, v.user, v.hash = viewID(), user, viewHash()
+	v.rootID = v.id
+	s.storeViewLocked(v)
+	s.homes[user] = v.id
+	s.postViewLocked(v, false)
+	return obj{"view": s.viewJSON(v, nil)}, nil
+}
+
+// View is a modal or Home tab the bot showed a user.
+type View struct {
+	ID, Type, UserID           string
+	CallbackID                 string
+	PrivateMetadata            string
+	ExternalID, Hash           string
+	RootViewID, PreviousViewID string
+	Title, Submit, Close       string // button and title texts
+	Blocks                     json.RawMessage
+	Raw                        json.RawMessage        // the whole view object, as views.open answered it
+	Modal                      slack.ModalViewRequest // Raw parsed by slack-go, for typed access
+	Open                       bool                   // still on the user's modal stack
+}
+
+func (s *Server) exportViewLocked(v *viewRec) View {
+	raw := mustJSON(s.viewJSON(v, nil))
+	out := View{
+		ID: v.id, Type: v.typ, UserID: v.user, CallbackID: v.callbackID, PrivateMetadata: v.privateMetadata,
+		ExternalID: v.external, Hash: v.hash, RootViewID: v.rootID, PreviousViewID: v.previousID,
+		Title: plainText(v.title), Submit: plainText(v.submit), Close: plainText(v.close),
+		Blocks: mustJSON(v.blocks), Raw: raw,
+		Open: slices.Contains(s.stacks[v.user], v.id),
+	}
+	_ = json.Unmarshal(raw, &out.Modal) // best effort: unknown block types still parse
+	return out
+}
+
+// LatestView returns the last modal opened or pushed for userID.
+func (s *Server) LatestView(userID string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.views[s.latest[userID]]
+	if v == nil {
+		return View{}, false
+	}
+	return s.exportViewLocked(v), true
+}
+
+// ViewByID returns a stored modal or Home tab.
+func (s *Server) ViewByID(id string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.views[id]
+	if v == nil {
+		return View{}, false
+	}
+	return s.exportViewLocked(v), true
+}
+
+// HomeView returns the Home tab last published for userID.
+func (s *Server) HomeView(userID string) (View, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.views[s.homes[userID]]
+	if v == nil {
+		return View{}, false
+	}
+	return s.exportViewLocked(v), true
+}
+
+// viewState builds view.state.values from answers (block_id -> value) the
+// way Slack fills it on submission: every input block appears, answered
+// or not; answers for unknown blocks are passed through as text inputs.
+func viewState(blocks []any, answers map[string]string) obj {
+	values := obj{}
+	for _, b := range blocks {
+		m, _ := b.(obj)
+		if m["type"] != "input" {
+			continue
+		}
+		el, ok := m["element"].(obj)
+		if !ok {
+			continue
+		}
+		bid, _ := m["block_id"].(string)
+		aid, _ := el["action_id"].(string)
+		ans, has := answers[bid]
+		values[bid] = obj{aid: elementState(el, ans, has)}
+	}
+	keys := make([]string, 0, len(answers))
+	for k := range answers {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		if _, known := values[k]; !known {
+			values[k] = obj{k: obj{"type": "plain_text_input", "value": answers[k]}}
+		}
+	}
+	return values
+}
+
+// elementState is one element's entry in state.values. A select's answer
+// is an option value (a comma-separated list for multi-selects); an option
+// the element does not offer is sent anyway, for tamper tests.
+func elementState(el obj, ans string, has bool) obj {
+	typ, _ := el["type"].(string)
+	st := obj{"type": typ}
+	orNil := func(initial string) any {
+		if has && ans != "" {
+			return ans
+		}
+		if v, ok := el[initial]; ok && !has {
+			return v
+		}
+		return nil
+	}
+	switch typ {
+	case "static_select", "external_select", "radio_buttons":
+		switch {
+		case has && ans != "":
+			st["selected_option"] = optionFor(el, ans)
+		case !has && el["initial_option"] != nil:
+			st["selected_option"] = el["initial_option"]
+		default:
+			st["selected_option"] = nil
+		}
+	case "multi_static_select", "multi_external_select", "checkboxes":
+		sel := []any{}
+		if has {
+			for _, v := range strings.Split(ans, ",") {
+				if v = strings.TrimSpace(v); v != "" {
+					sel = append(sel, optionFor(el, v))
+				}
+			}
+		} else if io, ok := el["initial_options"].([]any); ok {
+			sel = io
+		}
+		st["selected_options"] = sel
+	case "users_select":
+		st["selected_user"] = orNil("initial_user")
+	case "conversations_select":
+		st["selected_conversation"] = orNil("initial_conversation")
+	case "channels_select":
+		st["selected_channel"] = orNil("initial_channel")
+	case "datepicker":
+		st["selected_date"] = orNil("initial_date")
+	case "timepicker":
+		st["selected_time"] = orNil("initial_time")
+	case "multi_users_select", "multi_conversations_select", "multi_channels_select":
+		key := map[string]string{
+			"multi_users_select":         "selected_users",
+			"multi_conversations_select": "selected_conversations",
+			"multi_channels_select":      "selected_channels",
+		}[typ]
+		sel := []any{}
+		for _, v := range strings.Split(ans, ",") {
+			if v = strings.TrimSpace(v); v != "" {
+				sel = append(sel, v)
+			}
+		}
+		st[key] = sel
+	default: // plain_text_input, email_text_input, url_text_input, number_input, ...
+		st["value"] = orNil("initial_value")
+	}
+	return st
+}
+
+func optionFor(el obj, value string) obj {
+	for _, o := range options(el) {
+		if o["value"] == value {
+			return o
+		}
+	}
+	return obj{"text": obj{"type": "plain_text", "text": value, "emoji": true}, "value": value}
+}
+
+// SubmitView plays userID pressing Submit on a stored modal. answers maps
+// block_id to the value chosen: an option value for selects and radio
+// buttons, text for text inputs. The submission carries the view's
+// callback_id and private_metadata, a fresh trigger_id and empty
+// response_urls. After the ack, the response_action (clear, update, push,
+// errors, or none) is applied to the user's modal stack.
+func (s *Server) SubmitView(ctx context.Context, userID, viewID string, answers map[string]string) (Ack, error) {
+	s.mu.Lock()
+	v := s.views[viewID]
+	if v == nil || v.typ != "modal" {
+		s.mu.Unlock()
+		return Ack{}, fmt.Errorf("%w: modal %q", ErrUnknownView, viewID)
+	}
+	payload := obj{
+		"type":                  "view_submission",
+		"team":                  s.teamJSON(),
+		"user":                  s.userJSON(userID),
+		"api_app_id":            s.cfg.AppID,
+		"token":                 verificationToken,
+		"trigger_id":            s.issueTriggerLocked(userID),
+		"view":                  s.viewJSON(v, viewState(v.blocks, answers)),
+		"response_urls":         []any{},
+		"is_enterprise_install": false,
+		"enterprise":            nil,
+	}
+	s.mu.Unlock()
+	ack, err := s.SendEnvelope(ctx, "interactive", mustJSON(payload), true)
+	if err != nil {
+		return ack, err
+	}
+	return ack, s.applyResponseAction(viewID, ack.Payload)
+}
+
+// applyResponseAction does to the modal stack what Slack does with a
+// view_submission ack.
+func (s *Server) applyResponseAction(viewID string, payload json.RawMessage) error {
+	var resp struct {
+		ResponseAction string          `json:"response_action"`
+		View           json.RawMessage `json:"view"`
+	}
+	if len(payload) > 0 {
+		if err := json.Unmarshal(payload, &resp); err != nil {
+			return fmt.Errorf("slackemu: view_submission ack payload: %w", err)
+		}
+	}
+	s.mu.Lock()
+	defer s.deliver()
+	defer s.mu.Unlock()
+	v := s.views[viewID]
+	switch resp.ResponseAction {
+	case "":
+		// An empty ack closes the submitted view, uncovering any below it.
+		s.stacks[v.user] = slices.DeleteFunc(s.stacks[v.user], func(id string) bool { return id == viewID })
+	case "clear":
+		delete(s.stacks, v.user)
+	case "errors":
+	case "update", "push":
+		nv, aerr := parseView(resp.View, "modal")
+		if aerr != nil {
+			return fmt.Errorf("slackemu: response_action %s: %s %v", resp.ResponseAction, aerr.code, aerr.msgs)
+		}
+		if resp.ResponseAction == "update" {
+			nv.id = v.id
+			if aerr := s.registerExternalLocked(nv); aerr != nil {
+				return fmt.Errorf("slackemu: response_action update: %s", aerr.code)
+			}
+			s.replaceLocked(v, nv)
+			return nil
+		}
+		if aerr := s.registerExternalLocked(nv); aerr != nil {
+			return fmt.Errorf("slackemu: response_action push: %s", aerr.code)
+		}
+		if aerr := s.pushLocked(v.user, nv); aerr != nil {
+			return fmt.Errorf("slackemu: response_action push: %s", aerr.code)
+		}
+	default:
+		return fmt.Errorf("slackemu: unknown response_action %q", resp.ResponseAction)
+	}
+	return nil
+}
