@@ -153,7 +153,9 @@ func (p *printer) printf(format string, args ...any) {
 	}
 }
 
-func (p *printer) title(s string) { p.printf("\n%s\n%s\n", s, strings.Repeat("━", min(len([]rune(s)), 78))) }
+func (p *printer) title(s string) {
+	p.printf("\n%s\n%s\n", s, strings.Repeat("━", min(len([]rune(s)), 78)))
+}
 
 func (p *printer) user(s string) { p.printf("\n▶ you: %s\n", s) }
 
