@@ -62,7 +62,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	cfg, err := config.Load()
 	if err != nil {
-		return err
+		return &usageError{msg: err.Error()} // a bad setting is bad input: exit 2
 	}
 	switch cmd {
 	case "ask":
@@ -83,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // runServe is the production path: real tokens, real Slack.
 func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 	if err := cfg.ValidateServe(); err != nil {
-		return err
+		return &usageError{msg: err.Error()}
 	}
 	log, err := newLogger(cfg.LogLevel, false, stderr)
 	if err != nil {

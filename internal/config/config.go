@@ -32,8 +32,12 @@ type Config struct {
 func Load() (Config, error) {
 	var c Config
 	if err := envconfig.Process("", &c); err != nil {
-		// envconfig's message names the variable and the bad value; the
-		// value is never a token here (tokens are plain strings).
+		// Tokens are plain strings and never fail to parse, so the value
+		// shown here is never a token.
+		var pe *envconfig.ParseError
+		if errors.As(err, &pe) {
+			return Config{}, fmt.Errorf("config: %s: cannot use %q as a %s", pe.KeyName, clip(pe.Value), pe.TypeName)
+		}
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	if err := c.validate(); err != nil {
@@ -89,6 +93,13 @@ func (c Config) String() string {
 
 // GoString keeps %#v from printing the tokens too.
 func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}
 
 // Redact shows only a token's kind.
 func Redact(token string) string {
