@@ -49,12 +49,14 @@ func words(s string, limit int, dst []string) []string {
 type phrase struct {
 	words []string
 	term  string
+	stems []string // the stems of words: phrases match inflected forms too
 }
 
 // defaultPhrases maps multi-word names to one canonical term, so "chief AI
-// officer" and "CAIO" are the same thing to the ranking. Longest first.
+// officer" and "CAIO" are the same thing to the ranking. They match on
+// stems, and the longest match wins.
 func defaultPhrases() []phrase {
-	p := func(s, term string) phrase { return phrase{strings.Fields(s), term} }
+	p := func(s, term string) phrase { return phrase{words: strings.Fields(s), term: term} }
 	return []phrase{
 		p("chief artificial intelligence officer", "caio"),
 		p("chief technology officer", "cto"),
@@ -63,6 +65,14 @@ func defaultPhrases() []phrase {
 		p("head of ai", "caio"),
 		p("vp of ai", "caio"),
 		p("director of ai", "caio"),
+		p("head of engineering", "cto"),
+		p("vp of engineering", "cto"),
+		p("head of technology", "cto"),
+		p("technology leadership", "cto"),
+		p("technology leader", "cto"),
+		p("technical leadership", "cto"),
+		p("technical leader", "cto"),
+		p("engineering leader", "cto"),
 		p("fractional advisor", "thisbot"),
 		p("what can you do", "thisbot"),
 		p("can you help", "thisbot"),
@@ -73,6 +83,10 @@ func defaultPhrases() []phrase {
 		p("ai chief", "caio"),
 		p("ai leader", "caio"),
 		p("ai lead", "caio"),
+		p("ai leadership", "caio"),
+		p("vp engineering", "cto"),
+		p("tech leadership", "cto"),
+		p("tech leader", "cto"),
 		p("tech exec", "cto"),
 		p("tech executive", "cto"),
 		p("technology executive", "cto"),
@@ -120,6 +134,8 @@ func defaultPhrases() []phrase {
 		p("single executive", "oneperson"),
 		p("single exec", "oneperson"),
 		p("same thing", "differ"),
+		p("tell apart", "differ"),
+		p("in charge", "responsibl"), // not the "charge" of a fee
 		p("road map", "roadmap"),
 		p("this bot", "thisbot"),
 		p("the bot", "thisbot"),
@@ -137,7 +153,10 @@ func defaultPhrases() []phrase {
 // defaultSynonyms maps single words to the canonical term of their concept:
 // role names, the fractional model, cost, and the intents of the questions
 // people ask (duties, deliverables, timing, ...). Typos are the typo
-// matcher's job, not this table's.
+// matcher's job, not this table's. The second add of a concept holds words
+// drawn from WordNet (synonyms and derived forms of the first list), kept
+// where the sense is the one this domain means and the word is not common
+// office talk in another sense ("expense report", "merge conflict").
 func defaultSynonyms() map[string]string {
 	m := make(map[string]string)
 	add := func(term, words string) {
@@ -152,32 +171,53 @@ func defaultSynonyms() map[string]string {
 	add("cost", `cost costs costing price prices pricing priced salary salaries rate rates budget
 		budgets budgeting fee fees expensive cheap cheaper afford affordable spend pay paying charge
 		charges comp compensation retainer costly money ballpark hourly invoice`)
+	add("cost", `wage wages earnings remuneration expenditure payment payments paid pays invoices invoiced
+		pricey inexpensive overpriced costed charged`)
 	add("differ", `vs versus difference differences different differ distinguish compare compared
 		comparison contrast distinct distinction separate separates overlap overlapping confuse
 		confused mixing`)
+	add("differ", `differentiate differentiates differentiated differentiation differentiating distinguishes
+		distinguishing distinguishable differs differed differing divergence diverge contrasts contrasting
+		comparable comparing compares comparisons distinctions separating separation apart unlike similar
+		similarity similarities alike equivalent overlaps overlapped confusion confusing mixup`)
 	add("consultant", "consultant consultants consultancy consulting contractor freelance freelancer agency")
+	add("consultant", "adviser advisers advisor advisors contractors freelancers agencies consultancies")
 	add("ai", "genai llm llms gpt")
 	add("fundraising", `fundraising investor investors fundraise raise raising vc vcs funding series
 		deck pitch diligence`)
+	add("fundraising", "investing investment investments financing backers backer funders funder fundraiser valuation")
 	add("duration", "duration length timeframe commitment")
+	add("duration", "tenure lengthy durations timeframes")
 	add("duties", "job jobs duties duty responsibilities responsibility tasks task daily routine plate busy week weekly")
+	add("duties", "occupation chore chores obligation obligations workload workweek everyday")
 	add("deliverable", "deliverable deliverables deliver output outputs produce artifacts artefacts tangible tangibles handover")
+	add("deliverable", "artifact artefact produces produced producing delivers delivered delivering handoff handoffs handovers")
 	add("when", "when timing signs signals triggers trigger stage moment")
+	add("when", "indicator indicators signal juncture")
 	add("order", "first order sequence sequencing")
 	add("infra", "infra infrastructure backend platform cloud architecture systems")
 	add("thisbot", "bot assessment questionnaire survey quiz")
 	add("govern", `governance compliance regulation regulations regulatory bias biased fairness
 		unfair ethics ethical privacy security explainability explainable audit gdpr`)
+	add("govern", `regulate regulated regulator regulators compliant comply auditor auditors audits auditing
+		discriminatory discrimination prejudice protection cybersecurity safety law laws legal liability`)
 	add("team", "teams department departments collaborate collaboration")
-	add("oneperson", "hat hats hybrid combined combine")
-	add("ready", "ready readiness prepared maturity")
+	add("team", `cooperate cooperation collaborative collaborator collaborators collaborating squad squads
+		division divisions headcount`)
+	add("oneperson", "hat hats hybrid combined combine combination dual")
+	add("ready", "ready readiness prepared maturity preparedness unprepared")
 	add("measure", "measure measuring metrics metric kpi kpis roi track tracking judge performing success")
+	add("measure", "measurement measurements measured quantify benchmark benchmarks scorecard")
 	add("vendor", "vendor vendors supplier suppliers provider providers tool tools openai anthropic procurement")
-	add("start", "onboard onboarding kickoff begin")
-	add("hire", "hire hiring hired engage engaging recruit recruiting")
-	add("customer", "customer customers client clients users cx ux nps personalization personalize personalized satisfaction")
-	add("define", "mean meaning means definition define concept term")
-	add("strategy", "strategy strategic strategies")
+	add("vendor", "seller sellers tooling toolset")
+	add("start", "onboard onboarding kickoff begin beginning commence commences commencing outset onboarded")
+	add("hire", `hire hiring hired engage engaging recruit recruiting recruitment recruited recruits appoint
+		appointed appointing`)
+	add("customer", `customer customers client clients users cx ux nps personalization personalize personalized
+		satisfaction consumer consumers shoppers`)
+	add("define", `mean meaning means definition define concept term signify terminology jargon buzzword
+		explain explanation meant`)
+	add("strategy", "strategy strategic strategies strategist strategize")
 	return m
 }
 

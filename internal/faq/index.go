@@ -1,21 +1,28 @@
 package faq
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 )
 
 // Ranking parameters, chosen by measuring the tuning half of
-// testdata/eval.yaml (see README "FAQ search").
+// testdata/eval.yaml and the content's own phrasings left out in turn (see
+// tune_debug_test.go).
 const (
 	bm25K1 = 1.2
 	bm25B  = 0.5
 	// Threshold is the score at or above which the best entry is a confident
-	// answer.
-	Threshold = 0.20
+	// answer. On the tuning half, off-topic questions score at most 0.16
+	// but for two that name a role ("who is our CTO's manager"), and all
+	// but four on-topic ones at least 0.24; 0.17 keeps a margin above the
+	// off-topic side, where leave-one-out phrasings say a higher one would
+	// cost more on-topic answers than it saves.
+	Threshold = 0.17
 	// altFloor is the least score an alternative needs to be worth offering.
-	altFloor = 0.12
+	altFloor = 0.10
 	// maxAlternatives is the contract's limit on alternatives.
 	maxAlternatives = 3
 	// minTypoLen is the shortest word the typo matcher corrects; shorter
@@ -36,9 +43,21 @@ const (
 	// unanchored scales every score of a question that names none of the
 	// subjects the knowledge base is about (the roles, AI, the fractional
 	// model, this bot): "what's the budget for the offsite" shares words
-	// with the cost entry but is not about it.
-	unanchored = 0.5
-	bagShare   = 1
+	// with the cost entry but is not about it. Being one factor for all
+	// entries, it moves acceptance only, never the order.
+	unanchored = 0.3
+	// modelShare is the classifier's share of the score; the rest is the
+	// lexical (BM25) score.
+	modelShare = 0.5
+	// modelL2 is the classifier's L2 penalty, in units of one training
+	// text: small, as the content's wording is the only evidence it has.
+	modelL2 = 0.03
+	// modelIters is the number of training steps, enough to converge.
+	modelIters = 60
+	// siblingWeight is the weight of a sibling entry's wording, roles
+	// swapped, in the classifier's training: how people ask what a CAIO
+	// does day to day is how they ask it of a CTO.
+	siblingWeight = 0.5
 )
 
 // Index ranks entries of a knowledge base against free-text questions. It is
@@ -57,10 +76,8 @@ type Index struct {
 	// roles[i] says which of the two roles entry i's question names; a
 	// question about one role must not be answered by the other's entry.
 	roles []roleSet
-	// docs and docPostings index each question and phrasing on its own,
-	// for the nearest-phrasing half of the score.
-	docs        []phraseDoc
-	docPostings [][]phrasePosting
+	// model is the classifier trained on the entries' own wording.
+	model *classifier
 	// tuning holds the weights a tuning run may vary; NewIndex sets the
 	// constants above.
 	tuning tuning
@@ -68,21 +85,19 @@ type Index struct {
 
 type tuning struct {
 	unknownWeight, unanchored float64
-	// bagShare is the weight of the whole-entry score against the best
-	// single-phrasing score.
-	bagShare            float64
-	answerWeight, k1, b float64
+	answerWeight, k1, b       float64
+	modelShare, modelL2       float64
+	modelIters                int
+	siblingWeight             float64
 }
 
-// phraseDoc is one question or phrasing of an entry, as a TF-IDF vector.
-type phraseDoc struct {
-	entry int32
-	norm  float64
-}
-
-type phrasePosting struct {
-	doc    int32
-	weight float64
+func defaultTuning() tuning {
+	return tuning{
+		unknownWeight: unknownWeight, unanchored: unanchored,
+		answerWeight: answerWeight, k1: bm25K1, b: bm25B,
+		modelShare: modelShare, modelL2: modelL2, modelIters: modelIters,
+		siblingWeight: siblingWeight,
+	}
 }
 
 // roleSet records which roles a text names.
@@ -111,9 +126,9 @@ type posting struct {
 	tf    float64
 }
 
-// NewIndex builds the search index of kb.
+// NewIndex builds the search index of kb, training its classifier.
 func NewIndex(kb *KB) *Index {
-	return newIndex(kb, tuning{unknownWeight, unanchored, bagShare, answerWeight, bm25K1, bm25B})
+	return newIndex(kb, defaultTuning())
 }
 
 func newIndex(kb *KB, tu tuning) *Index {
@@ -126,20 +141,8 @@ func newIndex(kb *KB, tu tuning) *Index {
 	ownDF := make(map[int32]int)
 	ix.docLen = make([]float64, n)
 	var buf []string
-	type phraseTerms struct {
-		entry int32
-		terms []int32
-	}
-	var phrases []phraseTerms
 	for i, e := range kb.entries {
 		tf := make(map[int32]float64)
-		for _, text := range append([]string{e.Question}, e.Phrasings...) {
-			var ids []int32
-			for _, t := range ix.an.terms(text, len(text), nil) {
-				ids = append(ids, ix.termID(t))
-			}
-			phrases = append(phrases, phraseTerms{int32(i), ids})
-		}
 		add := func(text string, w float64) {
 			buf = ix.an.terms(text, len(text), buf[:0])
 			for _, t := range buf {
@@ -177,7 +180,7 @@ func newIndex(kb *KB, tu tuning) *Index {
 		for t := range tf {
 			ids = append(ids, t)
 		}
-		sort.Slice(ids, func(a, b int) bool { return ids[a] < ids[b] })
+		slices.Sort(ids)
 		for _, t := range ids {
 			ix.postings[t] = append(ix.postings[t], posting{entry: int32(i), tf: tf[t]})
 		}
@@ -190,26 +193,78 @@ func newIndex(kb *KB, tu tuning) *Index {
 		ix.idf[t] = bm25IDF(n, ownDF[int32(t)])
 	}
 	ix.unknown = bm25IDF(n, 0)
-
-	ix.docPostings = make([][]phrasePosting, len(ix.terms))
-	for d, p := range phrases {
-		tf := make(map[int32]float64, len(p.terms))
-		for _, t := range p.terms {
-			tf[t]++
-		}
-		var norm float64
-		for _, t := range p.terms {
-			if tf[t] == 0 {
-				continue // already added
-			}
-			w := tf[t] * ix.idf[t]
-			norm += w * w
-			ix.docPostings[t] = append(ix.docPostings[t], phrasePosting{doc: int32(d), weight: w})
-			tf[t] = 0
-		}
-		ix.docs = append(ix.docs, phraseDoc{entry: p.entry, norm: math.Sqrt(norm)})
-	}
+	ix.model = trainClassifier(ix.examples(), len(ix.terms), n, tu.modelL2, tu.modelIters)
 	return ix
+}
+
+// examples are the classifier's training texts: each entry's question,
+// phrasings and keywords, and those of its sibling with the roles swapped.
+func (ix *Index) examples() []example {
+	sib := ix.siblings()
+	// Both role terms exist whenever an entry has a sibling.
+	caio, cto := ix.terms["caio"], ix.terms["cto"]
+	var exs []example
+	for i, e := range ix.kb.entries {
+		texts := append(append([]string{e.Question}, e.Phrasings...), e.Keywords...)
+		for _, text := range texts {
+			ids := ix.knownIDs(ix.an.terms(text, len(text), nil), nil)
+			exs = append(exs, example{ids, int32(i), 1})
+			if j := sib[i]; j >= 0 && ix.tuning.siblingWeight > 0 {
+				swapped := make([]int32, len(ids))
+				for k, t := range ids {
+					switch t {
+					case caio:
+						t = cto
+					case cto:
+						t = caio
+					}
+					swapped[k] = t
+				}
+				exs = append(exs, example{swapped, int32(j), ix.tuning.siblingWeight})
+			}
+		}
+	}
+	return exs
+}
+
+// siblings maps each entry to the entry whose question is the same but for
+// the role ("What does a fractional CAIO deliver?", "... CTO deliver?"),
+// or to -1.
+func (ix *Index) siblings() []int {
+	key := func(e *Entry, swap bool) string {
+		ts := ix.an.terms(e.Question, len(e.Question), nil)
+		for i, t := range ts {
+			switch {
+			case swap && t == "caio":
+				ts[i] = "cto"
+			case swap && t == "cto":
+				ts[i] = "caio"
+			}
+		}
+		return strings.Join(ts, " ")
+	}
+	byKey := make(map[string]int, len(ix.kb.entries))
+	for i, e := range ix.kb.entries {
+		byKey[key(e, false)] = i
+	}
+	sib := make([]int, len(ix.kb.entries))
+	for i, e := range ix.kb.entries {
+		sib[i] = -1
+		if j, ok := byKey[key(e, true)]; ok && j != i {
+			sib[i] = j
+		}
+	}
+	return sib
+}
+
+// knownIDs appends to dst the ids of the distinct terms the index knows.
+func (ix *Index) knownIDs(terms []string, dst []int32) []int32 {
+	for _, t := range terms {
+		if id, ok := ix.terms[t]; ok && !slices.Contains(dst, id) {
+			dst = append(dst, id)
+		}
+	}
+	return dst
 }
 
 func bm25IDF(n, df int) float64 {
@@ -225,12 +280,8 @@ func (ix *Index) termID(t string) int32 {
 	return id
 }
 
-// Search ranks the entries against question. The score of an entry is the
-// share of the question's weight (each distinct term weighted by its IDF,
-// unknown words weighing most) that the entry explains, with BM25's
-// saturation and length normalisation; so a question about the coffee
-// machine's cost scores low on the cost entry, because "coffee" and
-// "machine" are unexplained.
+// Search ranks the entries against question and answers with the best one
+// when its score reaches Threshold.
 func (ix *Index) Search(question string) Result {
 	ranked := ix.rank(question)
 	res := Result{Alternatives: make([]Hit, 0, maxAlternatives)}
@@ -247,51 +298,58 @@ func (ix *Index) Search(question string) Result {
 	return res
 }
 
-// rank scores every entry against question, best first.
+// rank scores every entry against question, best first. The score is a
+// weighted mean (modelShare) of two views of how much of the question the
+// entry explains, each in 0..1:
+//
+//   - lexical: the share of the question's weight (each distinct term
+//     weighted by its IDF, unknown words weighing most) that the entry's
+//     wording explains, with BM25's saturation and length normalisation;
+//   - model: the classifier's probability of the entry times the share of
+//     the question's weight the knowledge base knows at all. The
+//     probability picks the entry; the share keeps a question about the
+//     coffee machine's cost from being confidently about the cost entry,
+//     because "coffee" and "machine" are unexplained.
+//
+// Both are scaled down for an entry about the other role, and for a
+// question that names nothing the knowledge base is about.
 func (ix *Index) rank(question string) []Hit {
 	var buf [64]string
 	qterms := ix.an.terms(question, MaxQueryRunes, buf[:0])
-	scores := make([]float64, len(ix.kb.entries))
-	dots := make([]float64, len(ix.docs))
-	var total, qnorm float64
-	seen := make(map[string]bool, len(qterms))
-	for _, t := range qterms {
-		if seen[t] {
+	n := len(ix.kb.entries)
+	work := make([]float64, 2*n)
+	lex, prob := work[:n], work[n:]
+	var idbuf [64]int32
+	known := idbuf[:0]
+	var total, knownMass float64
+	k1, b := ix.tuning.k1, ix.tuning.b
+	for i, t := range qterms {
+		if slices.Contains(qterms[:i], t) {
 			continue
 		}
-		seen[t] = true
 		id, ok := ix.terms[t]
 		if !ok {
-			w := ix.unknown * ix.tuning.unknownWeight
-			total += w
-			qnorm += w * w
+			total += ix.unknown * ix.tuning.unknownWeight
 			continue
 		}
+		known = append(known, id)
 		idf := ix.idf[id]
 		total += idf
-		qnorm += idf * idf
-		for _, p := range ix.docPostings[id] {
-			dots[p.doc] += idf * p.weight
-		}
+		knownMass += idf
 		for _, p := range ix.postings[id] {
-			k1, b := ix.tuning.k1, ix.tuning.b
 			norm := 1 - b + b*ix.docLen[p.entry]/ix.avgLen
-			scores[p.entry] += idf * p.tf * (k1 + 1) / (p.tf + k1*norm) / (k1 + 1)
+			lex[p.entry] += idf * p.tf * (k1 + 1) / (p.tf + k1*norm) / (k1 + 1)
 		}
 	}
-	nearest := make([]float64, len(scores))
-	if qnorm > 0 {
-		qnorm = math.Sqrt(qnorm)
-		for d, dot := range dots {
-			if dot == 0 {
-				continue
-			}
-			doc := ix.docs[d]
-			if c := dot / (qnorm * doc.norm); c > nearest[doc.entry] {
-				nearest[doc.entry] = c
-			}
-		}
+	hits := make([]Hit, n)
+	for i, e := range ix.kb.entries {
+		hits[i].Entry = e
 	}
+	if len(known) == 0 {
+		return hits // nothing known: every score is 0
+	}
+	ix.model.predict(known, prob)
+	coverage := knownMass / total
 	qroles := rolesOf(qterms)
 	anchored := false
 	for _, t := range qterms {
@@ -300,12 +358,9 @@ func (ix *Index) rank(question string) []Hit {
 			break
 		}
 	}
-	hits := make([]Hit, len(scores))
-	for i, s := range scores {
-		if total > 0 {
-			s /= total
-		}
-		s = ix.tuning.bagShare*s + (1-ix.tuning.bagShare)*nearest[i]
+	share := ix.tuning.modelShare
+	for i := range hits {
+		s := (1-share)*lex[i]/total + share*coverage*prob[i]
 		// An entry about one role answers a question about the other
 		// role poorly, however many other words they share.
 		if er := ix.roles[i]; er == roleCAIO || er == roleCTO {
@@ -319,9 +374,9 @@ func (ix *Index) rank(question string) []Hit {
 		if !anchored {
 			s *= ix.tuning.unanchored
 		}
-		hits[i] = Hit{Entry: ix.kb.entries[i], Score: clamp01(s)}
+		hits[i].Score = clamp01(s)
 	}
-	sort.SliceStable(hits, func(a, b int) bool { return hits[a].Score > hits[b].Score })
+	slices.SortStableFunc(hits, func(x, y Hit) int { return cmp.Compare(y.Score, x.Score) })
 	return hits
 }
 
@@ -338,7 +393,7 @@ func clamp01(x float64) float64 {
 // analyzer turns text into canonical, stemmed terms. Its tables are built
 // per index, so nothing is shared between indexes.
 type analyzer struct {
-	phrases  []phrase
+	phrases  map[string][]phrase // by the stem of their first word, longest first
 	synonyms map[string]string
 	stop     map[string]bool
 	salutees map[string]bool
@@ -349,13 +404,24 @@ type analyzer struct {
 
 func newAnalyzer(kb *KB) *analyzer {
 	a := &analyzer{
-		phrases:  defaultPhrases(),
+		phrases:  make(map[string][]phrase),
 		synonyms: defaultSynonyms(),
 		stop:     defaultStopWords(),
 		salutees: toSet("team all everyone folks guys there y'all"),
 		anchors:  toSet("caio cto fractional fulltime ai ml thisbot consultant exec executive leader leadership"),
 		vocab:    make(map[string]int),
 		deletes:  make(map[string][]string),
+	}
+	phrases := defaultPhrases()
+	for _, p := range phrases {
+		p.stems = make([]string, len(p.words))
+		for i, w := range p.words {
+			p.stems[i] = stem(w)
+		}
+		a.phrases[p.stems[0]] = append(a.phrases[p.stems[0]], p)
+	}
+	for _, ps := range a.phrases {
+		slices.SortStableFunc(ps, func(x, y phrase) int { return len(y.words) - len(x.words) })
 	}
 	var buf []string
 	// Answers are left out: they use many everyday words ("staff", "basic")
@@ -370,7 +436,7 @@ func newAnalyzer(kb *KB) *analyzer {
 	for w := range a.synonyms {
 		a.vocab[w]++
 	}
-	for _, p := range a.phrases {
+	for _, p := range phrases {
 		for _, w := range p.words {
 			a.vocab[w]++
 		}
@@ -395,10 +461,13 @@ func newAnalyzer(kb *KB) *analyzer {
 func (a *analyzer) terms(text string, limit int, dst []string) []string {
 	var wbuf [64]string
 	ws := words(text, limit, wbuf[:0])
+	var sbuf [64]string
+	stems := sbuf[:0]
 	for i, w := range ws {
 		if _, ok := a.vocab[w]; !ok && !a.stop[w] {
 			ws[i] = a.correct(w)
 		}
+		stems = append(stems, stem(ws[i]))
 	}
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
@@ -413,7 +482,7 @@ func (a *analyzer) terms(text string, limit int, dst []string) []string {
 			i++
 			continue
 		}
-		if t, n := a.phrase(ws[i:]); n > 0 {
+		if t, n := a.phrase(stems[i:]); n > 0 {
 			dst = append(dst, t)
 			i += n - 1
 			continue
@@ -425,30 +494,34 @@ func (a *analyzer) terms(text string, limit int, dst []string) []string {
 		if a.stop[w] {
 			continue
 		}
-		dst = append(dst, stem(w))
+		dst = append(dst, stems[i])
 	}
 	return dst
 }
 
-func (a *analyzer) phrase(ws []string) (string, int) {
+// phrase returns the term of the longest phrase that the stemmed words
+// start with, and its length in words; so "kicking off" and "brought on"
+// match "kick off" and "bring on".
+func (a *analyzer) phrase(stems []string) (string, int) {
 next:
-	for _, p := range a.phrases {
-		if len(p.words) > len(ws) {
+	for _, p := range a.phrases[stems[0]] {
+		if len(p.stems) > len(stems) {
 			continue
 		}
-		for j, w := range p.words {
-			if ws[j] != w {
+		for j := 1; j < len(p.stems); j++ {
+			if stems[j] != p.stems[j] {
 				continue next
 			}
 		}
-		return p.term, len(p.words)
+		return p.term, len(p.stems)
 	}
 	return "", 0
 }
 
 // correct returns the known word one edit (insertion, deletion, substitution
 // or adjacent transposition) away from w that the content uses most, or w
-// itself when there is none.
+// itself when there is none. A letter added or dropped at the end is no
+// typo: such pairs are mostly two real words ("office", "officer").
 func (a *analyzer) correct(w string) string {
 	if len(w) < minTypoLen || len(w) > 30 {
 		return w
@@ -456,11 +529,11 @@ func (a *analyzer) correct(w string) string {
 	best, bestN := w, 0
 	try := func(key string) {
 		for _, c := range a.deletes[key] {
-			if n := a.vocab[c]; n > bestN && len(c) > minTypoLen && oneEdit(w, c) {
+			if n := a.vocab[c]; n > bestN && len(c) > minTypoLen && oneEdit(w, c) && !tailEdit(w, c) {
 				best, bestN = c, n
 			}
 		}
-		if n, ok := a.vocab[key]; ok && n > bestN && len(key) > minTypoLen {
+		if n, ok := a.vocab[key]; ok && n > bestN && len(key) > minTypoLen && !tailEdit(w, key) {
 			best, bestN = key, n // w has one extra letter
 		}
 	}
@@ -507,6 +580,15 @@ func isNumber(w string) bool {
 		}
 	}
 	return w != ""
+}
+
+// tailEdit reports whether a and b differ only by one letter added at the
+// end of the shorter.
+func tailEdit(a, b string) bool {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	return len(b) == len(a)+1 && strings.HasPrefix(b, a)
 }
 
 // normalize is used by tests to compare wordings.

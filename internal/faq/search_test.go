@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,5 +173,14 @@ func BenchmarkNewIndex(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		NewIndex(kb)
+	}
+}
+
+func TestNewIndexDeterministic(t *testing.T) {
+	t.Parallel()
+	kb := defaultKB(t)
+	a, b := NewIndex(kb), NewIndex(kb)
+	if !slices.Equal(a.model.w, b.model.w) || !slices.Equal(a.model.bias, b.model.bias) {
+		t.Fatal("two indexes of the same content trained different classifiers")
 	}
 }

@@ -2,70 +2,96 @@ package faq
 
 import (
 	"os"
+	"strconv"
+	"sync"
 	"testing"
+
+	"go.yaml.in/yaml/v3"
 )
 
-// TestTuneSweep explores the ranking weights on the tuning half and on the
-// content's own phrasings (each left out of its entry in turn). It never
-// reads the held-out half. Run with TUNE=1.
-func TestTuneSweep(t *testing.T) {
-	if os.Getenv("TUNE") == "" {
-		t.Skip("set TUNE=1")
+// The tuning tests measure the ranking on the tuning half of
+// testdata/eval.yaml and on the content's own phrasings, each left out of
+// its entry in turn (leave-one-out, the classifier retrained without it).
+// They never read the held-out half. Run with TUNE=1; TUNE_STEP=n leaves out
+// every n-th phrasing only (default 3; 1 is all of them, slow).
+
+// loadTune reads only the tuning half of testdata/eval.yaml.
+func loadTune(t testing.TB) []evalCase {
+	t.Helper()
+	data, err := os.ReadFile("testdata/eval.yaml")
+	if err != nil {
+		t.Fatal(err)
 	}
-	kb := defaultKB(t)
-	set := loadEvalSet(t)
-	for _, bs := range []float64{0, 0.25, 0.5, 0.75, 1} {
-		for _, uw := range []float64{0.6, 1.0} {
-			ix := NewIndex(kb)
-			ix.tuning = tuning{uw, 0.5, bs, answerWeight, bm25K1, bm25B}
-			best := ""
-			bestSum := 0.0
-			for th := 0.10; th < 0.5; th += 0.02 {
-				var on, ok, off, rej int
-				for _, c := range set.Tune {
-					r := ix.rank(c.Q)
-					if c.Want == "none" {
-						off++
-						if r[0].Score < th {
-							rej++
-						}
-					} else {
-						on++
-						if r[0].Score >= th && r[0].Entry.ID == c.Want {
-							ok++
-						}
-					}
-				}
-				a, rj := float64(ok)/float64(on), float64(rej)/float64(off)
-				if m := min(a, rj); m > bestSum {
-					bestSum = m
-					best = ""
-					_ = best
-					t.Logf("bs=%.2f uw=%.1f th=%.2f acc=%.3f rej=%.3f", bs, uw, th, a, rj)
-				}
+	var set struct {
+		Tune []evalCase `yaml:"tune"`
+	}
+	if err := yaml.Unmarshal(data, &set); err != nil {
+		t.Fatalf("testdata/eval.yaml: %v", err)
+	}
+	return set.Tune
+}
+
+// outcome is the top hit's score for one question, and whether the
+// question is off-topic or else whether the hit is the wanted entry.
+type outcome struct {
+	score     float64
+	good, off bool
+}
+
+// rates returns the share of on-topic outcomes answered correctly at
+// threshold th, and the share of off-topic ones rejected.
+func rates(xs []outcome, th float64) (acc, rej float64) {
+	var on, ok, off, rj int
+	for _, x := range xs {
+		switch {
+		case x.off:
+			off++
+			if x.score < th {
+				rj++
+			}
+		default:
+			on++
+			if x.good && x.score >= th {
+				ok++
 			}
 		}
 	}
+	return ratio(ok, on), ratio(rj, off)
 }
 
-// TestTuneLOO measures rank-1 accuracy on the content's own phrasings, each
-// left out of its entry in turn (a check of how the ranking generalises
-// that does not touch the evaluation set), and the tuning half. Run with
-// TUNE=1.
-func TestTuneLOO(t *testing.T) {
-	if os.Getenv("TUNE") == "" {
-		t.Skip("set TUNE=1")
+func rank1(xs []outcome) float64 {
+	var on, ok int
+	for _, x := range xs {
+		if !x.off {
+			on++
+			if x.good {
+				ok++
+			}
+		}
 	}
-	kb := defaultKB(t)
-	set := loadEvalSet(t)
-	type probe struct {
-		q, want string
-		kb      *KB
+	return ratio(ok, on)
+}
+
+func tuneOutcomes(ix *Index, cases []evalCase) []outcome {
+	var out []outcome
+	for _, c := range cases {
+		h := ix.rank(c.Q)[0]
+		out = append(out, outcome{h.Score, c.Want != "none" && h.Entry.ID == c.Want, c.Want == "none"})
 	}
-	var probes []probe
+	return out
+}
+
+type looProbe struct {
+	q, want string
+	kb      *KB // the knowledge base without q
+}
+
+// looProbes leaves out every step-th phrasing of each entry.
+func looProbes(kb *KB, step int) []looProbe {
+	var probes []looProbe
 	for _, e := range kb.entries {
 		for i := range e.Phrasings {
-			if i%3 != 0 { // a third of them keeps the run short
+			if i%step != 0 {
 				continue
 			}
 			entries := make([]*Entry, len(kb.entries))
@@ -77,31 +103,115 @@ func TestTuneLOO(t *testing.T) {
 					entries[j] = &c
 				}
 			}
-			probes = append(probes, probe{e.Phrasings[i], e.ID, &KB{entries: entries}})
+			probes = append(probes, looProbe{e.Phrasings[i], e.ID, &KB{entries: entries}})
 		}
 	}
-	for _, aw := range []float64{0, 0.25, 0.5, 1} {
-		for _, k1 := range []float64{0.8, 1.2, 2} {
-			for _, b := range []float64{0.25, 0.5, 0.75} {
-				tu := tuning{1, 0.5, 1, aw, k1, b}
-				ok := 0
-				for _, p := range probes {
-					if newIndex(p.kb, tu).rank(p.q)[0].Entry.ID == p.want {
-						ok++
-					}
-				}
-				ix := newIndex(kb, tu)
-				tok, ton := 0, 0
-				for _, c := range set.Tune {
-					if c.Want != "none" {
-						ton++
-						if ix.rank(c.Q)[0].Entry.ID == c.Want {
-							tok++
-						}
-					}
-				}
-				t.Logf("aw=%.2f k1=%.1f b=%.2f LOO %.3f tune-rank1 %.3f", aw, k1, b, float64(ok)/float64(len(probes)), float64(tok)/float64(ton))
+	return probes
+}
+
+// looOutcomes ranks each probe with an index built (and trained) without it.
+func looOutcomes(probes []looProbe, tu tuning) []outcome {
+	out := make([]outcome, len(probes))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 2)
+	for i, p := range probes {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			h := newIndex(p.kb, tu).rank(p.q)[0]
+			out[i] = outcome{h.Score, h.Entry.ID == p.want, false}
+		}()
+	}
+	wg.Wait()
+	return out
+}
+
+// TestTuneLOO reports, for variations of the ranking weights: leave-one-out
+// rank-1 accuracy; tune rank-1 accuracy; tune accuracy and off-topic
+// rejection at Threshold; and the threshold that maximises the least of
+// tune accuracy, tune rejection and leave-one-out accuracy at it.
+func TestTuneLOO(t *testing.T) {
+	if os.Getenv("TUNE") == "" {
+		t.Skip("set TUNE=1")
+	}
+	kb := defaultKB(t)
+	cases := loadTune(t)
+	step := 3
+	if v, err := strconv.Atoi(os.Getenv("TUNE_STEP")); err == nil && v > 0 {
+		step = v
+	}
+	probes := looProbes(kb, step)
+	t.Logf("%d leave-one-out probes", len(probes))
+	type variant struct {
+		name string
+		set  func(*tuning)
+	}
+	variants := []variant{
+		{"default", func(*tuning) {}},
+		{"lexical only", func(tu *tuning) { tu.modelShare = 0 }},
+		{"model only", func(tu *tuning) { tu.modelShare = 1 }},
+		{"modelShare 0.4", func(tu *tuning) { tu.modelShare = 0.4 }},
+		{"modelShare 0.6", func(tu *tuning) { tu.modelShare = 0.6 }},
+		{"modelL2 0.01", func(tu *tuning) { tu.modelL2 = 0.01 }},
+		{"modelL2 0.1", func(tu *tuning) { tu.modelL2 = 0.1 }},
+		{"siblingWeight 0", func(tu *tuning) { tu.siblingWeight = 0 }},
+		{"modelIters 30", func(tu *tuning) { tu.modelIters = 30 }},
+		{"unanchored 0.5", func(tu *tuning) { tu.unanchored = 0.5 }},
+	}
+	for _, v := range variants {
+		tu := defaultTuning()
+		v.set(&tu)
+		loo := looOutcomes(probes, tu)
+		tune := tuneOutcomes(newIndex(kb, tu), cases)
+		acc, rej := rates(tune, Threshold)
+		la, _ := rates(loo, Threshold)
+		bestTh, best := 0.0, -1.0
+		for th := 0.0; th <= 0.5; th += 0.005 {
+			a, r := rates(tune, th)
+			l, _ := rates(loo, th)
+			if m := min(a, r, l); m > best {
+				best, bestTh = m, th
 			}
+		}
+		ba, br := rates(tune, bestTh)
+		bl, _ := rates(loo, bestTh)
+		t.Logf("%-16s LOO rank-1 %.3f | tune rank-1 %.3f | at %.2f: tune acc %.3f rej %.3f, LOO acc %.3f | best th %.3f: %.3f %.3f %.3f",
+			v.name, rank1(loo), rank1(tune), Threshold, acc, rej, la, bestTh, ba, br, bl)
+	}
+}
+
+// TestTuneCurve prints tune accuracy, tune rejection and leave-one-out
+// accuracy against the threshold, for choosing it.
+func TestTuneCurve(t *testing.T) {
+	if os.Getenv("TUNE") == "" {
+		t.Skip("set TUNE=1")
+	}
+	kb := defaultKB(t)
+	tune := tuneOutcomes(NewIndex(kb), loadTune(t))
+	loo := looOutcomes(looProbes(kb, 1), defaultTuning())
+	for th := 0.10; th < 0.305; th += 0.01 {
+		a, r := rates(tune, th)
+		l, _ := rates(loo, th)
+		t.Logf("threshold %.2f: tune acc %.3f rej %.3f, LOO acc %.3f", th, a, r, l)
+	}
+}
+
+// TestTuneMisses lists the tuning questions the search gets wrong.
+func TestTuneMisses(t *testing.T) {
+	if os.Getenv("TUNE") == "" {
+		t.Skip("set TUNE=1")
+	}
+	ix := NewIndex(defaultKB(t))
+	for _, c := range loadTune(t) {
+		res := ix.Search(c.Q)
+		got := "none"
+		if res.Match != nil {
+			got = res.Match.Entry.ID
+		}
+		if got != c.Want {
+			top := ix.rank(c.Q)[0]
+			t.Logf("want %-24s got %-24s (top %s %.3f) %q", c.Want, got, top.Entry.ID, top.Score, c.Q)
 		}
 	}
 }
