@@ -114,7 +114,16 @@ func contentFiles(fsys fs.FS) ([]string, error) {
 	var names []string
 	for _, d := range dir {
 		ext := path.Ext(d.Name())
-		if d.Type().IsRegular() && (ext == ".yaml" || ext == ".yml") {
+		if ext != ".yaml" && ext != ".yml" {
+			continue
+		}
+		// Stat follows symlinks: a Kubernetes ConfigMap volume holds each
+		// file as a symlink into its ..data folder.
+		info, err := fs.Stat(fsys, d.Name())
+		if err != nil {
+			return nil, fmt.Errorf("load content: %w", err)
+		}
+		if info.Mode().IsRegular() {
 			names = append(names, d.Name())
 		}
 	}
