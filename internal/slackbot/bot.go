@@ -135,12 +135,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	go func() { sockErr <- b.sm.RunContext(sockCtx) }()
 
 	var runErr error
+	sockDone := false
 loop:
 	for {
 		select {
 		case <-ctx.Done():
 			break loop
 		case err := <-sockErr:
+			sockDone = true
 			if !errors.Is(err, context.Canceled) {
 				runErr = fmt.Errorf("socket mode: %w", err)
 			}
@@ -151,6 +153,11 @@ loop:
 	}
 	b.ready.Store(false)
 	stopSock()
+	if !sockDone {
+		// Without this wait the Socket Mode client outlives Run, and may
+		// even finish dialling Slack after the bot has stopped.
+		<-sockErr
+	}
 
 	drained := make(chan struct{})
 	go func() { b.pool.close(); close(drained) }()

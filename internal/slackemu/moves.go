@@ -106,6 +106,28 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (Ack, Comma
 	return ack, info, err
 }
 
+// IssueTrigger returns a fresh trigger_id for userID, as Slack issues with
+// each user action. It is for tests that build their own payloads and send
+// them with SendEnvelope; views.open accepts it once, within TriggerTTL.
+func (s *Server) IssueTrigger(userID string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.issueTriggerLocked(s.orUser(userID))
+}
+
+// IssueResponseURL returns a fresh response_url for userID in channelID,
+// like the one Slack puts in a slash command ("commands") or a block action
+// ("actions"), for tests that build their own payloads. Its posts are
+// recorded as Posted values of kind "response_url".
+func (s *Server) IssueResponseURL(kind, channelID, userID string) string {
+	if kind == "" {
+		kind = "commands"
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newResponseURLLocked(kind, s.orChannel(channelID), s.orUser(userID), "", false, "")
+}
+
 // richText is the rich_text block Slack attaches to typed messages.
 func richText(text string) []any {
 	return []any{obj{

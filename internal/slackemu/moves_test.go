@@ -3,6 +3,7 @@ package slackemu
 import (
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -324,5 +325,64 @@ func TestMaxRecordsBoundsMemory(t *testing.T) {
 	defer mu.Unlock()
 	if delivered != 10 {
 		t.Errorf("OnPost saw %d posts, want 10", delivered)
+	}
+}
+
+// TestIssuedTriggerAndResponseURL: what a test builds its own payloads with
+// works like what the moves hand out, and WaitCall sees the calls.
+func TestIssuedTriggerAndResponseURL(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	app, tok := s.Tokens()
+	api := newAPI(t, s, tok, app)
+	ctx := testCtx(t)
+
+	trigger := s.IssueTrigger("U7")
+	if _, err := api.OpenViewContext(ctx, trigger, modalRequest(t)); err != nil {
+		t.Fatalf("views.open with an issued trigger: %v", err)
+	}
+	if v, ok := s.LatestView("U7"); !ok || v.CallbackID != "advisor_assessment" {
+		t.Errorf("LatestView(U7) = %+v, %v", v, ok)
+	}
+	if _, err := api.OpenViewContext(ctx, trigger, modalRequest(t)); err == nil || !strings.Contains(err.Error(), "exchanged_trigger_id") {
+		t.Errorf("second use of the trigger: %v, want exchanged_trigger_id", err)
+	}
+	c, err := s.WaitCall(ctx, "views.open", func(c Call) bool { return c.Error != "" })
+	if err != nil || c.Params["trigger_id"] != trigger || c.Error != "exchanged_trigger_id" {
+		t.Errorf("WaitCall = %+v, %v", c, err)
+	}
+
+	ru := s.IssueResponseURL("actions", "C9", "U7")
+	if !strings.Contains(ru, "/hooks/actions/") {
+		t.Errorf("response_url %s is not an actions hook", ru)
+	}
+	if err := slack.PostWebhookContext(ctx, ru, &slack.WebhookMessage{Text: "hello"}); err != nil {
+		t.Fatalf("post to the issued response_url: %v", err)
+	}
+	p, err := s.WaitPost(ctx, func(p Posted) bool { return p.Kind == "response_url" })
+	if err != nil || p.Channel != "C9" || p.UserID != "U7" || p.ResponseType != "ephemeral" || p.Text != "hello" {
+		t.Errorf("post = %+v, %v", p, err)
+	}
+}
+
+// TestCloseWithUnusedConnection: a client's transport often holds a
+// connection it dialled but never used; Close must not wait for it.
+func TestCloseWithUnusedConnection(t *testing.T) {
+	t.Parallel()
+	s, err := Start(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := net.Dial("tcp", strings.TrimSuffix(strings.TrimPrefix(s.APIURL(), "http://"), "/api/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	if err := s.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("Close took %v with an unused connection open", d)
 	}
 }

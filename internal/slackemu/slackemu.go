@@ -176,6 +176,10 @@ type Server struct {
 
 	deliverMu sync.Mutex // serializes OnPost delivery so subscribers see posts in order
 
+	connMu   sync.Mutex
+	newConns map[net.Conn]struct{} // HTTP connections that have not sent a request yet
+	closing  bool
+
 	mu        sync.Mutex
 	closed    bool
 	changed   chan struct{} // closed and replaced whenever posts or connections change
@@ -223,6 +227,7 @@ func Start(cfg Config) (*Server, error) {
 		ctx:       ctx,
 		cancel:    cancel,
 		changed:   make(chan struct{}),
+		newConns:  map[net.Conn]struct{}{},
 		faults:    map[string][]Fault{},
 		tickets:   map[string]time.Time{},
 		all:       map[*wsConn]struct{}{},
@@ -254,6 +259,7 @@ func Start(cfg Config) (*Server, error) {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.New(logWriter{s.logf}, "", 0),
 		BaseContext:       func(net.Listener) context.Context { return ctx },
+		ConnState:         s.trackConn,
 	}
 	s.wg.Add(1)
 	go func() {
@@ -322,6 +328,7 @@ func (s *Server) Close() error {
 	s.mu.Unlock()
 
 	s.cancel()
+	s.closeNewConns()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	err := s.http.Shutdown(ctx)
@@ -334,6 +341,35 @@ func (s *Server) Close() error {
 	}
 	s.wg.Wait()
 	return err
+}
+
+// trackConn remembers connections that have not sent a request yet. An HTTP
+// client's transport often holds one, dialled for a request that another
+// connection served, and Shutdown waits seconds for such a connection
+// before giving up on it; Close drops them at once, as httptest.Server does.
+func (s *Server) trackConn(c net.Conn, st http.ConnState) {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	switch {
+	case st == http.StateNew && s.closing:
+		_ = c.Close()
+	case st == http.StateNew:
+		s.newConns[c] = struct{}{}
+	default:
+		delete(s.newConns, c)
+	}
+}
+
+// closeNewConns closes the connections without a request, and any that
+// arrive from now on.
+func (s *Server) closeNewConns() {
+	s.connMu.Lock()
+	defer s.connMu.Unlock()
+	s.closing = true
+	for c := range s.newConns {
+		_ = c.Close()
+	}
+	clear(s.newConns)
 }
 
 // notifyLocked wakes every waiter; callers hold s.mu.
@@ -444,6 +480,33 @@ func (s *Server) WaitPostAfter(ctx context.Context, after int, match func(Posted
 	}
 }
 
+// WaitCall blocks until the emulator has recorded a call of method for
+// which match (nil matches any) is true, whether before the call to WaitCall
+// or after, and returns the first such call. A call is recorded once it has
+// been answered, so its Status and Error are final.
+func (s *Server) WaitCall(ctx context.Context, method string, match func(Call) bool) (Call, error) {
+	for {
+		s.mu.Lock()
+		calls := slices.Clone(s.calls)
+		closed, ch := s.closed, s.changed
+		s.mu.Unlock()
+		// match is the caller's code: it runs outside the lock.
+		for _, c := range calls {
+			if c.Method == method && (match == nil || match(c)) {
+				return c, nil
+			}
+		}
+		if closed {
+			return Call{}, ErrClosed
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return Call{}, ctx.Err()
+		}
+	}
+}
+
 // OnPost registers fn to be called, in order and one at a time, with every
 // post made after registration. fn runs on the goroutine of the request that
 // made the post, so a slow fn slows the bot's API call; fn must not wait
@@ -491,6 +554,7 @@ func (s *Server) record(c Call) {
 	if n := s.cfg.MaxRecords; n > 0 && len(s.calls) > 2*n {
 		s.calls = slices.Clone(s.calls[len(s.calls)-n:])
 	}
+	s.notifyLocked() // for WaitCall
 }
 
 // postLocked records p; the caller must call s.deliver after unlocking.

@@ -1,0 +1,110 @@
+package ops
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// Readiness tracks whether the bot can take work: not ready until the
+// socket first connects, and not ready again once it has been down for
+// longer than grace (a reconnect that takes a moment is not worth pulling
+// the pod out of rotation).
+type Readiness struct {
+	mu        sync.Mutex
+	grace     time.Duration
+	up        bool
+	everUp    bool
+	downSince time.Time
+	reason    string
+	now       func() time.Time
+}
+
+// NewReadiness returns a tracker that starts not ready.
+func NewReadiness(grace time.Duration, now func() time.Time) *Readiness {
+	if now == nil {
+		now = time.Now
+	}
+	return &Readiness{grace: grace, now: now, reason: "not connected yet"}
+}
+
+// Up records a live connection.
+func (r *Readiness) Up() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.up, r.everUp, r.reason = true, true, ""
+}
+
+// Down records a lost connection and why.
+func (r *Readiness) Down(reason string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.up {
+		r.downSince = r.now()
+	}
+	r.up, r.reason = false, reason
+}
+
+// Ready reports whether the bot is ready and, if not, why.
+func (r *Readiness) Ready() (bool, string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	switch {
+	case r.up:
+		return true, ""
+	case r.everUp && r.now().Sub(r.downSince) < r.grace:
+		return true, ""
+	}
+	return false, r.reason
+}
+
+// Handler serves /healthz (the process is alive), /readyz (200 when ready,
+// 503 with the reason when not) and /metrics.
+func Handler(m *Metrics, ready *Readiness) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, _ *http.Request) {
+		if ok, why := ready.Ready(); !ok {
+			http.Error(w, "not ready: "+why, http.StatusServiceUnavailable)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	if m != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	}
+	return mux
+}
+
+// Serve listens on addr and serves h until ctx is done. The listener is
+// opened before Serve returns so a bad address fails at once.
+func Serve(ctx context.Context, addr string, h http.Handler) (net.Addr, <-chan error, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	done := make(chan error, 1)
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		done <- err
+	}()
+	go func() {
+		<-ctx.Done()
+		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(shutdownCtx)
+	}()
+	return ln.Addr(), done, nil
+}

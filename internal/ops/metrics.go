@@ -1,0 +1,77 @@
+// Package ops is what an operator sees of the running bot: the Prometheus
+// metrics and the /healthz, /readyz and /metrics endpoints.
+package ops
+
+import (
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Metrics are the bot's Prometheus collectors, on a registry of their own
+// (no global state). A nil *Metrics records nothing, so tests and the
+// offline commands need not build one.
+type Metrics struct {
+	Registry *prometheus.Registry
+
+	Envelopes       *prometheus.CounterVec   // type, outcome
+	AckLatency      prometheus.Histogram     // envelope read → ack queued
+	HandleLatency   *prometheus.HistogramVec // type: envelope read → reply sent
+	SlackCalls      *prometheus.CounterVec   // method, status
+	Reconnects      *prometheus.CounterVec   // reason
+	Duplicates      prometheus.Counter
+	Panics          prometheus.Counter
+	Busy            prometheus.Counter
+	RateLimited     prometheus.Counter
+	FAQ             *prometheus.CounterVec // result: matched / unmatched
+	Recommendations *prometheus.CounterVec // value
+	Feedback        *prometheus.CounterVec // helpful: yes / no
+}
+
+// NewMetrics builds and registers every collector.
+func NewMetrics() *Metrics {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	f := factory{reg}
+	return &Metrics{
+		Registry:   reg,
+		Envelopes:  f.counterVec("advisor_envelopes_total", "Socket Mode envelopes handled, by type and outcome.", "type", "outcome"),
+		AckLatency: f.histogram("advisor_ack_latency_seconds", "Time from reading an envelope to queuing its ack.", prometheus.ExponentialBuckets(0.00005, 2, 16)),
+		HandleLatency: f.histogramVec("advisor_handle_latency_seconds", "Time from reading an envelope to the end of its handling, reply included.",
+			prometheus.ExponentialBuckets(0.0005, 2, 16), "type"),
+		SlackCalls:      f.counterVec("advisor_slack_api_calls_total", "Slack Web API and response_url calls, by method and status (ok, rate_limited, error code).", "method", "status"),
+		Reconnects:      f.counterVec("advisor_reconnects_total", "Socket Mode reconnections, by reason.", "reason"),
+		Duplicates:      f.counter("advisor_duplicate_events_total", "Events API deliveries dropped because their event_id was already handled."),
+		Panics:          f.counter("advisor_panics_recovered_total", "Handler panics recovered."),
+		Busy:            f.counter("advisor_busy_rejections_total", "Requests refused because the work queue was full."),
+		RateLimited:     f.counter("advisor_user_rate_limited_total", "Requests refused by the per-user rate limit."),
+		FAQ:             f.counterVec("advisor_faq_answers_total", "FAQ questions, by whether a confident answer was found.", "result"),
+		Recommendations: f.counterVec("advisor_recommendations_total", "Recommendations made, by value.", "value"),
+		Feedback:        f.counterVec("advisor_feedback_total", "Helpful / not helpful clicks.", "helpful"),
+	}
+}
+
+type factory struct{ reg *prometheus.Registry }
+
+func (f factory) counter(name, help string) prometheus.Counter {
+	c := prometheus.NewCounter(prometheus.CounterOpts{Name: name, Help: help})
+	f.reg.MustRegister(c)
+	return c
+}
+
+func (f factory) counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	f.reg.MustRegister(c)
+	return c
+}
+
+func (f factory) histogram(name, help string, buckets []float64) prometheus.Histogram {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets})
+	f.reg.MustRegister(h)
+	return h
+}
+
+func (f factory) histogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	h := prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: name, Help: help, Buckets: buckets}, labels)
+	f.reg.MustRegister(h)
+	return h
+}
