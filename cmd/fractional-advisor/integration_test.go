@@ -14,7 +14,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
+	"net/http"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -58,6 +60,7 @@ func TestServe(t *testing.T) {
 		{"AnswersEachEventOnce", serveAnswersEachEventOnce},
 		{"NeverBroadcasts", serveNeverBroadcasts},
 		{"ModalFailure", serveModalFailure},
+		{"HealthAndMetrics", serveHealthAndMetrics}, // last: it reads the counts of the parts above
 	} {
 		t.Run(part.name, func(t *testing.T) { part.test(t, h) })
 	}
@@ -586,6 +589,8 @@ type harness struct {
 
 	mu      sync.Mutex
 	allowed map[string]int // "method error" → how many such failures the test injected
+
+	log *syncBuffer // run's stderr
 }
 
 // startServe starts the emulator and run(ctx, ["serve"]) configured for it
@@ -616,6 +621,7 @@ func startServe(t *testing.T) *harness {
 	h := &harness{emu: emu, ids: emu.Config(), allowed: map[string]int{}}
 
 	var stdout, stderr syncBuffer
+	h.log = &stderr
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, []string{"serve"}, &stdout, &stderr) }()
@@ -1280,4 +1286,53 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// serveHealthAndMetrics reads the address serve logged for its HTTP
+// listener and checks the probes and the metrics the earlier parts moved.
+func serveHealthAndMetrics(t *testing.T, h *harness) {
+	m := regexp.MustCompile(`"msg":"serving health and metrics","addr":"([^"]+)"`).FindStringSubmatch(h.log.String())
+	if m == nil {
+		t.Fatal("serve did not log its health and metrics address")
+	}
+	get := func(path string) (int, string) {
+		t.Helper()
+		resp, err := http.Get("http://" + m[1] + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp.StatusCode, string(body)
+	}
+	if code, _ := get("/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := get("/readyz"); code != http.StatusOK {
+		t.Errorf("/readyz = %d %q while connected", code, body)
+	}
+	code, body := get("/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics = %d", code)
+	}
+	for _, want := range []*regexp.Regexp{
+		regexp.MustCompile(`advisor_envelopes_total\{outcome="faq",type="command"\} [1-9]`),
+		regexp.MustCompile(`advisor_envelopes_total\{outcome="duplicate",type="event"\} [1-9]`),
+		regexp.MustCompile(`advisor_duplicate_events_total [1-9]`),
+		regexp.MustCompile(`advisor_faq_answers_total\{result="matched"\} [1-9]`),
+		regexp.MustCompile(`advisor_faq_answers_total\{result="unmatched"\} [1-9]`),
+		regexp.MustCompile(`advisor_recommendations_total\{value="cto_then_caio"\} [1-9]`),
+		regexp.MustCompile(`advisor_feedback_total\{helpful="yes"\} [1-9]`),
+		regexp.MustCompile(`advisor_slack_api_calls_total\{method="views.open",status="ok"\} [1-9]`),
+		regexp.MustCompile(`advisor_slack_api_calls_total\{method="views.open",status="expired_trigger_id"\} [1-9]`),
+		regexp.MustCompile(`advisor_ack_latency_seconds_count [1-9]`),
+		regexp.MustCompile(`advisor_handle_latency_seconds_count\{type="event"\} [1-9]`),
+	} {
+		if !want.MatchString(body) {
+			t.Errorf("/metrics has no line matching %s", want)
+		}
+	}
 }

@@ -94,7 +94,7 @@ func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return serveBot(ctx, cfg, kb, log)
+	return serveBot(ctx, cfg, kb, log, cfg.HTTPAddr)
 }
 
 // runDemo starts the emulator and the bot in this process and plays the
@@ -122,7 +122,7 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 
 	botCtx, stopBot := context.WithCancel(ctx)
 	botErr := make(chan error, 1)
-	go func() { botErr <- serveBot(botCtx, cfg, kb, log) }()
+	go func() { botErr <- serveBot(botCtx, cfg, kb, log, "") }() // no HTTP listener: the demo needs no port
 	scriptErr := demo.Run(ctx, emu, stdout)
 	stopBot()
 	if err := <-botErr; err != nil && scriptErr == nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackbot"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
@@ -37,16 +38,41 @@ func newLogger(level string, console bool, w io.Writer) (*zap.Logger, error) {
 }
 
 // serveBot connects to Slack (or the emulator, via cfg.APIURL) and serves
-// until ctx is done. ready, when not nil, is told the bot once it exists.
-func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logger) error {
+// until ctx is done, with /healthz, /readyz and /metrics on httpAddr when it
+// is not empty.
+func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logger, httpAddr string) error {
+	metrics := ops.NewMetrics()
+	// A reconnect that takes a moment should not pull the pod from service.
+	readiness := ops.NewReadiness(10*time.Second, nil)
+	if httpAddr != "" {
+		addr, done, err := ops.Serve(ctx, httpAddr, ops.Handler(metrics, readiness))
+		if err != nil {
+			return err
+		}
+		log.Info("serving health and metrics", zap.String("addr", addr.String()))
+		defer func() {
+			if err := <-done; err != nil {
+				log.Error("health and metrics server", zap.Error(err))
+			}
+		}()
+	}
 	httpClient := &http.Client{Timeout: cfg.SlackTimeout}
 	api := slack.New(cfg.BotToken,
 		slack.OptionAPIURL(cfg.APIURL),
 		slack.OptionAppLevelToken(cfg.AppToken),
 		slack.OptionHTTPClient(httpClient),
 	)
-	sm := socketmode.New(api)
-	bot := slackbot.New(api, sm, httpClient, cfg.APIURL, faq.NewIndex(kb), kb, log, slackbot.Config{
+	bot := slackbot.New(slackbot.Deps{
+		API:       api,
+		Socket:    socketmode.New(api),
+		HTTP:      httpClient,
+		APIURL:    cfg.APIURL,
+		Search:    faq.NewIndex(kb),
+		KB:        kb,
+		Log:       log,
+		Metrics:   metrics,
+		Readiness: readiness,
+	}, slackbot.Config{
 		SlackTimeout:  cfg.SlackTimeout,
 		ShutdownGrace: cfg.ShutdownGrace,
 		Debug:         cfg.LogLevel == "debug",

@@ -75,3 +75,94 @@ func (f factory) histogramVec(name, help string, buckets []float64, labels ...st
 	f.reg.MustRegister(h)
 	return h
 }
+
+// The recording methods below are safe on a nil *Metrics.
+
+// Envelope counts one handled envelope and its handling time.
+func (m *Metrics) Envelope(typ, outcome string, took float64) {
+	if m == nil {
+		return
+	}
+	m.Envelopes.WithLabelValues(typ, outcome).Inc()
+	m.HandleLatency.WithLabelValues(typ).Observe(took)
+}
+
+// Acked records how long an ack took to queue, in seconds.
+func (m *Metrics) Acked(took float64) {
+	if m != nil {
+		m.AckLatency.Observe(took)
+	}
+}
+
+// SlackCall counts one call to Slack by method and status.
+func (m *Metrics) SlackCall(method, status string) {
+	if m != nil {
+		m.SlackCalls.WithLabelValues(method, status).Inc()
+	}
+}
+
+// Reconnect counts a reconnection and its reason.
+func (m *Metrics) Reconnect(reason string) {
+	if m != nil {
+		m.Reconnects.WithLabelValues(reason).Inc()
+	}
+}
+
+// Duplicate counts a dropped repeat delivery.
+func (m *Metrics) Duplicate() {
+	if m != nil {
+		m.Duplicates.Inc()
+	}
+}
+
+// Panic counts a recovered panic.
+func (m *Metrics) Panic() {
+	if m != nil {
+		m.Panics.Inc()
+	}
+}
+
+// Rejected counts a request refused because the queue was full.
+func (m *Metrics) Rejected() {
+	if m != nil {
+		m.Busy.Inc()
+	}
+}
+
+// Limited counts a request refused by the per-user rate limit.
+func (m *Metrics) Limited() {
+	if m != nil {
+		m.RateLimited.Inc()
+	}
+}
+
+// Answered counts an FAQ question by whether it found a confident answer.
+func (m *Metrics) Answered(matched bool) {
+	if m == nil {
+		return
+	}
+	result := "unmatched"
+	if matched {
+		result = "matched"
+	}
+	m.FAQ.WithLabelValues(result).Inc()
+}
+
+// Recommended counts a recommendation by its value.
+func (m *Metrics) Recommended(value string) {
+	if m != nil {
+		m.Recommendations.WithLabelValues(value).Inc()
+	}
+}
+
+// FeedbackGiven counts a helpful / not helpful click.
+func (m *Metrics) FeedbackGiven(helpful bool) {
+	if m == nil {
+		return
+	}
+	v := "no"
+	if helpful {
+		v = "yes"
+	}
+	m.Feedback.WithLabelValues(v).Inc()
+}

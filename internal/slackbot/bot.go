@@ -10,10 +10,10 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"sync/atomic"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 	"go.uber.org/zap"
@@ -70,6 +70,23 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
+// Deps are the bot's collaborators. Metrics and Readiness may be nil.
+type Deps struct {
+	// API is built with the bot token and, for Socket Mode, the app token
+	// (slack.OptionAppLevelToken); Socket wraps the same API.
+	API    *slack.Client
+	Socket *socketmode.Client
+	// HTTP posts to response_urls; APIURL is the Web API's base URL, whose
+	// host response_urls may also use (the emulator's).
+	HTTP      *http.Client
+	APIURL    string
+	Search    Searcher
+	KB        KnowledgeBase
+	Log       *zap.Logger
+	Metrics   *ops.Metrics
+	Readiness *ops.Readiness
+}
+
 // Bot is the Slack app. Build it with New and start it with Run.
 type Bot struct {
 	cfg     Config
@@ -79,38 +96,48 @@ type Bot struct {
 	http    *http.Client
 	search  Searcher
 	kb      KnowledgeBase
+	metrics *ops.Metrics
+	ready   *ops.Readiness
 	seen    *dedupe
 	pool    *pool
 	urls    responseURLPolicy
 	botUser string // the bot's own user id, to ignore its messages
-	ready   atomic.Bool
 }
 
-// New wires a bot. api must be built with the bot token (and the app token
-// for Socket Mode, slack.OptionAppLevelToken); sm wraps the same api.
-func New(api *slack.Client, sm *socketmode.Client, httpClient *http.Client, apiURL string, search Searcher, kb KnowledgeBase, log *zap.Logger, cfg Config) *Bot {
+// New wires a bot from its collaborators and settings.
+func New(d Deps, cfg Config) *Bot {
 	cfg = cfg.withDefaults()
 	b := &Bot{
-		cfg:    cfg,
-		log:    log,
-		api:    api,
-		sm:     sm,
-		http:   httpClient,
-		search: search,
-		kb:     kb,
-		seen:   newDedupe(cfg.DedupeSize, cfg.DedupeTTL, time.Now),
+		cfg:     cfg,
+		log:     d.Log,
+		api:     d.API,
+		sm:      d.Socket,
+		http:    d.HTTP,
+		search:  d.Search,
+		kb:      d.KB,
+		metrics: d.Metrics,
+		ready:   d.Readiness,
+		seen:    newDedupe(cfg.DedupeSize, cfg.DedupeTTL, time.Now),
 	}
-	if u, err := url.Parse(apiURL); err == nil {
+	if b.ready == nil {
+		b.ready = ops.NewReadiness(0, nil)
+	}
+	if u, err := url.Parse(d.APIURL); err == nil {
 		b.urls.apiHost = u.Host
 	}
 	b.pool = newPool(cfg.Queue, func(id string, v any, stack []byte) {
+		b.metrics.Panic()
 		b.log.Error("handler panicked", zap.String("request_id", id), zap.Any("panic", v), zap.ByteString("stack", stack))
 	})
 	return b
 }
 
-// Ready reports whether the Socket Mode connection is up.
-func (b *Bot) Ready() bool { return b.ready.Load() }
+// Ready reports whether the Socket Mode connection is up (or only briefly
+// down).
+func (b *Bot) Ready() bool {
+	ok, _ := b.ready.Ready()
+	return ok
+}
 
 // Run serves until ctx is done, then stops reading envelopes, lets in-flight
 // work finish within the shutdown grace, and returns nil. It returns an
@@ -151,7 +178,7 @@ loop:
 			b.dispatch(ctx, evt)
 		}
 	}
-	b.ready.Store(false)
+	b.ready.Down("shutting down")
 	stopSock()
 	if !sockDone {
 		// Without this wait the Socket Mode client outlives Run, and may
@@ -174,33 +201,36 @@ loop:
 // dispatch handles one event from the socket. It must not block on Slack:
 // everything slow goes to the pool after the ack.
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
+	received := time.Now()
 	switch evt.Type {
 	case socketmode.EventTypeConnecting:
 		b.log.Info("connecting to Slack")
 	case socketmode.EventTypeConnected:
-		b.ready.Store(true)
+		b.ready.Up()
 		b.log.Info("connected to Slack")
 	case socketmode.EventTypeHello:
 	case socketmode.EventTypeDisconnect:
-		b.ready.Store(false)
-		reason := ""
-		if evt.Request != nil {
+		reason := "unknown"
+		if evt.Request != nil && evt.Request.Reason != "" {
 			reason = evt.Request.Reason
 		}
+		b.ready.Down(reason)
+		b.metrics.Reconnect(reason)
 		b.log.Info("Slack asked to reconnect", zap.String("reason", reason))
 	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.ready.Store(false)
+		b.ready.Down(string(evt.Type))
+		b.metrics.Reconnect(string(evt.Type))
 		b.log.Warn("socket mode error", zap.String("type", string(evt.Type)), zap.Any("detail", describe(evt.Data)))
 	case socketmode.EventTypeInvalidAuth:
 		b.log.Error("Slack refused the app token (invalid_auth)")
 	case socketmode.EventTypeErrorBadMessage:
 		b.log.Warn("unreadable envelope", zap.Any("detail", describe(evt.Data)))
 	case socketmode.EventTypeSlashCommand:
-		b.onCommand(ctx, evt)
+		b.onCommand(ctx, evt, received)
 	case socketmode.EventTypeInteractive:
-		b.onInteractive(ctx, evt)
+		b.onInteractive(ctx, evt, received)
 	case socketmode.EventTypeEventsAPI:
-		b.onEvent(ctx, evt)
+		b.onEvent(ctx, evt, received)
 	}
 }
 

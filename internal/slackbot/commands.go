@@ -10,13 +10,13 @@ import (
 )
 
 // onCommand routes /fractional-advisor by the first word of its text.
-func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event) {
+func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event, received time.Time) {
 	cmd, ok := evt.Data.(slack.SlashCommand)
 	if !ok {
-		b.ack(ctx, evt.Request, nil)
+		b.ack(ctx, evt.Request, received, nil)
 		return
 	}
-	r := request{kind: "command", id: envelopeID(evt), user: cmd.UserID, start: time.Now(), text: cmd.Text}
+	r := request{kind: "command", id: envelopeID(evt), user: cmd.UserID, start: received, text: cmd.Text}
 	word, rest := firstWord(cleanQuestion(cmd.Text))
 	switch word {
 	case "", "start", "assess":
@@ -26,13 +26,13 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event) {
 			return b.openAssessment(ctx, cmd.TriggerID, meta, destination{responseURL: cmd.ResponseURL})
 		}, nil)
 		if !queued {
-			b.ack(ctx, evt.Request, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
+			b.ack(ctx, evt.Request, received, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
 			return
 		}
-		b.ack(ctx, evt.Request, nil)
+		b.ack(ctx, evt.Request, received, nil)
 	case "help":
 		r.kind = "command:help"
-		b.ackReply(ctx, evt.Request, cmd.ResponseURL, blockkit.Help(), r)
+		b.ackReply(ctx, evt.Request, cmd.ResponseURL, blockkit.Help(), r, "help")
 	default:
 		r.kind = "command:ask"
 		question := rest
@@ -40,32 +40,32 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event) {
 			question = cleanQuestion(cmd.Text)
 		}
 		if question == "" {
-			b.ackReply(ctx, evt.Request, cmd.ResponseURL, blockkit.Help(), r)
+			b.ackReply(ctx, evt.Request, cmd.ResponseURL, blockkit.Help(), r, "help")
 			return
 		}
 		msg, topic := b.answer(question, true)
-		r.kind += ":" + topic
-		b.ackReply(ctx, evt.Request, cmd.ResponseURL, msg, r)
+		b.ackReply(ctx, evt.Request, cmd.ResponseURL, msg, r, topic)
 	}
 }
 
 // ackReply answers a command privately in its ack when the reply fits there
 // (no Web API call at all), and through the response_url when it does not.
-func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL string, msg blockkit.Message, r request) {
+// outcome names what was sent, for the log ("faq:cost", "help").
+func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL string, msg blockkit.Message, r request, outcome string) {
 	payload := ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: msg.Text, Blocks: msg.Blocks}
 	if fitsAck(payload) {
-		b.ack(ctx, req, payload)
-		b.done(r, "ack", nil)
+		b.ack(ctx, req, r.start, payload)
+		b.done(r, outcome, nil)
 		return
 	}
 	queued := b.runLater(r, func(ctx context.Context) (string, error) {
-		return "response_url", b.post(ctx, destination{responseURL: responseURL}, msg)
+		return outcome, b.post(ctx, destination{responseURL: responseURL}, msg)
 	}, nil)
 	if !queued {
-		b.ack(ctx, req, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
+		b.ack(ctx, req, r.start, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
 		return
 	}
-	b.ack(ctx, req, nil)
+	b.ack(ctx, req, r.start, nil)
 }
 
 // openAssessment opens the modal; meta says where its answer goes. If the
@@ -73,7 +73,9 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
 	openCtx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
 	defer cancel()
-	if _, err := b.api.OpenViewContext(openCtx, triggerID, blockkit.AssessmentModal(meta.encode())); err != nil {
+	_, err := b.api.OpenViewContext(openCtx, triggerID, blockkit.AssessmentModal(meta.encode()))
+	b.called("views.open", err)
+	if err != nil {
 		if fallback != (destination{}) {
 			_ = b.post(ctx, fallback, blockkit.Note("modal_failed", sayNoModal))
 		}
@@ -86,6 +88,7 @@ func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMe
 // "faq:ID" or "faq:none", for logs.
 func (b *Bot) answer(question string, echo bool) (blockkit.Message, string) {
 	res := b.search.Search(question)
+	b.metrics.Answered(res.Match != nil)
 	reply := blockkit.FAQReply{Question: question, Echo: echo, Result: res}
 	if res.Match == nil {
 		return blockkit.FAQAnswer(reply), blockkit.FAQNoneBlockID

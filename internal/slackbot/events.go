@@ -12,8 +12,8 @@ import (
 
 // onEvent handles Events API envelopes: mentions, DMs and the Home tab.
 // The ack goes first; each event_id is handled at most once.
-func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
-	b.ack(ctx, evt.Request, nil)
+func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.Time) {
+	b.ack(ctx, evt.Request, received, nil)
 	outer, ok := evt.Data.(slackevents.EventsAPIEvent)
 	if !ok || outer.Type != slackevents.CallbackEvent {
 		return
@@ -22,7 +22,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 	if cb, ok := outer.Data.(*slackevents.EventsAPICallbackEvent); ok {
 		eventID = cb.EventID
 	}
-	r := request{id: eventID, start: time.Now()}
+	r := request{id: eventID, start: received}
 	var work func(ctx context.Context) (string, error)
 	var dest destination
 	switch ev := outer.InnerEvent.Data.(type) {
@@ -57,12 +57,14 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event) {
 			ctx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
 			defer cancel()
 			_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
+			b.called("views.publish", err)
 			return "home published", err
 		}
 	default:
 		return
 	}
 	if eventID != "" && !b.seen.first(eventID) {
+		b.metrics.Duplicate()
 		b.done(r, "duplicate", nil)
 		return
 	}

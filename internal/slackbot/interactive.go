@@ -14,25 +14,25 @@ import (
 )
 
 // onInteractive handles modal submissions and button presses.
-func (b *Bot) onInteractive(ctx context.Context, evt socketmode.Event) {
+func (b *Bot) onInteractive(ctx context.Context, evt socketmode.Event, received time.Time) {
 	cb, ok := evt.Data.(slack.InteractionCallback)
 	if !ok {
-		b.ack(ctx, evt.Request, nil)
+		b.ack(ctx, evt.Request, received, nil)
 		return
 	}
-	r := request{id: envelopeID(evt), user: cb.User.ID, start: time.Now()}
+	r := request{id: envelopeID(evt), user: cb.User.ID, start: received}
 	switch cb.Type {
 	case slack.InteractionTypeViewSubmission:
 		r.kind = "view_submission"
 		b.onSubmit(ctx, evt.Request, cb, r)
 	case slack.InteractionTypeBlockActions:
-		b.ack(ctx, evt.Request, nil)
+		b.ack(ctx, evt.Request, received, nil)
 		for _, act := range cb.ActionCallback.BlockActions {
 			r.kind = "action:" + actionName(act.ActionID)
 			b.onAction(cb, act, r)
 		}
 	default:
-		b.ack(ctx, evt.Request, nil)
+		b.ack(ctx, evt.Request, received, nil)
 	}
 }
 
@@ -84,7 +84,7 @@ func stateValue(state *slack.ViewState, id string) string {
 // recommendation is posted after the ack.
 func (b *Bot) onSubmit(ctx context.Context, req *socketmode.Request, cb slack.InteractionCallback, r request) {
 	if cb.View.CallbackID != blockkit.AssessmentCallbackID {
-		b.ack(ctx, req, nil)
+		b.ack(ctx, req, r.start, nil)
 		b.done(r, "unknown view", nil)
 		return
 	}
@@ -92,11 +92,11 @@ func (b *Bot) onSubmit(ctx context.Context, req *socketmode.Request, cb slack.In
 	if err != nil {
 		var fe *advisor.FieldError
 		if errors.As(err, &fe) && isQuestion(fe.Field) {
-			b.ack(ctx, req, slack.NewErrorsViewSubmissionResponse(blockkit.FieldErrors(fe.Field, fe.Value == "")))
+			b.ack(ctx, req, r.start, slack.NewErrorsViewSubmissionResponse(blockkit.FieldErrors(fe.Field, fe.Value == "")))
 			b.done(r, "invalid answers", nil)
 			return
 		}
-		b.ack(ctx, req, nil)
+		b.ack(ctx, req, r.start, nil)
 		b.done(r, "invalid state", err)
 		return
 	}
@@ -105,7 +105,7 @@ func (b *Bot) onSubmit(ctx context.Context, req *socketmode.Request, cb slack.In
 		// Tampered metadata: answer in the DM rather than anywhere else.
 		meta = modalMeta{}
 	}
-	b.ack(ctx, req, nil)
+	b.ack(ctx, req, r.start, nil)
 	dest := destination{dmUser: cb.User.ID}
 	if meta.ResponseURL != "" && b.urls.allowed(meta.ResponseURL) {
 		dest = destination{responseURL: meta.ResponseURL}
@@ -135,6 +135,7 @@ func (b *Bot) recommend(a advisor.Answers, months int, userContext, sharedBy str
 	if err != nil {
 		return blockkit.Message{}, "", fmt.Errorf("recommend: %w", err)
 	}
+	b.metrics.Recommended(string(rec.Role))
 	reply := blockkit.RecommendationReply{Rec: rec, Answers: a, Context: userContext, SharedBy: sharedBy}
 	if sharedBy == "" {
 		reply.ShareValue = encodeShare(a, months)
@@ -185,6 +186,7 @@ func (b *Bot) onAction(cb slack.InteractionCallback, act *slack.BlockAction, r r
 		}, sorry)
 	case act.ActionID == blockkit.ActionHelpful || act.ActionID == blockkit.ActionNotHelpful:
 		helpful := act.ActionID == blockkit.ActionHelpful
+		b.metrics.FeedbackGiven(helpful)
 		b.runLater(r, func(ctx context.Context) (string, error) {
 			outcome := "not helpful"
 			if helpful {

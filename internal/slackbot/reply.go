@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
@@ -25,7 +26,8 @@ const (
 )
 
 // ack acknowledges an envelope, with an optional payload.
-func (b *Bot) ack(ctx context.Context, req *socketmode.Request, payload any) {
+// received is when the envelope was read, for the ack latency metric.
+func (b *Bot) ack(ctx context.Context, req *socketmode.Request, received time.Time, payload any) {
 	if req == nil || req.EnvelopeID == "" {
 		return
 	}
@@ -33,7 +35,9 @@ func (b *Bot) ack(ctx context.Context, req *socketmode.Request, payload any) {
 	defer cancel()
 	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		b.log.Warn("ack failed", zap.String("envelope_id", req.EnvelopeID), zap.Error(err))
+		return
 	}
+	b.metrics.Acked(time.Since(received).Seconds())
 }
 
 // ackMessage is a slash command's ack that carries the reply itself,
@@ -75,12 +79,15 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 			rt = slack.ResponseTypeInChannel
 		}
 		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ResponseType: rt}
-		if err := slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm); err != nil {
+		err := slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm)
+		b.called("response_url", err)
+		if err != nil {
 			return fmt.Errorf("post to response_url: %w", err)
 		}
 		return nil
 	case dest.dmUser != "":
 		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{dest.dmUser}})
+		b.called("conversations.open", err)
 		if err != nil {
 			return fmt.Errorf("conversations.open: %w", err)
 		}
@@ -88,7 +95,9 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	if dest.ephemeralFor != "" {
-		if _, err := b.api.PostEphemeralContext(ctx, dest.channel, dest.ephemeralFor, opts...); err != nil {
+		_, err := b.api.PostEphemeralContext(ctx, dest.channel, dest.ephemeralFor, opts...)
+		b.called("chat.postEphemeral", err)
+		if err != nil {
 			return fmt.Errorf("chat.postEphemeral: %w", err)
 		}
 		return nil
@@ -96,7 +105,9 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 	if dest.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(dest.threadTS))
 	}
-	if _, _, err := b.api.PostMessageContext(ctx, dest.channel, opts...); err != nil {
+	_, _, err := b.api.PostMessageContext(ctx, dest.channel, opts...)
+	b.called("chat.postMessage", err)
+	if err != nil {
 		return fmt.Errorf("chat.postMessage: %w", err)
 	}
 	return nil
@@ -123,6 +134,12 @@ func (b *Bot) done(r request, outcome string, err error) {
 	if b.cfg.Debug && r.text != "" {
 		fields = append(fields, zap.String("text", r.text))
 	}
+	typ, _, _ := strings.Cut(r.kind, ":")
+	status := outcome
+	if err != nil {
+		status = "error"
+	}
+	b.metrics.Envelope(typ, metricOutcome(status), time.Since(r.start).Seconds())
 	if err != nil {
 		b.log.Error("request failed", append(fields, zap.Error(err))...)
 		return
@@ -148,7 +165,39 @@ func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error)
 		},
 	})
 	if !ok {
+		b.metrics.Rejected()
 		b.done(r, "busy", nil)
 	}
 	return ok
+}
+
+// metricOutcome keeps the outcome label's values few: "faq:cost" counts as
+// "faq", "recommendation:caio" as "recommendation".
+func metricOutcome(outcome string) string {
+	o, _, _ := strings.Cut(outcome, ":")
+	return o
+}
+
+// called records a Slack call's method and status for the metrics.
+func (b *Bot) called(method string, err error) {
+	b.metrics.SlackCall(method, callStatus(err))
+}
+
+// callStatus names a Slack call's result: ok, rate_limited, Slack's error
+// code, http_NNN, or error.
+func callStatus(err error) string {
+	var rl *slack.RateLimitedError
+	var se slack.SlackErrorResponse
+	var sc slack.StatusCodeError
+	switch {
+	case err == nil:
+		return "ok"
+	case errors.As(err, &rl):
+		return "rate_limited"
+	case errors.As(err, &se):
+		return se.Err
+	case errors.As(err, &sc):
+		return fmt.Sprintf("http_%d", sc.Code)
+	}
+	return "error"
 }

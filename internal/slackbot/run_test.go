@@ -39,7 +39,7 @@ func TestRunStopsSocketMode(t *testing.T) {
 
 	for i := range 20 {
 		api := slack.New(botToken, slack.OptionAPIURL(emu.APIURL()), slack.OptionAppLevelToken(appToken), slack.OptionHTTPClient(httpClient))
-		bot := New(api, socketmode.New(api), httpClient, emu.APIURL(), noAnswers{}, noAnswers{}, zaptest.NewLogger(t), Config{})
+		bot := New(Deps{API: api, Socket: socketmode.New(api), HTTP: httpClient, APIURL: emu.APIURL(), Search: noAnswers{}, KB: noAnswers{}, Log: zaptest.NewLogger(t)}, Config{})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- bot.Run(ctx) }()
