@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 )
 
 type recommendOutput struct {
@@ -137,16 +138,9 @@ func toOutput(a advisor.Answers, rec advisor.Recommendation) recommendOutput {
 	return out
 }
 
-var roleNames = map[string]string{
-	"caio":          "a fractional Chief AI Officer (CAIO)",
-	"cto":           "a fractional CTO",
-	"both":          "both a fractional CTO and a fractional CAIO",
-	"cto_then_caio": "a fractional CTO first, then a fractional CAIO",
-}
-
 func writeRecommendText(w io.Writer, out recommendOutput) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Recommendation: %s  [%s, confidence %.0f%%]\n%s\n", roleNames[out.Recommendation], out.Recommendation, 100*out.Confidence, out.Summary)
+	fmt.Fprintf(&b, "Recommendation: %s  [%s, confidence %.0f%%]\n%s\n", blockkit.RoleTitle(advisor.Role(out.Recommendation)), out.Recommendation, 100*out.Confidence, out.Summary)
 	section := func(title string, items []string) {
 		fmt.Fprintf(&b, "\n%s:\n", title)
 		for _, it := range items {
@@ -159,24 +153,11 @@ func writeRecommendText(w io.Writer, out recommendOutput) error {
 	}
 	c := out.Cost
 	fmt.Fprintf(&b, "\nCost over %d months (%d leader(s)):\n  fractional  %s – %s\n  full-time   %s – %s\n",
-		c.Months, c.Roles, usd(c.Fractional.Min), usd(c.Fractional.Max), usd(c.FullTime.Min), usd(c.FullTime.Max))
+		c.Months, c.Roles, blockkit.USD(c.Fractional.Min), blockkit.USD(c.Fractional.Max), blockkit.USD(c.FullTime.Min), blockkit.USD(c.FullTime.Max))
 	section("Risks to watch", out.Risks)
 	section("Next steps", out.NextSteps)
 	_, err := io.WriteString(w, b.String())
 	return err
-}
-
-// usd formats whole dollars with thousands separators: $120,000.
-func usd(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	return "$" + b.String()
 }
 
 func recommendHelp(questions []advisor.Question) string {

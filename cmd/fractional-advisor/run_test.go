@@ -104,7 +104,7 @@ func TestRecommendText(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"Recommendation: a fractional CTO", "Why:", "Budget:", "$120,000", "Next steps:"} {
+	for _, want := range []string{"Recommendation: A fractional CTO", "Why:", "Budget:", "$120,000", "Next steps:"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -84,6 +84,24 @@ type Answers struct {
 	Budget          string
 }
 
+// AllAnswers returns every valid set of answers (486 of them), in the order
+// of Questions and their options: for exhaustive tests and tools.
+func AllAnswers() []Answers {
+	out := []Answers{{}}
+	for _, q := range Questions() {
+		next := make([]Answers, 0, len(out)*len(q.Options))
+		for _, a := range out {
+			for _, o := range q.Options {
+				b := a
+				b.set(q.Field, o.Value)
+				next = append(next, b)
+			}
+		}
+		out = next
+	}
+	return out
+}
+
 // Get returns the value of field f.
 func (a Answers) Get(f Field) string {
 	switch f {

@@ -20,36 +20,7 @@ func ans(goal, infra, ambition, team, governance, budget string) advisor.Answers
 	}
 }
 
-// allAnswers returns every valid answer set (3*3*3*3*2*3 = 486), in the
-// order of Questions and their options.
-func allAnswers() []advisor.Answers {
-	out := []advisor.Answers{{}}
-	for _, q := range advisor.Questions() {
-		next := make([]advisor.Answers, 0, len(out)*len(q.Options))
-		for _, a := range out {
-			for _, o := range q.Options {
-				b := a
-				switch q.Field {
-				case advisor.FieldGoal:
-					b.Goal = o.Value
-				case advisor.FieldInfrastructure:
-					b.Infrastructure = o.Value
-				case advisor.FieldAIAmbition:
-					b.AIAmbition = o.Value
-				case advisor.FieldEngineeringTeam:
-					b.EngineeringTeam = o.Value
-				case advisor.FieldAIGovernance:
-					b.AIGovernance = o.Value
-				case advisor.FieldBudget:
-					b.Budget = o.Value
-				}
-				next = append(next, b)
-			}
-		}
-		out = next
-	}
-	return out
-}
+func allAnswers() []advisor.Answers { return advisor.AllAnswers() }
 
 // checkRecommendation returns every way r breaks the engine's promises for
 // answers a and months months; none means r is sound.

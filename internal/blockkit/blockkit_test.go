@@ -166,42 +166,13 @@ func TestContractIDs(t *testing.T) {
 // answersFor finds answers that lead to role.
 func answersFor(t *testing.T, role advisor.Role) advisor.Answers {
 	t.Helper()
-	for _, a := range allAnswers() {
+	for _, a := range advisor.AllAnswers() {
 		if rec, err := advisor.Recommend(a, 12); err == nil && rec.Role == role {
 			return a
 		}
 	}
 	t.Fatalf("no answers lead to %s", role)
 	return advisor.Answers{}
-}
-
-func allAnswers() []advisor.Answers {
-	out := []advisor.Answers{{}}
-	for _, q := range advisor.Questions() {
-		var next []advisor.Answers
-		for _, a := range out {
-			for _, o := range q.Options {
-				b := a
-				switch q.Field {
-				case advisor.FieldGoal:
-					b.Goal = o.Value
-				case advisor.FieldInfrastructure:
-					b.Infrastructure = o.Value
-				case advisor.FieldAIAmbition:
-					b.AIAmbition = o.Value
-				case advisor.FieldEngineeringTeam:
-					b.EngineeringTeam = o.Value
-				case advisor.FieldAIGovernance:
-					b.AIGovernance = o.Value
-				case advisor.FieldBudget:
-					b.Budget = o.Value
-				}
-				next = append(next, b)
-			}
-		}
-		out = next
-	}
-	return out
 }
 
 func hasBlock(blocks []slack.Block, id string) bool {
