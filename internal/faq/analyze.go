@@ -13,13 +13,18 @@ const MaxQueryRunes = 400
 // words splits s into lower-case words of letters and digits. It reads at
 // most limit runes, drops invalid UTF-8, and turns "cto's" into "cto" so
 // possessives match.
+//
+// After a personal possessive ("our CTO's birthday") the "'s" stays: that
+// names a particular person, and the analyzer treats it apart.
 func words(s string, limit int, dst []string) []string {
 	var b strings.Builder
 	flush := func() {
 		if b.Len() > 0 {
 			w := b.String()
 			b.Reset()
-			w = strings.TrimSuffix(w, "'s")
+			if n := len(dst); n == 0 || !personalPossessive[dst[n-1]] {
+				w = strings.TrimSuffix(w, "'s")
+			}
 			w = strings.Trim(w, "'")
 			if w != "" {
 				dst = append(dst, w)
@@ -44,6 +49,10 @@ func words(s string, limit int, dst []string) []string {
 	flush()
 	return dst
 }
+
+// personalPossessive are the determiners that make "X's" a particular
+// person's.
+var personalPossessive = map[string]bool{"our": true, "my": true, "your": true, "his": true, "her": true, "their": true}
 
 // phrase maps a run of words to one canonical term.
 type phrase struct {
