@@ -1,0 +1,37 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+)
+
+// TestDemo runs the README's first command end to end and checks that the
+// user would see every step of the session.
+func TestDemo(t *testing.T) {
+	t.Setenv("ADVISOR_LOG_LEVEL", "") // restored after the test
+	os.Unsetenv("ADVISOR_LOG_LEVEL")
+	code, out, errOut := runCLI(t, "demo")
+	if code != 0 {
+		t.Fatalf("demo exited %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"/fractional-advisor help",
+		"opens a modal: Fractional Advisor",
+		"? What is the main goal?",
+		"Recommendation: ",
+		"[ Share in channel ]",
+		"What does a fractional CTO or CAIO cost compared with a full-time hire?",
+		"replies in the thread",
+		"I don't know that one",
+		"Questions I can answer",
+		"End of demo.",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the demo's output lacks %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", out)
+	}
+}
