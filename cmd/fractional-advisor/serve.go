@@ -12,7 +12,6 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackbot"
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -64,7 +63,6 @@ func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logge
 	)
 	bot := slackbot.New(slackbot.Deps{
 		API:       api,
-		Socket:    socketmode.New(api),
 		HTTP:      httpClient,
 		APIURL:    cfg.APIURL,
 		Search:    faq.NewIndex(kb),
@@ -73,13 +71,29 @@ func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logge
 		Metrics:   metrics,
 		Readiness: readiness,
 	}, slackbot.Config{
-		SlackTimeout:  cfg.SlackTimeout,
-		ShutdownGrace: cfg.ShutdownGrace,
-		Debug:         cfg.LogLevel == "debug",
+		SlackTimeout:      cfg.SlackTimeout,
+		ShutdownGrace:     cfg.ShutdownGrace,
+		PingTimeout:       cfg.PingTimeout,
+		Workers:           cfg.Workers,
+		Queue:             cfg.Queue,
+		UserRate:          userRate(cfg.UserRate),
+		ReconnectMax:      cfg.ReconnectMax,
+		LinkDisabledRetry: cfg.LinkDisabledRetry,
+		MaxRetryAfter:     cfg.MaxRetryAfter,
+		Debug:             cfg.LogLevel == "debug",
 	})
 	start := time.Now()
 	log.Info("starting", zap.String("api_url", cfg.APIURL), zap.Int("faq_entries", kb.Len()))
 	err := bot.Run(ctx)
 	log.Info("stopped", zap.Duration("uptime", time.Since(start)))
 	return err
+}
+
+// userRate maps ADVISOR_USER_RATE (0: no limit) to slackbot's setting
+// (negative: no limit; 0: the default).
+func userRate(perMinute int) int {
+	if perMinute == 0 {
+		return -1
+	}
+	return perMinute
 }

@@ -25,6 +25,24 @@ type Config struct {
 	SlackTimeout time.Duration `envconfig:"ADVISOR_SLACK_TIMEOUT" default:"10s"`
 	// ShutdownGrace is how long in-flight work may take after SIGTERM.
 	ShutdownGrace time.Duration `envconfig:"ADVISOR_SHUTDOWN_GRACE" default:"20s"`
+	// PingTimeout is how long the socket may go without a ping from Slack
+	// (Slack pings every few seconds) before it is redialled.
+	PingTimeout time.Duration `envconfig:"ADVISOR_PING_TIMEOUT" default:"30s"`
+	// Workers and Queue size the pool that does the work after each ack;
+	// a full queue answers "busy, try again" at once.
+	Workers int `envconfig:"ADVISOR_WORKERS" default:"8"`
+	Queue   int `envconfig:"ADVISOR_QUEUE" default:"256"`
+	// UserRate is how many requests one user may make a minute; 0 turns
+	// the limit off.
+	UserRate int `envconfig:"ADVISOR_USER_RATE" default:"20"`
+	// ReconnectMax caps the jittered backoff between failed connects.
+	ReconnectMax time.Duration `envconfig:"ADVISOR_RECONNECT_MAX" default:"30s"`
+	// LinkDisabledRetry is how long to wait before reconnecting after Slack
+	// says Socket Mode was turned off for the app (link_disabled).
+	LinkDisabledRetry time.Duration `envconfig:"ADVISOR_LINK_DISABLED_RETRY" default:"1m"`
+	// MaxRetryAfter is the longest Retry-After (429) a Web API call waits
+	// out before giving up.
+	MaxRetryAfter time.Duration `envconfig:"ADVISOR_MAX_RETRY_AFTER" default:"30s"`
 }
 
 // Load reads the configuration from the environment. It checks formats but
@@ -62,6 +80,34 @@ func (c Config) validate() error {
 	if c.ShutdownGrace < 0 {
 		return errors.New("config: ADVISOR_SHUTDOWN_GRACE must not be negative")
 	}
+	positive := []struct {
+		name string
+		d    time.Duration
+	}{
+		{"ADVISOR_PING_TIMEOUT", c.PingTimeout},
+		{"ADVISOR_RECONNECT_MAX", c.ReconnectMax},
+		{"ADVISOR_LINK_DISABLED_RETRY", c.LinkDisabledRetry},
+		{"ADVISOR_MAX_RETRY_AFTER", c.MaxRetryAfter},
+	}
+	for _, p := range positive {
+		if p.d <= 0 {
+			return fmt.Errorf("config: %s must be positive", p.name)
+		}
+	}
+	// Slack pings every few seconds; a shorter timeout would drop good
+	// connections.
+	if c.PingTimeout < time.Second {
+		return errors.New("config: ADVISOR_PING_TIMEOUT must be at least 1s")
+	}
+	if c.Workers < 1 || c.Workers > 1024 {
+		return errors.New("config: ADVISOR_WORKERS must be between 1 and 1024")
+	}
+	if c.Queue < 1 || c.Queue > 100000 {
+		return errors.New("config: ADVISOR_QUEUE must be between 1 and 100000")
+	}
+	if c.UserRate < 0 {
+		return errors.New("config: ADVISOR_USER_RATE must not be negative (0 turns the limit off)")
+	}
 	return nil
 }
 
@@ -87,8 +133,10 @@ func checkToken(name, value, prefix string) error {
 // String prints the configuration with tokens redacted, so a Config can be
 // logged safely.
 func (c Config) String() string {
-	return fmt.Sprintf("SLACK_APP_TOKEN=%s SLACK_BOT_TOKEN=%s SLACK_API_URL=%s ADVISOR_HTTP_ADDR=%s ADVISOR_CONTENT_DIR=%q ADVISOR_LOG_LEVEL=%s ADVISOR_SLACK_TIMEOUT=%s ADVISOR_SHUTDOWN_GRACE=%s",
-		Redact(c.AppToken), Redact(c.BotToken), c.APIURL, c.HTTPAddr, c.ContentDir, c.LogLevel, c.SlackTimeout, c.ShutdownGrace)
+	return fmt.Sprintf("SLACK_APP_TOKEN=%s SLACK_BOT_TOKEN=%s SLACK_API_URL=%s ADVISOR_HTTP_ADDR=%s ADVISOR_CONTENT_DIR=%q ADVISOR_LOG_LEVEL=%s ADVISOR_SLACK_TIMEOUT=%s ADVISOR_SHUTDOWN_GRACE=%s"+
+		" ADVISOR_PING_TIMEOUT=%s ADVISOR_WORKERS=%d ADVISOR_QUEUE=%d ADVISOR_USER_RATE=%d ADVISOR_RECONNECT_MAX=%s ADVISOR_LINK_DISABLED_RETRY=%s ADVISOR_MAX_RETRY_AFTER=%s",
+		Redact(c.AppToken), Redact(c.BotToken), c.APIURL, c.HTTPAddr, c.ContentDir, c.LogLevel, c.SlackTimeout, c.ShutdownGrace,
+		c.PingTimeout, c.Workers, c.Queue, c.UserRate, c.ReconnectMax, c.LinkDisabledRetry, c.MaxRetryAfter)
 }
 
 // GoString keeps %#v from printing the tokens too.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestLoad(t *testing.T) {
@@ -19,10 +20,22 @@ func TestLoad(t *testing.T) {
 		{"bad api url", map[string]string{"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"},
 		{"api url without slash", map[string]string{"SLACK_API_URL": "https://slack.com/api"}, "SLACK_API_URL"},
 		{"bad log level", map[string]string{"ADVISOR_LOG_LEVEL": "loud"}, "ADVISOR_LOG_LEVEL"},
+		{"tuned", map[string]string{"ADVISOR_WORKERS": "4", "ADVISOR_QUEUE": "16", "ADVISOR_USER_RATE": "0", "ADVISOR_PING_TIMEOUT": "5s"}, ""},
+		{"bad ping timeout", map[string]string{"ADVISOR_PING_TIMEOUT": "10ms"}, "ADVISOR_PING_TIMEOUT"},
+		{"zero ping timeout", map[string]string{"ADVISOR_PING_TIMEOUT": "0s"}, "ADVISOR_PING_TIMEOUT"},
+		{"no workers", map[string]string{"ADVISOR_WORKERS": "0"}, "ADVISOR_WORKERS"},
+		{"workers not a number", map[string]string{"ADVISOR_WORKERS": "many"}, "ADVISOR_WORKERS"},
+		{"huge queue", map[string]string{"ADVISOR_QUEUE": "1000000"}, "ADVISOR_QUEUE"},
+		{"negative user rate", map[string]string{"ADVISOR_USER_RATE": "-1"}, "ADVISOR_USER_RATE"},
+		{"zero reconnect max", map[string]string{"ADVISOR_RECONNECT_MAX": "0s"}, "ADVISOR_RECONNECT_MAX"},
+		{"negative link retry", map[string]string{"ADVISOR_LINK_DISABLED_RETRY": "-1m"}, "ADVISOR_LINK_DISABLED_RETRY"},
+		{"zero retry-after cap", map[string]string{"ADVISOR_MAX_RETRY_AFTER": "0s"}, "ADVISOR_MAX_RETRY_AFTER"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range []string{"SLACK_API_URL", "ADVISOR_SLACK_TIMEOUT", "ADVISOR_LOG_LEVEL", "ADVISOR_HTTP_ADDR"} {
+			for _, k := range []string{"SLACK_API_URL", "ADVISOR_SLACK_TIMEOUT", "ADVISOR_LOG_LEVEL", "ADVISOR_HTTP_ADDR",
+				"ADVISOR_PING_TIMEOUT", "ADVISOR_WORKERS", "ADVISOR_QUEUE", "ADVISOR_USER_RATE",
+				"ADVISOR_RECONNECT_MAX", "ADVISOR_LINK_DISABLED_RETRY", "ADVISOR_MAX_RETRY_AFTER"} {
 				t.Setenv(k, "") // restored after the test
 				os.Unsetenv(k)
 			}
@@ -36,6 +49,13 @@ func TestLoad(t *testing.T) {
 				}
 				if c.APIURL != "https://slack.com/api/" || c.HTTPAddr != ":8080" {
 					t.Errorf("defaults not applied: %v", c)
+				}
+				if tt.env == nil && (c.PingTimeout != 30*time.Second || c.Workers != 8 || c.Queue != 256 || c.UserRate != 20 ||
+					c.ReconnectMax != 30*time.Second || c.LinkDisabledRetry != time.Minute || c.MaxRetryAfter != 30*time.Second) {
+					t.Errorf("hardening defaults not applied: %v", c)
+				}
+				if tt.env != nil && tt.env["ADVISOR_WORKERS"] == "4" && (c.Workers != 4 || c.Queue != 16 || c.UserRate != 0 || c.PingTimeout != 5*time.Second) {
+					t.Errorf("settings not read: %v", c)
 				}
 				return
 			}

@@ -13,15 +13,17 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 )
 
-// SampleAnswers is the assessment the demo submits.
-var sampleAnswers = map[string]string{
-	"goal":             "ai_transformation",
-	"infrastructure":   "partial",
-	"ai_ambition":      "targeted",
-	"engineering_team": "established",
-	"ai_governance":    "high",
-	"budget":           "10k_25k",
-	"context":          "Series B insurer, 40 engineers, first AI use cases in claims.",
+// sampleAnswers is the assessment the demo submits.
+func sampleAnswers() map[string]string {
+	return map[string]string{
+		"goal":             "ai_transformation",
+		"infrastructure":   "partial",
+		"ai_ambition":      "targeted",
+		"engineering_team": "established",
+		"ai_governance":    "high",
+		"budget":           "10k_25k",
+		"context":          "Series B insurer, 40 engineers, first AI use cases in claims.",
+	}
 }
 
 // step waits at most this long for the bot's reply.
@@ -58,7 +60,7 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	p.bot("opens a modal: "+view.Text, view.Blocks)
 	p.user("answers: " + describeAnswers())
 	mark = len(emu.Posts())
-	if _, err := emu.SubmitView(ctx, user, view.ViewID, sampleAnswers); err != nil {
+	if _, err := emu.SubmitView(ctx, user, view.ViewID, sampleAnswers()); err != nil {
 		return fmt.Errorf("submit: %w", err)
 	}
 	rec, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.HasBlockIDPrefix("recommendation:") })
@@ -134,9 +136,10 @@ func waitPost(ctx context.Context, emu *slackemu.Server, after int, match func(s
 
 func describeAnswers() string {
 	keys := []string{"goal", "infrastructure", "ai_ambition", "engineering_team", "ai_governance", "budget"}
+	answers := sampleAnswers()
 	parts := make([]string, 0, len(keys))
 	for _, k := range keys {
-		parts = append(parts, k+"="+sampleAnswers[k])
+		parts = append(parts, k+"="+answers[k])
 	}
 	return strings.Join(parts, ", ")
 }

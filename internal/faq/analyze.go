@@ -22,7 +22,7 @@ func words(s string, limit int, dst []string) []string {
 		if b.Len() > 0 {
 			w := b.String()
 			b.Reset()
-			if n := len(dst); n == 0 || !personalPossessive[dst[n-1]] {
+			if n := len(dst); n == 0 || !isPersonalPossessive(dst[n-1]) {
 				w = strings.TrimSuffix(w, "'s")
 			}
 			w = strings.Trim(w, "'")
@@ -50,9 +50,15 @@ func words(s string, limit int, dst []string) []string {
 	return dst
 }
 
-// personalPossessive are the determiners that make "X's" a particular
-// person's.
-var personalPossessive = map[string]bool{"our": true, "my": true, "your": true, "his": true, "her": true, "their": true}
+// isPersonalPossessive reports whether w makes a following "X's" a
+// particular person's ("our CTO's manager").
+func isPersonalPossessive(w string) bool {
+	switch w {
+	case "our", "my", "your", "his", "her", "their":
+		return true
+	}
+	return false
+}
 
 // phrase maps a run of words to one canonical term.
 type phrase struct {

@@ -6,10 +6,11 @@ package slackbot
 
 import (
 	"context"
-	"errors"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"sync"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
@@ -32,7 +33,8 @@ type KnowledgeBase interface {
 
 // Config holds the edge's tunables; zero values take the defaults.
 type Config struct {
-	// SlackTimeout bounds every Web API and response_url call.
+	// SlackTimeout bounds each attempt of every Web API and response_url
+	// call.
 	SlackTimeout time.Duration
 	// Workers and Queue size the pool that does the work after acks.
 	Workers, Queue int
@@ -42,40 +44,83 @@ type Config struct {
 	// DedupeSize and DedupeTTL bound the memory of seen event ids.
 	DedupeSize int
 	DedupeTTL  time.Duration
+	// PingTimeout is how long the socket may go without a ping from Slack
+	// before slack-go redials it (socketmode.OptionPingInterval).
+	PingTimeout time.Duration
+	// ReadLimit bounds one websocket frame (socketmode.OptionReadLimit). A
+	// bigger frame drops that connection, which is redialled; it cannot
+	// exhaust memory.
+	ReadLimit int64
+	// ReconnectBase and ReconnectMax shape the jittered exponential backoff
+	// between failed attempts to connect (or to pass auth.test).
+	ReconnectBase, ReconnectMax time.Duration
+	// LinkDisabledRetry is the wait before reconnecting after Slack says
+	// Socket Mode was turned off for the app (link_disabled): an admin has
+	// to act, so hammering Slack helps nobody.
+	LinkDisabledRetry time.Duration
+	// CallAttempts is the most attempts one Slack call gets; MaxRetryAfter
+	// is the longest Retry-After a call waits out before giving up.
+	CallAttempts  int
+	MaxRetryAfter time.Duration
+	// UserRate is how many requests a user may make per minute (a token
+	// bucket per user); negative turns the limit off. RateUsers bounds how
+	// many users' buckets are kept.
+	UserRate, RateUsers int
+	// Notes bounds the short notes ("busy", "slow down") posted outside the
+	// pool, so a flood cannot start unbounded goroutines.
+	Notes int
 	// Debug logs users' text and response_urls; off by default because
 	// questions can be sensitive and a response_url lets anyone post as the
 	// bot.
 	Debug bool
 }
 
+// Defaults of the settings that need one.
+const (
+	defaultReadLimit = 1<<20 + 64<<10 // Slack's frames are far smaller; 1 MiB plus room for the envelope
+	rateWindow       = time.Minute
+)
+
 func (c Config) withDefaults() Config {
-	if c.SlackTimeout <= 0 {
-		c.SlackTimeout = 10 * time.Second
+	dur := func(p *time.Duration, v time.Duration) {
+		if *p <= 0 {
+			*p = v
+		}
 	}
-	if c.Workers <= 0 {
-		c.Workers = 8
+	num := func(p *int, v int) {
+		if *p <= 0 {
+			*p = v
+		}
 	}
-	if c.Queue <= 0 {
-		c.Queue = 256
+	dur(&c.SlackTimeout, 10*time.Second)
+	num(&c.Workers, 8)
+	num(&c.Queue, 256)
+	dur(&c.ShutdownGrace, 20*time.Second)
+	num(&c.DedupeSize, 10000)
+	dur(&c.DedupeTTL, time.Hour) // Slack retries within minutes
+	dur(&c.PingTimeout, 30*time.Second)
+	if c.ReadLimit <= 0 {
+		c.ReadLimit = defaultReadLimit
 	}
-	if c.ShutdownGrace <= 0 {
-		c.ShutdownGrace = 20 * time.Second
+	dur(&c.ReconnectBase, 500*time.Millisecond)
+	dur(&c.ReconnectMax, 30*time.Second)
+	dur(&c.LinkDisabledRetry, time.Minute)
+	num(&c.CallAttempts, 3)
+	dur(&c.MaxRetryAfter, 30*time.Second)
+	if c.UserRate == 0 {
+		c.UserRate = 20
 	}
-	if c.DedupeSize <= 0 {
-		c.DedupeSize = 10000
-	}
-	if c.DedupeTTL <= 0 {
-		c.DedupeTTL = time.Hour // Slack retries within minutes
-	}
+	num(&c.RateUsers, 10000)
+	num(&c.Notes, 16)
 	return c
 }
 
 // Deps are the bot's collaborators. Metrics and Readiness may be nil.
 type Deps struct {
-	// API is built with the bot token and, for Socket Mode, the app token
-	// (slack.OptionAppLevelToken); Socket wraps the same API.
-	API    *slack.Client
-	Socket *socketmode.Client
+	// API is built with the bot token and the app token
+	// (slack.OptionAppLevelToken); the bot builds its Socket Mode client on
+	// it.
+	API *slack.Client
 	// HTTP posts to response_urls; APIURL is the Web API's base URL, whose
 	// host response_urls may also use (the emulator's).
 	HTTP      *http.Client
@@ -100,8 +145,20 @@ type Bot struct {
 	ready   *ops.Readiness
 	seen    *dedupe
 	pool    *pool
+	limit   *limiter // nil: no per-user limit
 	urls    responseURLPolicy
 	botUser string // the bot's own user id, to ignore its messages
+	conn    connState
+
+	// workCtx outlives Run's context by the shutdown grace; notes and
+	// pool jobs use it so replies in flight still arrive.
+	workCtx context.Context
+	notes   chan struct{} // semaphore for notes posted outside the pool
+	side    sync.WaitGroup
+
+	// beforeWork, when set (by tests in this package), runs at the start of
+	// every pool job: a seam to block workers or make a handler panic.
+	beforeWork func(r request)
 }
 
 // New wires a bot from its collaborators and settings.
@@ -111,20 +168,35 @@ func New(d Deps, cfg Config) *Bot {
 		cfg:     cfg,
 		log:     d.Log,
 		api:     d.API,
-		sm:      d.Socket,
 		http:    d.HTTP,
 		search:  d.Search,
 		kb:      d.KB,
 		metrics: d.Metrics,
 		ready:   d.Readiness,
 		seen:    newDedupe(cfg.DedupeSize, cfg.DedupeTTL, time.Now),
+		notes:   make(chan struct{}, cfg.Notes),
+		workCtx: context.Background(),
+	}
+	if b.log == nil {
+		b.log = zap.NewNop()
 	}
 	if b.ready == nil {
 		b.ready = ops.NewReadiness(0, nil)
 	}
+	if cfg.UserRate > 0 {
+		b.limit = newLimiter(cfg.UserRate, rateWindow, cfg.RateUsers, time.Now)
+	}
 	if u, err := url.Parse(d.APIURL); err == nil {
 		b.urls.apiHost = u.Host
 	}
+	b.sm = socketmode.New(d.API,
+		socketmode.OptionPingInterval(cfg.PingTimeout),
+		socketmode.OptionReadLimit(cfg.ReadLimit),
+		// slack-go reports disconnect reasons and ping timeouts only in its
+		// debug log; socketWatch reads them there and discards the rest.
+		socketmode.OptionDebug(true),
+		socketmode.OptionLog(socketWatch{b}),
+	)
 	b.pool = newPool(cfg.Queue, func(id string, v any, stack []byte) {
 		b.metrics.Panic()
 		b.log.Error("handler panicked", zap.String("request_id", id), zap.Any("panic", v), zap.ByteString("stack", stack))
@@ -141,53 +213,30 @@ func (b *Bot) Ready() bool {
 
 // Run serves until ctx is done, then stops reading envelopes, lets in-flight
 // work finish within the shutdown grace, and returns nil. It returns an
-// error when Slack refuses the credentials.
+// error when Slack refuses a token; every other failure is retried.
 func (b *Bot) Run(ctx context.Context) error {
-	authCtx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
-	auth, err := b.api.AuthTestContext(authCtx)
-	cancel()
-	if err != nil {
-		return fmt.Errorf("auth.test: %w", err)
+	if err := b.authenticate(ctx); err != nil {
+		return err
 	}
-	b.botUser = auth.UserID
+	if ctx.Err() != nil {
+		return nil
+	}
 
 	// Work outlives ctx by the grace, so replies in flight still arrive.
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
+	b.workCtx = workCtx
 	b.pool.start(workCtx, b.cfg.Workers)
 
-	sockCtx, stopSock := context.WithCancel(ctx)
-	defer stopSock()
-	sockErr := make(chan error, 1)
-	go func() { sockErr <- b.sm.RunContext(sockCtx) }()
-
-	var runErr error
-	sockDone := false
-loop:
-	for {
-		select {
-		case <-ctx.Done():
-			break loop
-		case err := <-sockErr:
-			sockDone = true
-			if !errors.Is(err, context.Canceled) {
-				runErr = fmt.Errorf("socket mode: %w", err)
-			}
-			break loop
-		case evt := <-b.sm.Events:
-			b.dispatch(ctx, evt)
-		}
-	}
+	runErr := b.supervise(ctx)
 	b.ready.Down("shutting down")
-	stopSock()
-	if !sockDone {
-		// Without this wait the Socket Mode client outlives Run, and may
-		// even finish dialling Slack after the bot has stopped.
-		<-sockErr
-	}
 
 	drained := make(chan struct{})
-	go func() { b.pool.close(); close(drained) }()
+	go func() {
+		b.pool.close()
+		b.side.Wait()
+		close(drained)
+	}()
 	select {
 	case <-drained:
 	case <-time.After(b.cfg.ShutdownGrace):
@@ -198,40 +247,67 @@ loop:
 	return runErr
 }
 
-// dispatch handles one event from the socket. It must not block on Slack:
-// everything slow goes to the pool after the ack.
+// dispatch handles one envelope (or slack-go's report of an unreadable
+// one). It must not block on Slack: everything slow goes to the pool after
+// the ack.
 func (b *Bot) dispatch(ctx context.Context, evt socketmode.Event) {
 	received := time.Now()
 	switch evt.Type {
-	case socketmode.EventTypeConnecting:
-		b.log.Info("connecting to Slack")
-	case socketmode.EventTypeConnected:
-		b.ready.Up()
-		b.log.Info("connected to Slack")
-	case socketmode.EventTypeHello:
-	case socketmode.EventTypeDisconnect:
-		reason := "unknown"
-		if evt.Request != nil && evt.Request.Reason != "" {
-			reason = evt.Request.Reason
-		}
-		b.ready.Down(reason)
-		b.metrics.Reconnect(reason)
-		b.log.Info("Slack asked to reconnect", zap.String("reason", reason))
-	case socketmode.EventTypeConnectionError, socketmode.EventTypeIncomingError, socketmode.EventTypeErrorWriteFailed:
-		b.ready.Down(string(evt.Type))
-		b.metrics.Reconnect(string(evt.Type))
-		b.log.Warn("socket mode error", zap.String("type", string(evt.Type)), zap.Any("detail", describe(evt.Data)))
-	case socketmode.EventTypeInvalidAuth:
-		b.log.Error("Slack refused the app token (invalid_auth)")
+	case socketmode.EventTypeIncomingError:
+		// A frame that is not JSON at all: slack-go keeps only the error,
+		// so there is no envelope_id to ack. Slack will redeliver.
+		b.metrics.Envelope("unreadable", "dropped", 0)
+		b.log.Warn("unreadable frame", zap.String("detail", describe(evt.Data)))
 	case socketmode.EventTypeErrorBadMessage:
-		b.log.Warn("unreadable envelope", zap.Any("detail", describe(evt.Data)))
+		b.onBadMessage(ctx, evt, received)
 	case socketmode.EventTypeSlashCommand:
+		b.conn.sawEnvelope()
 		b.onCommand(ctx, evt, received)
 	case socketmode.EventTypeInteractive:
+		b.conn.sawEnvelope()
 		b.onInteractive(ctx, evt, received)
 	case socketmode.EventTypeEventsAPI:
+		b.conn.sawEnvelope()
 		b.onEvent(ctx, evt, received)
 	}
+}
+
+// onBadMessage acks an envelope slack-go could not parse (unknown type,
+// a payload of the wrong shape) when its envelope_id can be read from the
+// raw frame: slack-go does not ack these, and Slack would redeliver them
+// again and again.
+func (b *Bot) onBadMessage(ctx context.Context, evt socketmode.Event, received time.Time) {
+	bad, _ := evt.Data.(*socketmode.ErrorBadMessage)
+	id := ""
+	if bad != nil {
+		id = recoverEnvelopeID(bad.Message)
+	}
+	if id != "" {
+		b.ack(ctx, &socketmode.Request{EnvelopeID: id}, received, nil)
+	}
+	b.metrics.Envelope("unreadable", "acked", time.Since(received).Seconds())
+	b.log.Warn("unreadable envelope", zap.String("envelope_id", id), zap.String("detail", describe(evt.Data)))
+}
+
+// recoverEnvelopeID reads envelope_id from a raw frame, if it is a sane
+// one.
+func recoverEnvelopeID(raw []byte) string {
+	var f struct {
+		EnvelopeID json.RawMessage `json:"envelope_id"`
+	}
+	if json.Unmarshal(raw, &f) != nil {
+		return ""
+	}
+	var id string
+	if json.Unmarshal(f.EnvelopeID, &id) != nil || len(id) == 0 || len(id) > 128 {
+		return ""
+	}
+	for _, r := range id {
+		if r < 0x21 || r > 0x7e {
+			return ""
+		}
+	}
+	return id
 }
 
 // describe turns slack-go's error payloads into something loggable without

@@ -17,6 +17,22 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event, received time
 		return
 	}
 	r := request{kind: "command", id: envelopeID(evt), user: cmd.UserID, start: received, text: cmd.Text}
+	if cmd.UserID == "" {
+		// Slack always says who typed it; without a user there is no one
+		// to answer.
+		b.ack(ctx, evt.Request, received, nil)
+		b.done(r, "invalid", nil)
+		return
+	}
+	if refused, note := b.limited(cmd.UserID); refused {
+		var payload any
+		if note {
+			payload = ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: saySlow}
+		}
+		b.ack(ctx, evt.Request, received, payload)
+		b.done(r, "rate_limited", nil)
+		return
+	}
 	word, rest := firstWord(cleanQuestion(cmd.Text))
 	switch word {
 	case "", "start", "assess":
@@ -71,10 +87,10 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 // openAssessment opens the modal; meta says where its answer goes. If the
 // modal cannot be opened the user is told at fallback.
 func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
-	openCtx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
-	defer cancel()
-	_, err := b.api.OpenViewContext(openCtx, triggerID, blockkit.AssessmentModal(meta.encode()))
-	b.called("views.open", err)
+	err := b.call(ctx, "views.open", false, func(ctx context.Context) error {
+		_, err := b.api.OpenViewContext(ctx, triggerID, blockkit.AssessmentModal(meta.encode()))
+		return err
+	})
 	if err != nil {
 		if fallback != (destination{}) {
 			_ = b.post(ctx, fallback, blockkit.Note("modal_failed", sayNoModal))

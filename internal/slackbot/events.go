@@ -54,10 +54,11 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 		}
 		r.kind, r.user = "event:app_home_opened", ev.User
 		work = func(ctx context.Context) (string, error) {
-			ctx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
-			defer cancel()
-			_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
-			b.called("views.publish", err)
+			// views.publish replaces the whole tab: safe to retry.
+			err := b.call(ctx, "views.publish", true, func(ctx context.Context) error {
+				_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
+				return err
+			})
 			return "home published", err
 		}
 	default:
@@ -70,11 +71,21 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 	}
 	var sorry func(context.Context)
 	if dest != (destination{}) {
+		// Questions count against the user's rate limit; the Home tab
+		// does not (Slack sends it whenever the tab is opened).
+		if refused, note := b.limited(r.user); refused {
+			if note {
+				b.note(dest, "rate_limited", saySlow)
+			}
+			b.done(r, "rate_limited", nil)
+			return
+		}
 		sorry = func(ctx context.Context) { _ = b.post(ctx, dest, blockkit.Note("error", saySorry)) }
 	}
 	if !b.runLater(r, work, sorry) {
 		// Not handled: let a retry of this event be handled, and say so.
 		b.seen.forget(eventID)
+		b.note(dest, "busy", sayBusy)
 	}
 }
 

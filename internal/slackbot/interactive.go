@@ -27,6 +27,14 @@ func (b *Bot) onInteractive(ctx context.Context, evt socketmode.Event, received 
 		b.onSubmit(ctx, evt.Request, cb, r)
 	case slack.InteractionTypeBlockActions:
 		b.ack(ctx, evt.Request, received, nil)
+		if refused, note := b.limited(cb.User.ID); refused {
+			if note {
+				b.note(b.replyTo(cb), "rate_limited", saySlow)
+			}
+			r.kind = "action"
+			b.done(r, "rate_limited", nil)
+			return
+		}
 		for _, act := range cb.ActionCallback.BlockActions {
 			r.kind = "action:" + actionName(act.ActionID)
 			b.onAction(cb, act, r)
@@ -110,13 +118,16 @@ func (b *Bot) onSubmit(ctx context.Context, req *socketmode.Request, cb slack.In
 	if meta.ResponseURL != "" && b.urls.allowed(meta.ResponseURL) {
 		dest = destination{responseURL: meta.ResponseURL}
 	}
-	b.runLater(r, func(ctx context.Context) (string, error) {
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
 		msg, role, err := b.recommend(sub.answers, advisor.DefaultMonths, sub.context, "")
 		if err != nil {
 			return "recommend failed", err
 		}
 		return "recommendation:" + role, b.post(ctx, dest, msg)
 	}, func(ctx context.Context) { _ = b.post(ctx, dest, blockkit.Note("error", saySorry)) })
+	if !queued {
+		b.note(dest, "busy", sayBusy)
+	}
 }
 
 func isQuestion(f advisor.Field) bool {
@@ -145,21 +156,21 @@ func (b *Bot) recommend(a advisor.Answers, months int, userContext, sharedBy str
 
 // onAction handles one button press; the ack has been sent.
 func (b *Bot) onAction(cb slack.InteractionCallback, act *slack.BlockAction, r request) {
-	// Where a reply to this press goes: the message's response_url when
-	// there is one, else the user's DM (Home tab, modals).
-	reply := destination{dmUser: cb.User.ID}
-	if cb.ResponseURL != "" && b.urls.allowed(cb.ResponseURL) {
-		reply = destination{responseURL: cb.ResponseURL}
-	}
+	reply := b.replyTo(cb)
 	sorry := func(ctx context.Context) { _ = b.post(ctx, reply, blockkit.Note("error", saySorry)) }
+	later := func(work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) {
+		if !b.runLater(r, work, sorry) {
+			b.note(reply, "busy", sayBusy)
+		}
+	}
 	switch {
 	case act.ActionID == blockkit.ActionStartAssessment || act.ActionID == blockkit.ActionStartOver:
 		// A modal opened from a button answers in the DM (CONTRACT.md).
-		b.runLater(r, func(ctx context.Context) (string, error) {
+		later(func(ctx context.Context) (string, error) {
 			return b.openAssessment(ctx, cb.TriggerID, modalMeta{}, reply)
 		}, sorry)
 	case act.ActionID == blockkit.ActionShare:
-		b.runLater(r, func(ctx context.Context) (string, error) {
+		later(func(ctx context.Context) (string, error) {
 			a, months, err := decodeShare(act.Value)
 			if err != nil {
 				return "bad share value", b.post(ctx, reply, blockkit.Note("error", saySorry))
@@ -176,7 +187,7 @@ func (b *Bot) onAction(cb slack.InteractionCallback, act *slack.BlockAction, r r
 			return "shared:" + role, b.post(ctx, share, msg)
 		}, sorry)
 	case strings.HasPrefix(act.ActionID, blockkit.ActionTopicPrefix):
-		b.runLater(r, func(ctx context.Context) (string, error) {
+		later(func(ctx context.Context) (string, error) {
 			e, ok := b.kb.Entry(act.Value)
 			if !ok {
 				return "unknown topic", b.post(ctx, reply, blockkit.Note("error", "That topic is no longer available. Try asking your question in your own words."))
@@ -187,7 +198,7 @@ func (b *Bot) onAction(cb slack.InteractionCallback, act *slack.BlockAction, r r
 	case act.ActionID == blockkit.ActionHelpful || act.ActionID == blockkit.ActionNotHelpful:
 		helpful := act.ActionID == blockkit.ActionHelpful
 		b.metrics.FeedbackGiven(helpful)
-		b.runLater(r, func(ctx context.Context) (string, error) {
+		later(func(ctx context.Context) (string, error) {
 			outcome := "not helpful"
 			if helpful {
 				outcome = "helpful"
@@ -197,6 +208,15 @@ func (b *Bot) onAction(cb slack.InteractionCallback, act *slack.BlockAction, r r
 	default:
 		b.done(r, "ignored", nil)
 	}
+}
+
+// replyTo is where a reply to a button press goes: the message's
+// response_url when there is one, else the user's DM (Home tab, modals).
+func (b *Bot) replyTo(cb slack.InteractionCallback) destination {
+	if cb.ResponseURL != "" && b.urls.allowed(cb.ResponseURL) {
+		return destination{responseURL: cb.ResponseURL}
+	}
+	return destination{dmUser: cb.User.ID}
 }
 
 // feedbackSubject keeps only well-formed subjects ("faq:cost") for logs:

@@ -23,6 +23,7 @@ const (
 	sayBusy    = "I'm a bit busy right now. Please try again in a moment."
 	saySorry   = "Sorry, something went wrong on my side. Please try again."
 	sayNoModal = "Sorry, I couldn't open the assessment. Please run `/fractional-advisor` again."
+	saySlow    = "You're sending me a lot of requests. Please wait a minute and try again."
 )
 
 // ack acknowledges an envelope, with an optional payload.
@@ -65,10 +66,9 @@ type destination struct {
 	dmUser       string // open a DM with this user and post there
 }
 
-// post sends msg to dest, within the Slack timeout.
+// post sends msg to dest. Each Slack call has its own deadline and is
+// retried only where that cannot post twice (retry.go).
 func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) error {
-	ctx, cancel := context.WithTimeout(ctx, b.cfg.SlackTimeout)
-	defer cancel()
 	switch {
 	case dest.responseURL != "":
 		if !b.urls.allowed(dest.responseURL) {
@@ -79,15 +79,20 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 			rt = slack.ResponseTypeInChannel
 		}
 		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ResponseType: rt}
-		err := slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm)
-		b.called("response_url", err)
+		err := b.call(ctx, "response_url", false, func(ctx context.Context) error {
+			return slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm)
+		})
 		if err != nil {
 			return fmt.Errorf("post to response_url: %w", err)
 		}
 		return nil
 	case dest.dmUser != "":
-		ch, _, _, err := b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{dest.dmUser}})
-		b.called("conversations.open", err)
+		var ch *slack.Channel
+		err := b.call(ctx, "conversations.open", true, func(ctx context.Context) error {
+			var err error
+			ch, _, _, err = b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{dest.dmUser}})
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("conversations.open: %w", err)
 		}
@@ -95,8 +100,10 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 	}
 	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
 	if dest.ephemeralFor != "" {
-		_, err := b.api.PostEphemeralContext(ctx, dest.channel, dest.ephemeralFor, opts...)
-		b.called("chat.postEphemeral", err)
+		err := b.call(ctx, "chat.postEphemeral", false, func(ctx context.Context) error {
+			_, err := b.api.PostEphemeralContext(ctx, dest.channel, dest.ephemeralFor, opts...)
+			return err
+		})
 		if err != nil {
 			return fmt.Errorf("chat.postEphemeral: %w", err)
 		}
@@ -105,12 +112,37 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 	if dest.threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(dest.threadTS))
 	}
-	_, _, err := b.api.PostMessageContext(ctx, dest.channel, opts...)
-	b.called("chat.postMessage", err)
+	err := b.call(ctx, "chat.postMessage", false, func(ctx context.Context) error {
+		_, _, err := b.api.PostMessageContext(ctx, dest.channel, opts...)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("chat.postMessage: %w", err)
 	}
 	return nil
+}
+
+// note posts a one-line reply ("busy", "slow down") outside the pool, for
+// when the pool is what is full. At most Config.Notes run at once; beyond
+// that the note is dropped (and the drop logged), so a flood cannot start
+// unbounded goroutines.
+func (b *Bot) note(dest destination, blockID, text string) {
+	if dest == (destination{}) {
+		return
+	}
+	select {
+	case b.notes <- struct{}{}:
+	default:
+		b.log.Debug("note dropped: too many in flight", zap.String("note", blockID))
+		return
+	}
+	ctx := b.workCtx
+	b.side.Go(func() {
+		defer func() { <-b.notes }()
+		if err := b.post(ctx, dest, blockkit.Note(blockID, text)); err != nil {
+			b.log.Warn("note not sent", zap.String("note", blockID), zap.Error(err))
+		}
+	})
 }
 
 // request is one handled envelope, for the one log line it earns.
@@ -154,6 +186,9 @@ func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error)
 	ok := b.pool.submit(job{
 		id: r.id,
 		run: func(ctx context.Context) {
+			if b.beforeWork != nil {
+				b.beforeWork(r)
+			}
 			outcome, err := work(ctx)
 			b.done(r, outcome, err)
 		},

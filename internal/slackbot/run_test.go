@@ -11,7 +11,6 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 	"github.com/slack-go/slack"
-	"github.com/slack-go/slack/socketmode"
 	"go.uber.org/zap/zaptest"
 )
 
@@ -39,7 +38,7 @@ func TestRunStopsSocketMode(t *testing.T) {
 
 	for i := range 20 {
 		api := slack.New(botToken, slack.OptionAPIURL(emu.APIURL()), slack.OptionAppLevelToken(appToken), slack.OptionHTTPClient(httpClient))
-		bot := New(Deps{API: api, Socket: socketmode.New(api), HTTP: httpClient, APIURL: emu.APIURL(), Search: noAnswers{}, KB: noAnswers{}, Log: zaptest.NewLogger(t)}, Config{})
+		bot := New(Deps{API: api, HTTP: httpClient, APIURL: emu.APIURL(), Search: noAnswers{}, KB: noAnswers{}, Log: zaptest.NewLogger(t)}, Config{})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- bot.Run(ctx) }()
