@@ -91,6 +91,18 @@ func defaultPhrases() []phrase {
 		p("fractional advisor", "thisbot"),
 		p("what can you do", "thisbot"),
 		p("can you help", "thisbot"),
+		p("ask you", "thisbot"),
+		p("ai advisor", "consultant"),
+		p("ai advisors", "consultant"),
+		p("day in the life", "duties"),
+		p("spend their time", "duties"),
+		p("spend his time", "duties"),
+		p("spend her time", "duties"),
+		p("spend time", "duties"),
+		p("foundation model", "vendor"),
+		p("two execs", "both"),
+		p("two executives", "both"),
+		p("two leaders", "both"),
 		p("artificial intelligence", "ai"),
 		p("ai officer", "caio"),
 		p("ai exec", "caio"),
@@ -196,7 +208,9 @@ func defaultSynonyms() map[string]string {
 		comparable comparing compares comparisons distinctions separating separation apart unlike similar
 		similarity similarities alike equivalent overlaps overlapped confusion confusing mixup`)
 	add("consultant", "consultant consultants consultancy consulting contractor freelance freelancer agency")
-	add("consultant", "adviser advisers advisor advisors contractors freelancers agencies consultancies")
+	// "advisor" alone is this bot (Fractional Advisor); "AI advisor" is a
+	// consultant, matched as a phrase first.
+	add("consultant", "adviser advisers advisors contractors freelancers agencies consultancies")
 	add("ai", "genai llm llms gpt")
 	add("fundraising", `fundraising investor investors fundraise raise raising vc vcs funding series
 		deck pitch diligence`)
@@ -211,7 +225,7 @@ func defaultSynonyms() map[string]string {
 	add("when", "indicator indicators signal juncture")
 	add("order", "first order sequence sequencing")
 	add("infra", "infra infrastructure backend platform cloud architecture systems")
-	add("thisbot", "bot assessment questionnaire survey quiz")
+	add("thisbot", "bot assessment questionnaire survey quiz advisor")
 	add("govern", `governance compliance regulation regulations regulatory bias biased fairness
 		unfair ethics ethical privacy security explainability explainable audit gdpr`)
 	add("govern", `regulate regulated regulator regulators compliant comply auditor auditors audits auditing

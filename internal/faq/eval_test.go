@@ -24,15 +24,27 @@ type evalSet struct {
 
 func loadEvalSet(t testing.TB) evalSet {
 	t.Helper()
-	data, err := os.ReadFile("testdata/eval.yaml")
+	var set evalSet
+	readYAML(t, "testdata/eval.yaml", &set)
+	// The held-out questions live in their own file, written later by an
+	// author who had seen nothing of the knowledge base but its questions.
+	var fresh struct {
+		Fresh []evalCase `yaml:"fresh"`
+	}
+	readYAML(t, "testdata/fresh.yaml", &fresh)
+	set.Heldout = append(set.Heldout, fresh.Fresh...)
+	return set
+}
+
+func readYAML(t testing.TB, path string, v any) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var set evalSet
-	if err := yaml.Unmarshal(data, &set); err != nil {
-		t.Fatalf("testdata/eval.yaml: %v", err)
+	if err := yaml.Unmarshal(data, v); err != nil {
+		t.Fatalf("%s: %v", path, err)
 	}
-	return set
 }
 
 // TestEvalSetShape keeps the evaluation set honest: enough phrasings per
@@ -157,6 +169,7 @@ func TestSearchAccuracy(t *testing.T) {
 }
 
 // heldoutFloor catches a regression on questions the ranking was not tuned
-// on. It is not the goal: the goal is 0.90 on both figures, not yet met
-// (85.3% accuracy, 87.5% rejection when this was written).
+// on. It is not the goal: the goal is 0.90 on both figures, met for
+// accuracy (95.9%) but not yet for off-topic rejection (83.3%) when this
+// was written.
 const heldoutFloor = 0.80

@@ -562,7 +562,10 @@ func (a *analyzer) correct(w string) string {
 	best, bestN := w, 0
 	try := func(key string) {
 		for _, c := range a.deletes[key] {
-			if n := a.vocab[c]; n > bestN && len(c) > minTypoLen && oneEdit(w, c) && !tailEdit(w, c) {
+			// Four-letter words take only a swap ("lnog"): other single
+			// edits too often make another real word ("date", "rate").
+			short := len(c) == minTypoLen && len(w) == len(c) && isSwap(w, c)
+			if n := a.vocab[c]; n > bestN && (len(c) > minTypoLen || short) && oneEdit(w, c) && !tailEdit(w, c) {
 				best, bestN = c, n
 			}
 		}
@@ -575,6 +578,16 @@ func (a *analyzer) correct(w string) string {
 		try(w[:i] + w[i+1:])
 	}
 	return best
+}
+
+// isSwap reports whether a and b, of equal length, differ by one swap of
+// adjacent letters.
+func isSwap(a, b string) bool {
+	i := 0
+	for i < len(a) && a[i] == b[i] {
+		i++
+	}
+	return i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
 }
 
 // oneEdit reports whether a and b differ by exactly one insertion, deletion,

@@ -158,6 +158,9 @@ func TestTuneLOO(t *testing.T) {
 		{"b 0.75", func(tu *tuning) { tu.b = 0.75 }},
 	}
 	for _, v := range variants {
+		if only := os.Getenv("TUNE_ONLY"); only != "" && only != v.name {
+			continue // TUNE_ONLY=default measures one variant
+		}
 		tu := defaultTuning()
 		v.set(&tu)
 		loo := looOutcomes(probes, tu)
