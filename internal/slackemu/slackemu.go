@@ -188,6 +188,7 @@ type Server struct {
 	postBase  int      // posts dropped by MaxRecords
 	delivered int      // posts handed to subscribers, counted like Seq
 	subs      []func(Posted)
+	callSubs  []func(Call)
 	faults    map[string][]Fault
 	lastTS    int64
 	counter   int
@@ -517,6 +518,17 @@ func (s *Server) OnPost(fn func(Posted)) {
 	s.subs = append(s.subs, fn)
 }
 
+// OnCall registers fn to be called with every call recorded after
+// registration, including those MaxRecords later drops, so a load tool can
+// count Slack errors over a long run. fn runs on the goroutine of the
+// request, outside the emulator's lock and concurrently with other calls:
+// it must be safe for concurrent use, and quick.
+func (s *Server) OnCall(fn func(Call)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.callSubs = append(s.callSubs, fn)
+}
+
 // FailNext makes the next call of method fail (or slow down) as f says.
 // Methods are Web API names ("chat.postMessage", "apps.connections.open",
 // ...), "response_url" and "websocket" (the Socket Mode dial). Several
@@ -549,12 +561,16 @@ func (s *Server) takeFault(method string) (Fault, bool) {
 
 func (s *Server) record(c Call) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.calls = append(s.calls, c)
 	if n := s.cfg.MaxRecords; n > 0 && len(s.calls) > 2*n {
 		s.calls = slices.Clone(s.calls[len(s.calls)-n:])
 	}
-	s.notifyLocked() // for WaitCall
+	s.notifyLocked()   // for WaitCall
+	subs := s.callSubs // append-only: this slice header stays valid
+	s.mu.Unlock()
+	for _, fn := range subs {
+		fn(c)
+	}
 }
 
 // postLocked records p; the caller must call s.deliver after unlocking.

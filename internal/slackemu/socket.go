@@ -25,6 +25,10 @@ type Ack struct {
 	EnvelopeID string
 	Payload    json.RawMessage // nil when the ack carried no payload
 	Latency    time.Duration   // from writing the envelope to reading the ack
+	// Sent is when the envelope was written; set even when no ack came,
+	// as long as the envelope was written. Load tools measure a reply's
+	// latency from it (Posted.At minus Sent).
+	Sent time.Time
 }
 
 type wsConn struct {
@@ -210,7 +214,7 @@ func (s *Server) handleAck(data []byte) {
 	if p == nil {
 		return
 	}
-	r := ackResult{ack: Ack{EnvelopeID: a.EnvelopeID, Payload: a.Payload, Latency: now.Sub(p.sent)}}
+	r := ackResult{ack: Ack{EnvelopeID: a.EnvelopeID, Payload: a.Payload, Latency: now.Sub(p.sent), Sent: p.sent}}
 	if tooLarge {
 		r.err = fmt.Errorf("%w: %d bytes", ErrAckTooLarge, len(data))
 	}
@@ -281,7 +285,7 @@ func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error)
 	}
 	t := time.NewTimer(s.cfg.AckTimeout)
 	defer t.Stop()
-	noAck := Ack{EnvelopeID: env.EnvelopeID}
+	noAck := Ack{EnvelopeID: env.EnvelopeID, Sent: p.sent}
 	select {
 	case r := <-p.ch:
 		return r.ack, r.err
