@@ -44,7 +44,7 @@ func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logge
 	// A reconnect that takes a moment should not pull the pod from service.
 	readiness := ops.NewReadiness(10*time.Second, nil)
 	if httpAddr != "" {
-		addr, done, err := ops.Serve(ctx, httpAddr, ops.Handler(metrics, readiness))
+		addr, done, err := ops.Serve(ctx, httpAddr, ops.Handler(metrics, readiness, cfg.PProf))
 		if err != nil {
 			return err
 		}

@@ -43,6 +43,10 @@ type Config struct {
 	// MaxRetryAfter is the longest Retry-After (429) a Web API call waits
 	// out before giving up.
 	MaxRetryAfter time.Duration `envconfig:"ADVISOR_MAX_RETRY_AFTER" default:"30s"`
+	// PProf serves Go's profiler under /debug/pprof/ on ADVISOR_HTTP_ADDR.
+	// Off by default: profiles show the program's internals to anyone who
+	// can reach the port.
+	PProf bool `envconfig:"ADVISOR_PPROF" default:"false"`
 }
 
 // Load reads the configuration from the environment. It checks formats but

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	httppprof "net/http/pprof"
 	"sync"
 	"time"
 
@@ -65,8 +66,9 @@ func (r *Readiness) Ready() (bool, string) {
 }
 
 // Handler serves /healthz (the process is alive), /readyz (200 when ready,
-// 503 with the reason when not) and /metrics.
-func Handler(m *Metrics, ready *Readiness) http.Handler {
+// 503 with the reason when not), /metrics and, when pprof is set, Go's
+// profiler under /debug/pprof/.
+func Handler(m *Metrics, ready *Readiness, pprof bool) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -80,6 +82,12 @@ func Handler(m *Metrics, ready *Readiness) http.Handler {
 	})
 	if m != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	}
+	if pprof {
+		mux.HandleFunc("/debug/pprof/", httppprof.Index)
+		mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+		mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
+		mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
 	}
 	return mux
 }

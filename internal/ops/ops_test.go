@@ -50,7 +50,7 @@ func TestHandler(t *testing.T) {
 	m.Envelopes.WithLabelValues("slash_commands", "ok").Inc()
 	m.FAQ.WithLabelValues("matched").Inc()
 	ready := NewReadiness(time.Second, nil)
-	srv := httptest.NewServer(Handler(m, ready))
+	srv := httptest.NewServer(Handler(m, ready, false))
 	defer srv.Close()
 	get := func(path string) (int, string) {
 		t.Helper()
@@ -85,12 +85,25 @@ func TestHandler(t *testing.T) {
 	if code, _ := get("/nope"); code != 404 {
 		t.Errorf("unknown path = %d", code)
 	}
+	if code, _ := get("/debug/pprof/"); code != 404 {
+		t.Errorf("pprof must be off unless asked for; /debug/pprof/ = %d", code)
+	}
+	withPProf := httptest.NewServer(Handler(m, ready, true))
+	defer withPProf.Close()
+	resp, err := http.Get(withPProf.URL + "/debug/pprof/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("/debug/pprof/ with pprof on = %d", resp.StatusCode)
+	}
 }
 
 func TestServe(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr, done, err := Serve(ctx, "127.0.0.1:0", Handler(nil, NewReadiness(0, nil)))
+	addr, done, err := Serve(ctx, "127.0.0.1:0", Handler(nil, NewReadiness(0, nil), false))
 	if err != nil {
 		t.Fatal(err)
 	}
