@@ -60,24 +60,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	default:
 		return usagef("unknown command %q (try: fractional-advisor help)", cmd)
 	}
-	cfg, err := config.Load()
-	if err != nil {
-		return &usageError{msg: err.Error()} // a bad setting is bad input: exit 2
-	}
 	switch cmd {
+	case "recommend":
+		return runRecommend(args, stdout) // needs no settings at all
 	case "ask":
-		kb, err := loadKB(cfg)
+		// Offline: only the content folder matters, so a bad serve-only
+		// setting must not stop it.
+		kb, err := loadKB(config.Config{ContentDir: os.Getenv("ADVISOR_CONTENT_DIR")})
 		if err != nil {
 			return err
 		}
 		return runAsk(args, faq.NewIndex(kb), stdout)
-	case "recommend":
-		return runRecommend(args, stdout)
-	case "demo":
-		return runDemo(ctx, cfg, stdout, stderr)
-	default:
-		return runServe(ctx, cfg, stderr)
 	}
+	if len(args) > 0 {
+		return usagef("%s: unexpected argument %q", cmd, clip(args[0]))
+	}
+	cfg, err := config.Load()
+	if err != nil {
+		return &usageError{msg: err.Error()} // a bad setting is bad input: exit 2
+	}
+	if cmd == "demo" {
+		return runDemo(ctx, cfg, stdout, stderr)
+	}
+	return runServe(ctx, cfg, stderr)
 }
 
 // runServe is the production path: real tokens, real Slack.

@@ -128,6 +128,8 @@ func TestUsageErrors(t *testing.T) {
 		{"months out of range", append([]string{"recommend", "--months", "0"}, all...), "--months must be between 1 and 60"},
 		{"stray argument", append([]string{"recommend"}, append(all, "extra")...), `unexpected argument "extra"`},
 		{"unknown flag", append([]string{"recommend", "--colour", "red"}, all...), "colour"},
+		{"argument to demo", []string{"demo", "--bogus"}, `demo: unexpected argument "--bogus"`},
+		{"argument to serve", []string{"serve", "now"}, `serve: unexpected argument "now"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -187,5 +189,23 @@ func TestServeNeedsTokens(t *testing.T) {
 	code, out, errOut = runCLI(t, "serve")
 	if code == 0 || !strings.Contains(errOut, "SLACK_APP_TOKEN is malformed") || strings.Contains(out+errOut, "not-a-token") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestOfflineCommandsIgnoreServeSettings: ask and recommend are offline, so
+// a setting only serve reads must not stop them.
+func TestOfflineCommandsIgnoreServeSettings(t *testing.T) {
+	t.Setenv("ADVISOR_WORKERS", "0")
+	t.Setenv("SLACK_API_URL", "not a url")
+	if code, _, errOut := runCLI(t, "ask", "how much does a fractional CTO cost?"); code != 0 {
+		t.Errorf("ask exited %d: %s", code, errOut)
+	}
+	code, _, errOut := runCLI(t, "recommend", "--goal", "both", "--infrastructure", "solid", "--ai-ambition", "aggressive",
+		"--engineering-team", "small", "--ai-governance", "low", "--budget", "over_25k")
+	if code != 0 {
+		t.Errorf("recommend exited %d: %s", code, errOut)
+	}
+	if code, _, _ := runCLI(t, "serve"); code != 2 {
+		t.Errorf("serve with bad settings exited %d, want 2", code)
 	}
 }

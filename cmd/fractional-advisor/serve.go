@@ -40,6 +40,10 @@ func newLogger(level string, console bool, w io.Writer) (*zap.Logger, error) {
 // until ctx is done, with /healthz, /readyz and /metrics on httpAddr when it
 // is not empty.
 func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logger, httpAddr string) error {
+	// The HTTP listener stops when the bot does, whatever the reason: a
+	// refused token must end the process, not leave /healthz answering.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
 	metrics := ops.NewMetrics()
 	// A reconnect that takes a moment should not pull the pod from service.
 	readiness := ops.NewReadiness(10*time.Second, nil)
@@ -85,6 +89,7 @@ func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logge
 	start := time.Now()
 	log.Info("starting", zap.String("api_url", cfg.APIURL), zap.Int("faq_entries", kb.Len()))
 	err := bot.Run(ctx)
+	stop()
 	log.Info("stopped", zap.Duration("uptime", time.Since(start)))
 	return err
 }

@@ -28,6 +28,9 @@ func TestServeRefusedToken(t *testing.T) {
 	defer cancel()
 	var stdout, stderr syncBuffer
 	runErr := run(ctx, []string{"serve"}, &stdout, &stderr)
+	if ctx.Err() != nil {
+		t.Fatal("run returned only when its context ended: a refused token must stop serve at once (the HTTP listener kept it alive)")
+	}
 	var out syncBuffer
 	if code := exitCode(runErr, &out); code != 1 {
 		t.Fatalf("exit %d (%v), want 1", code, runErr)

@@ -6,11 +6,11 @@ import "github.com/slack-go/slack"
 func Help() Message {
 	text := "*Fractional Advisor* helps you choose between a fractional Chief AI Officer and a fractional CTO.\n" +
 		"• `/fractional-advisor` — take the six-question assessment and get a recommendation\n" +
-		"• `/fractional-advisor ask <question>` — ask anything about the two roles, privately\n" +
+		"• `/fractional-advisor ask &lt;question&gt;` — ask anything about the two roles, privately\n" +
 		"• Mention me in a channel to get an answer in the thread, or send me a direct message\n" +
 		"• `/fractional-advisor help` — this message"
 	return Message{
-		Text: "Fractional Advisor: /fractional-advisor for the assessment, /fractional-advisor ask <question> for answers.",
+		Text: "Fractional Advisor: /fractional-advisor for the assessment, /fractional-advisor ask &lt;question&gt; for answers.",
 		Blocks: []slack.Block{
 			section("help", text),
 			slack.NewActionBlock("help_actions", button(ActionStartAssessment, "help", "Start the assessment").WithStyle(slack.StylePrimary)),

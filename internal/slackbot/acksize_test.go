@@ -1,12 +1,16 @@
 package slackbot
 
 import (
+	"context"
+	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/slack-go/slack"
+	"go.uber.org/zap"
 )
 
 // TestFitsAck: an answer rides in the ack only while the whole ack stays
@@ -22,5 +26,21 @@ func TestFitsAck(t *testing.T) {
 	big := ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: strings.Repeat("x", 21*1024)}
 	if fitsAck(big) {
 		t.Error("a 21 KB reply must not go in the ack")
+	}
+}
+
+// TestResponseURLStaysOutOfErrors: net/http quotes the URL in its errors,
+// and a response_url lets anyone post as the bot, so it must not reach an
+// error (and from there a log line).
+func TestResponseURLStaysOutOfErrors(t *testing.T) {
+	t.Parallel()
+	api := slack.New("xoxb-test", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
+	b := New(Deps{API: api, HTTP: &http.Client{}, APIURL: "http://127.0.0.1:1/api/", Log: zap.NewNop()}, Config{SlackTimeout: time.Second})
+	err := b.post(context.Background(), destination{responseURL: "http://127.0.0.1:1/response/SECRET-PATH"}, blockkit.Note("x", "hello"))
+	if err == nil {
+		t.Fatal("posting to a closed port succeeded")
+	}
+	if strings.Contains(err.Error(), "SECRET-PATH") {
+		t.Errorf("the error shows the response_url: %v", err)
 	}
 }

@@ -69,13 +69,19 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 		b.done(r, "duplicate", nil)
 		return
 	}
+	// Notes about the user's own requests ("slow down", "busy") are for
+	// them alone, not the whole thread.
+	noteDest := dest
+	if mention, ok := outer.InnerEvent.Data.(*slackevents.AppMentionEvent); ok {
+		noteDest = destination{channel: mention.Channel, ephemeralFor: mention.User}
+	}
 	var sorry func(context.Context)
 	if dest != (destination{}) {
 		// Questions count against the user's rate limit; the Home tab
 		// does not (Slack sends it whenever the tab is opened).
 		if refused, note := b.limited(r.user); refused {
 			if note {
-				b.note(dest, "rate_limited", saySlow)
+				b.note(noteDest, "rate_limited", saySlow)
 			}
 			b.done(r, "rate_limited", nil)
 			return
@@ -85,7 +91,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 	if !b.runLater(r, work, sorry) {
 		// Not handled: let a retry of this event be handled, and say so.
 		b.seen.forget(eventID)
-		b.note(dest, "busy", sayBusy)
+		b.note(noteDest, "busy", sayBusy)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"time"
 
@@ -83,6 +84,12 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 			return slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm)
 		})
 		if err != nil {
+			// net/http's errors quote the URL, and a response_url lets
+			// anyone post as the bot: keep only the cause.
+			var ue *url.Error
+			if errors.As(err, &ue) {
+				err = ue.Err
+			}
 			return fmt.Errorf("post to response_url: %w", err)
 		}
 		return nil
@@ -193,7 +200,7 @@ func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error)
 			b.done(r, outcome, err)
 		},
 		onPanic: func(ctx context.Context) {
-			b.done(r, "panic", errors.New("handler panicked"))
+			b.done(r, "panic", nil) // the pool has logged the panic with its stack
 			if sorry != nil {
 				sorry(ctx)
 			}

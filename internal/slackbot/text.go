@@ -37,9 +37,12 @@ func cleanQuestion(s string) string {
 var mentionPattern = regexp.MustCompile(`<[^<>]*>`)
 
 // stripMarkup removes Slack markup from a message, so "<@UBOT> what does a
-// CAIO cost" is searched as "what does a CAIO cost".
+// CAIO cost" is searched as "what does a CAIO cost", and decodes the three
+// entities Slack escapes in message text (&amp; &lt; &gt;). The text is
+// escaped again wherever it is shown.
 func stripMarkup(s string) string {
-	return strings.TrimSpace(mentionPattern.ReplaceAllString(s, " "))
+	s = mentionPattern.ReplaceAllString(s, " ")
+	return strings.TrimSpace(strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(s))
 }
 
 // firstWord splits text into its first word, lower-cased, and the rest.

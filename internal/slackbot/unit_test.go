@@ -123,6 +123,10 @@ func TestStripMarkupAndRouting(t *testing.T) {
 	if got := stripMarkup("<@U0BOT> what is a <#C1|general> CAIO <!here>"); got != "what is a   CAIO" {
 		t.Errorf("stripMarkup = %q", got)
 	}
+	// Slack escapes &, < and > in message text; the search gets them back.
+	if got := stripMarkup("R&amp;D &lt;team&gt; cost"); got != "R&D <team> cost" {
+		t.Errorf("stripMarkup = %q", got)
+	}
 	for text, want := range map[string]bool{
 		"start": true, "Start the assessment please": true, "can I take the assessment?": true,
 		"what does a CAIO cost": false, "": false, "recommend": true,
