@@ -85,6 +85,7 @@ func TestSilentSlack(t *testing.T) {
 	}
 	r.emu.SetPings(true)
 	waitUntil(t, "a ping_timeout reconnect", func() bool { return r.reconnects("ping_timeout") >= 1 })
+	waitUntil(t, "the old connection to be gone", func() bool { return r.emu.Connected() == 1 })
 	r.answeredOnce(t, r.mention(t, "U0SILENT1", "still there?"))
 }
 
@@ -269,6 +270,9 @@ func TestMalformedEnvelopes(t *testing.T) {
 	if err := r.emu.WaitConnects(ctxT(t), 2); err != nil {
 		t.Fatalf("no reconnect after an oversized frame: %v", err)
 	}
+	// The emulator may not have noticed the old connection die yet; an
+	// envelope routed to it would be lost with it.
+	waitUntil(t, "the old connection to be gone", func() bool { return r.emu.Connected() == 1 })
 	r.answeredOnce(t, r.mention(t, "U0MALF001", "after the huge frame"))
 }
 
