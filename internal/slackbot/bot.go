@@ -79,6 +79,9 @@ type Config struct {
 const (
 	defaultReadLimit = 1<<20 + 64<<10 // Slack's frames are far smaller; 1 MiB plus room for the envelope
 	rateWindow       = time.Minute
+	// socketHandshakeTimeout bounds dialling the websocket (slack-go's
+	// default).
+	socketHandshakeTimeout = 45 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -149,6 +152,7 @@ type Bot struct {
 	urls    responseURLPolicy
 	botUser string // the bot's own user id, to ignore its messages
 	conn    connState
+	tap     connWatch // fed by the tap on the websocket
 
 	// workCtx outlives Run's context by the shutdown grace; notes and
 	// pool jobs use it so replies in flight still arrive.
@@ -186,16 +190,16 @@ func New(d Deps, cfg Config) *Bot {
 	if cfg.UserRate > 0 {
 		b.limit = newLimiter(cfg.UserRate, rateWindow, cfg.RateUsers, time.Now)
 	}
+	b.tap = connWatch{pingTimeout: cfg.PingTimeout, onDisconnect: b.onDisconnect}
 	if u, err := url.Parse(d.APIURL); err == nil {
 		b.urls.apiHost = u.Host
 	}
 	b.sm = socketmode.New(d.API,
 		socketmode.OptionPingInterval(cfg.PingTimeout),
 		socketmode.OptionReadLimit(cfg.ReadLimit),
-		// slack-go reports disconnect reasons and ping timeouts only in its
-		// debug log; socketWatch reads them there and discards the rest.
-		socketmode.OptionDebug(true),
-		socketmode.OptionLog(socketWatch{b}),
+		// slack-go reports neither disconnect reasons nor ping timeouts;
+		// the dialer taps the websocket's reads for them (wstap.go).
+		socketmode.OptionDialer(b.tap.dialer(socketHandshakeTimeout)),
 	)
 	b.pool = newPool(cfg.Queue, func(id string, v any, stack []byte) {
 		b.metrics.Panic()

@@ -2,11 +2,9 @@ package slackbot
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"strings"
 	"sync"
 	"time"
 
@@ -137,7 +135,9 @@ func (b *Bot) watch(ctx, runCtx context.Context, done <-chan error, cancel conte
 			return bo.next(0), nil
 		case evt := <-b.sm.Events:
 			switch evt.Type {
-			case socketmode.EventTypeConnecting, socketmode.EventTypeHello, socketmode.EventTypeInvalidAuth:
+			case socketmode.EventTypeConnecting:
+				b.onConnecting(evt)
+			case socketmode.EventTypeHello, socketmode.EventTypeInvalidAuth:
 				// InvalidAuth is followed by RunContext's error, above.
 			case socketmode.EventTypeConnected:
 				if runCtx.Err() != nil {
@@ -176,7 +176,7 @@ func retryAfter(err error) time.Duration {
 }
 
 // connState is what the supervisor shares with slack-go's goroutines
-// (through socketWatch) about the current connection.
+// (through the tap on the websocket, wstap.go) about the current connection.
 type connState struct {
 	mu           sync.Mutex
 	cancel       context.CancelFunc // stops the current RunContext
@@ -219,45 +219,6 @@ func (c *connState) sawEnvelope() {
 	c.linkLogged = false
 }
 
-// socketWatch is slack-go's logger. slack-go v0.35.0 handles disconnect
-// requests and ping timeouts inside RunContext and reports neither on its
-// Events channel; its debug log is the only place they show. socketWatch
-// reads the two lines that matter and drops everything else, which may
-// hold users' text: nothing slack-go logs is ever written out.
-type socketWatch struct{ b *Bot }
-
-// The debug lines socketWatch reads (socket_mode_managed_conn.go). A test
-// of every disconnect reason breaks if slack-go changes them.
-const (
-	receivedPrefix  = "Received WebSocket message: "
-	reconnectPrefix = "Reconnecting due to "
-)
-
-func (w socketWatch) Output(_ int, s string) error {
-	switch {
-	case strings.HasPrefix(s, receivedPrefix):
-		frame := s[len(receivedPrefix):]
-		if !strings.Contains(frame, `"disconnect"`) {
-			return nil
-		}
-		var m struct{ Type, Reason string }
-		if json.Unmarshal([]byte(frame), &m) == nil && m.Type == "disconnect" {
-			w.b.onDisconnect(m.Reason)
-		}
-	case strings.HasPrefix(s, reconnectPrefix):
-		cause := s[len(reconnectPrefix):]
-		switch {
-		case strings.HasPrefix(cause, "disconnection requested"):
-			// Counted with its reason when the frame arrived.
-		case strings.HasPrefix(cause, "ping timeout"):
-			w.b.onConnectionLost("ping_timeout")
-		default:
-			w.b.onConnectionLost("connection_lost")
-		}
-	}
-	return nil
-}
-
 // onDisconnect handles Slack's request to disconnect; slack-go redials by
 // itself unless the supervisor stops it (link_disabled).
 func (b *Bot) onDisconnect(reason string) {
@@ -278,6 +239,22 @@ func (b *Bot) onDisconnect(reason string) {
 	}
 	b.ready.Down(reason)
 	b.log.Info("Slack asked to reconnect", zap.String("reason", reason))
+}
+
+// onConnecting counts why slack-go is redialling, once: a disconnect Slack
+// asked for was counted, with its reason, when the request arrived; a
+// connection that ended otherwise is counted here, as a ping timeout or a
+// lost connection. The tap on the websocket recorded which when slack-go
+// closed it.
+func (b *Bot) onConnecting(evt socketmode.Event) {
+	e, _ := evt.Data.(*slack.ConnectingEvent)
+	lost := b.tap.takeLost()
+	if e == nil || e.ConnectionCount == 0 || e.Attempt != 1 {
+		return // a new RunContext, or a retry after a failed dial
+	}
+	if lost != "" {
+		b.onConnectionLost(lost)
+	}
 }
 
 // onConnectionLost counts a connection slack-go dropped and is redialling.
