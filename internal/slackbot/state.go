@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 )
 
 // modalMeta is what the assessment modal carries in private_metadata: where
@@ -18,8 +19,6 @@ type modalMeta struct {
 	ResponseURL string `json:"r,omitempty"`
 	ChannelID   string `json:"c,omitempty"`
 }
-
-const maxMetaLen = 3000 // Slack's limit for private_metadata
 
 func (m modalMeta) encode() string {
 	b, _ := json.Marshal(m) // two strings cannot fail to marshal
@@ -31,7 +30,7 @@ func decodeModalMeta(s string) (modalMeta, error) {
 	if s == "" {
 		return m, nil
 	}
-	if len(s) > maxMetaLen {
+	if len(s) > blockkit.MaxPrivateMeta {
 		return modalMeta{}, errors.New("private_metadata too long")
 	}
 	if err := json.Unmarshal([]byte(s), &m); err != nil {
