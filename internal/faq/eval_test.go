@@ -29,14 +29,24 @@ func loadEvalSet(t testing.TB) evalSet {
 	// The held-out questions live in files of their own, each written after
 	// tuning by an author who had seen nothing of the knowledge base but
 	// its questions.
-	for _, path := range []string{"testdata/fresh.yaml", "testdata/fresh2.yaml"} {
-		var fresh struct {
-			Fresh []evalCase `yaml:"fresh"`
-		}
-		readYAML(t, path, &fresh)
-		set.Heldout = append(set.Heldout, fresh.Fresh...)
+	for _, path := range heldoutFiles() {
+		set.Heldout = append(set.Heldout, loadHeldout(t, path)...)
 	}
 	return set
+}
+
+// heldoutFiles are the held-out questions, one file per author.
+func heldoutFiles() []string {
+	return []string{"testdata/fresh.yaml", "testdata/fresh2.yaml", "testdata/fresh3.yaml"}
+}
+
+func loadHeldout(t testing.TB, path string) []evalCase {
+	t.Helper()
+	var fresh struct {
+		Fresh []evalCase `yaml:"fresh"`
+	}
+	readYAML(t, path, &fresh)
+	return fresh.Fresh
 }
 
 func readYAML(t testing.TB, path string, v any) {
@@ -169,10 +179,15 @@ func TestSearchAccuracy(t *testing.T) {
 			t.Errorf("%s: accuracy %.3f, rejection %.3f; both must be at least %.2f", half.name, s.accuracy(), s.rejection(), half.floor)
 		}
 	}
+	for _, path := range heldoutFiles() {
+		s := score(ix, loadHeldout(t, path), nil)
+		t.Logf("  %-22s top-1 accuracy %5.1f%% (%d/%d)   off-topic rejection %5.1f%% (%d/%d)",
+			path, 100*s.accuracy(), s.correct, s.onTopic, 100*s.rejection(), s.rejected, s.offTopic)
+	}
 }
 
 // heldoutFloor catches a regression on questions the ranking was not tuned
 // on. It is not the goal: the goal is 0.90 on both figures, met for
-// accuracy (94.9%) but not for off-topic rejection (78.6%) when this was
-// written.
-const heldoutFloor = 0.75
+// accuracy (95.6%) but not for off-topic rejection (86.4% over the three
+// held-out files) when this was written.
+const heldoutFloor = 0.80

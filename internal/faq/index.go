@@ -60,6 +60,9 @@ const (
 	// swapped, in the classifier's training: how people ask what a CAIO
 	// does day to day is how they ask it of a CTO.
 	siblingWeight = 0.5
+	// offTopicWeight is the weight of each off-topic example in the
+	// classifier's training (0 turns the off-topic class off).
+	offTopicWeight = 0.5
 )
 
 // Index ranks entries of a knowledge base against free-text questions. It is
@@ -78,8 +81,13 @@ type Index struct {
 	// roles[i] says which of the two roles entry i's question names; a
 	// question about one role must not be answered by the other's entry.
 	roles []roleSet
-	// model is the classifier trained on the entries' own wording.
-	model *classifier
+	// model is the classifier trained on the entries' own wording and, as
+	// one more class, the off-topic examples; nclass counts its classes.
+	model  *classifier
+	nclass int
+	// entryTerm[t] says whether term t occurs in any entry; off-topic
+	// words have ids but are unknown to the knowledge base.
+	entryTerm []bool
 	// tuning holds the weights a tuning run may vary; NewIndex sets the
 	// constants above.
 	tuning tuning
@@ -91,6 +99,7 @@ type tuning struct {
 	modelShare, modelL2       float64
 	modelIters                int
 	siblingWeight             float64
+	offTopicWeight            float64
 }
 
 func defaultTuning() tuning {
@@ -98,7 +107,7 @@ func defaultTuning() tuning {
 		unknownWeight: unknownWeight, unanchored: unanchored,
 		answerWeight: answerWeight, k1: bm25K1, b: bm25B,
 		modelShare: modelShare, modelL2: modelL2, modelIters: modelIters,
-		siblingWeight: siblingWeight,
+		siblingWeight: siblingWeight, offTopicWeight: offTopicWeight,
 	}
 }
 
@@ -195,7 +204,29 @@ func newIndex(kb *KB, tu tuning) *Index {
 		ix.idf[t] = bm25IDF(n, ownDF[int32(t)])
 	}
 	ix.unknown = bm25IDF(n, 0)
-	ix.model = trainClassifier(ix.examples(), len(ix.terms), n, tu.modelL2, tu.modelIters)
+	// Off-topic examples are one more class. Their words get term ids so
+	// the classifier can learn them, but only words of the entries count as
+	// known to the knowledge base (entryTerm), for the coverage share.
+	exs := ix.examples()
+	nclass := n
+	if off := kb.offTopic; len(off) > 0 && tu.offTopicWeight > 0 {
+		nclass = n + 1
+		for _, text := range off {
+			ids := make([]int32, 0, 8)
+			for _, t := range ix.an.terms(text, len(text), nil) {
+				if id := ix.termID(t); !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+			exs = append(exs, example{terms: ids, class: int32(n), weight: tu.offTopicWeight})
+		}
+	}
+	ix.nclass = nclass
+	ix.entryTerm = make([]bool, len(ix.terms))
+	for t := range ix.postings { // off-topic words came later: no postings
+		ix.entryTerm[t] = len(ix.postings[t]) > 0
+	}
+	ix.model = trainClassifier(exs, len(ix.terms), nclass, tu.modelL2, tu.modelIters)
 	return ix
 }
 
@@ -337,7 +368,7 @@ func (ix *Index) rank(question string) []Hit {
 	var buf [64]string
 	qterms := ix.an.terms(question, MaxQueryRunes, buf[:0])
 	n := len(ix.kb.entries)
-	work := make([]float64, 2*n)
+	work := make([]float64, n+ix.nclass)
 	lex, prob := work[:n], work[n:]
 	var idbuf [64]int32
 	known := idbuf[:0]
@@ -348,11 +379,13 @@ func (ix *Index) rank(question string) []Hit {
 			continue
 		}
 		id, ok := ix.terms[t]
-		if !ok {
+		if ok {
+			known = append(known, id) // the classifier knows off-topic words too
+		}
+		if !ok || !ix.entryTerm[id] {
 			total += ix.unknown * ix.tuning.unknownWeight
 			continue
 		}
-		known = append(known, id)
 		idf := ix.idf[id]
 		total += idf
 		knownMass += idf

@@ -27,8 +27,16 @@ const (
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-//go:embed content/*.yaml
+//go:embed content/*.yaml content/offtopic.txt
 var embedded embed.FS
+
+// OffTopicFile holds, one per line, messages the knowledge base must not
+// answer. The ranking learns from them what "about something else" looks
+// like. It is optional.
+const OffTopicFile = "offtopic.txt"
+
+// MaxOffTopicLen bounds one off-topic example.
+const MaxOffTopicLen = 300
 
 // DefaultContent returns the content files built into the binary.
 func DefaultContent() fs.FS {
@@ -41,9 +49,13 @@ func DefaultContent() fs.FS {
 
 // KB is a validated, read-only knowledge base.
 type KB struct {
-	entries []*Entry
-	byID    map[string]*Entry
+	entries  []*Entry
+	byID     map[string]*Entry
+	offTopic []string
 }
+
+// OffTopic returns the off-topic examples (a copy).
+func (kb *KB) OffTopic() []string { return append([]string(nil), kb.offTopic...) }
 
 // Entries returns the entries sorted by id. The slice is a copy; the entries
 // must not be modified.
@@ -99,6 +111,11 @@ func Load(fsys fs.FS) (*KB, error) {
 			}
 		}
 	}
+	offTopic, err := readOffTopic(fsys)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	kb.offTopic = offTopic
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("load content: %w", errors.Join(errs...))
 	}
@@ -165,6 +182,36 @@ func readFile(fsys fs.FS, name string) ([]*Entry, error) {
 		return nil, fmt.Errorf("%s: no entries", name)
 	}
 	return entries, nil
+}
+
+// readOffTopic reads OffTopicFile if it exists: one example a line, blank
+// lines and lines starting with # skipped.
+func readOffTopic(fsys fs.FS) ([]string, error) {
+	data, err := fs.ReadFile(fsys, OffTopicFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", OffTopicFile, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", OffTopicFile, maxFileSize)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s: not valid UTF-8", OffTopicFile)
+	}
+	var out []string
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		if n := utf8.RuneCountInString(line); n > MaxOffTopicLen {
+			return nil, fmt.Errorf("%s: line %d is %d characters (limit %d)", OffTopicFile, i+1, n, MaxOffTopicLen)
+		}
+		out = append(out, line)
+	}
+	return out, nil
 }
 
 func (e *Entry) trim() {

@@ -98,3 +98,27 @@ func TestLoadMultiDocument(t *testing.T) {
 		t.Errorf("question not trimmed: %q", e.Question)
 	}
 }
+
+func TestLoadOffTopic(t *testing.T) {
+	t.Parallel()
+	entry := "id: a\nquestion: Q?\nanswer: A.\n"
+	fsys := fstest.MapFS{
+		"a.yaml":     {Data: []byte(entry)},
+		OffTopicFile: {Data: []byte("# comment\n\nwhere is the printer\n  lunch plans?  \n")},
+	}
+	kb, err := Load(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := kb.OffTopic(); len(got) != 2 || got[0] != "where is the printer" || got[1] != "lunch plans?" {
+		t.Errorf("OffTopic() = %q", got)
+	}
+	fsys[OffTopicFile] = &fstest.MapFile{Data: []byte("ok\n" + strings.Repeat("x", MaxOffTopicLen+1) + "\n")}
+	if _, err := Load(fsys); err == nil || !strings.Contains(err.Error(), "offtopic.txt: line 2") {
+		t.Errorf("a long line: err = %v", err)
+	}
+	delete(fsys, OffTopicFile)
+	if _, err := Load(fsys); err != nil {
+		t.Errorf("the off-topic file is optional: %v", err)
+	}
+}

@@ -149,6 +149,9 @@ func TestTuneLOO(t *testing.T) {
 	}
 	variants := []variant{
 		{"default", func(*tuning) {}},
+		{"offTopicWeight 0", func(tu *tuning) { tu.offTopicWeight = 0 }},
+		{"offTopicWeight 0.5", func(tu *tuning) { tu.offTopicWeight = 0.5 }},
+		{"offTopicWeight 2", func(tu *tuning) { tu.offTopicWeight = 2 }},
 		{"modelL2 0.1", func(tu *tuning) { tu.modelL2 = 0.1 }},
 		{"modelL2 0.3", func(tu *tuning) { tu.modelL2 = 0.3 }},
 		{"unknownWeight 1.5", func(tu *tuning) { tu.unknownWeight = 1.5 }},
