@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"os"
 	"path/filepath"
 	"strings"
@@ -207,5 +208,39 @@ func TestOfflineCommandsIgnoreServeSettings(t *testing.T) {
 	}
 	if code, _, _ := runCLI(t, "serve"); code != 2 {
 		t.Errorf("serve with bad settings exited %d, want 2", code)
+	}
+}
+
+// TestRecommendJSONEveryCombination runs `recommend --json` for all 486
+// answer sets and checks each against the contract's JSON.
+func TestRecommendJSONEveryCombination(t *testing.T) {
+	valid := map[string]bool{"caio": true, "cto": true, "both": true, "cto_then_caio": true}
+	for _, a := range advisor.AllAnswers() {
+		args := []string{"recommend", "--json"}
+		for _, q := range advisor.Questions() {
+			args = append(args, "--"+flagName(q.Field), a.Get(q.Field))
+		}
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		var got struct {
+			Recommendation string   `json:"recommendation"`
+			Confidence     float64  `json:"confidence"`
+			Reasons        []string `json:"reasons"`
+			Cost           struct {
+				Months, Roles int
+				Fractional    struct{ Min, Max int } `json:"fractional_usd"`
+				FullTime      struct{ Min, Max int } `json:"full_time_usd"`
+			} `json:"cost"`
+		}
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("%v: %v", args, err)
+		}
+		c := got.Cost
+		if !valid[got.Recommendation] || got.Confidence < 0 || got.Confidence > 1 || len(got.Reasons) == 0 ||
+			c.Months != 12 || c.Roles < 1 || c.Fractional.Min != 120000*c.Roles || c.FullTime.Max != 400000*c.Roles {
+			t.Errorf("%v: %s", args, out)
+		}
 	}
 }
