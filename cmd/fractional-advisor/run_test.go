@@ -77,16 +77,7 @@ func TestRecommendJSON(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	var got struct {
-		Recommendation string   `json:"recommendation"`
-		Confidence     float64  `json:"confidence"`
-		Reasons        []string `json:"reasons"`
-		Cost           struct {
-			Months, Roles int
-			Fractional    struct{ Min, Max int } `json:"fractional_usd"`
-			FullTime      struct{ Min, Max int } `json:"full_time_usd"`
-		} `json:"cost"`
-	}
+	var got contractRecommendation
 	if err := json.Unmarshal([]byte(out), &got); err != nil {
 		t.Fatal(err)
 	}
@@ -224,16 +215,7 @@ func TestRecommendJSONEveryCombination(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("%v: exit %d: %s", args, code, errOut)
 		}
-		var got struct {
-			Recommendation string   `json:"recommendation"`
-			Confidence     float64  `json:"confidence"`
-			Reasons        []string `json:"reasons"`
-			Cost           struct {
-				Months, Roles int
-				Fractional    struct{ Min, Max int } `json:"fractional_usd"`
-				FullTime      struct{ Min, Max int } `json:"full_time_usd"`
-			} `json:"cost"`
-		}
+		var got contractRecommendation
 		if err := json.Unmarshal([]byte(out), &got); err != nil {
 			t.Fatalf("%v: %v", args, err)
 		}
@@ -243,4 +225,16 @@ func TestRecommendJSONEveryCombination(t *testing.T) {
 			t.Errorf("%v: %s", args, out)
 		}
 	}
+}
+
+// contractRecommendation is the part of `recommend --json` CONTRACT.md fixes.
+type contractRecommendation struct {
+	Recommendation string   `json:"recommendation"`
+	Confidence     float64  `json:"confidence"`
+	Reasons        []string `json:"reasons"`
+	Cost           struct {
+		Months, Roles int
+		Fractional    struct{ Min, Max int } `json:"fractional_usd"`
+		FullTime      struct{ Min, Max int } `json:"full_time_usd"`
+	} `json:"cost"`
 }
