@@ -11,7 +11,6 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackbot"
-	"github.com/slack-go/slack"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 )
@@ -60,13 +59,9 @@ func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logge
 		}()
 	}
 	httpClient := &http.Client{Timeout: cfg.SlackTimeout}
-	api := slack.New(cfg.BotToken,
-		slack.OptionAPIURL(cfg.APIURL),
-		slack.OptionAppLevelToken(cfg.AppToken),
-		slack.OptionHTTPClient(httpClient),
-	)
 	bot := slackbot.New(slackbot.Deps{
-		API:       api,
+		BotToken:  cfg.BotToken,
+		AppToken:  cfg.AppToken,
 		HTTP:      httpClient,
 		APIURL:    cfg.APIURL,
 		Search:    faq.NewIndex(kb),

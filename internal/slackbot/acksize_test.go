@@ -9,22 +9,21 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
-	"github.com/slack-go/slack"
 	"go.uber.org/zap"
 )
 
-// TestFitsAck: an answer rides in the ack only while the whole ack stays
+// TestAckPayloadSize: an answer rides in the ack only while the whole ack stays
 // under Slack's 20 KB; larger ones must go through the Web API.
-func TestFitsAck(t *testing.T) {
+func TestAckPayloadSize(t *testing.T) {
 	t.Parallel()
 	entry := &faq.Entry{ID: "cost", Question: "Q?", Answer: strings.Repeat("a", faq.MaxAnswerLen)}
 	msg := blockkit.FAQAnswer(blockkit.FAQReply{Question: strings.Repeat("q", MaxQuestionRunes), Echo: true,
 		Result: faq.Result{Match: &faq.Hit{Entry: entry, Score: 1}}})
-	if !fitsAck(ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: msg.Text, Blocks: msg.Blocks}) {
+	if _, ok := ackPayload(msg); !ok {
 		t.Error("the largest FAQ answer the content allows must fit in an ack")
 	}
-	big := ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: strings.Repeat("x", 21*1024)}
-	if fitsAck(big) {
+	big := blockkit.Message{Text: strings.Repeat("x", 21*1024)}
+	if _, ok := ackPayload(big); ok {
 		t.Error("a 21 KB reply must not go in the ack")
 	}
 }
@@ -34,8 +33,7 @@ func TestFitsAck(t *testing.T) {
 // error (and from there a log line).
 func TestResponseURLStaysOutOfErrors(t *testing.T) {
 	t.Parallel()
-	api := slack.New("xoxb-test", slack.OptionAPIURL("http://127.0.0.1:1/api/"))
-	b := New(Deps{API: api, HTTP: &http.Client{}, APIURL: "http://127.0.0.1:1/api/", Log: zap.NewNop()}, Config{SlackTimeout: time.Second})
+	b := New(Deps{BotToken: "xoxb-test", HTTP: &http.Client{}, APIURL: "http://127.0.0.1:1/api/", Log: zap.NewNop()}, Config{SlackTimeout: time.Second})
 	err := b.post(context.Background(), destination{responseURL: "http://127.0.0.1:1/response/SECRET-PATH"}, blockkit.Note("x", "hello"))
 	if err == nil {
 		t.Fatal("posting to a closed port succeeded")

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -120,12 +121,12 @@ func (c Config) withDefaults() Config {
 
 // Deps are the bot's collaborators. Metrics and Readiness may be nil.
 type Deps struct {
-	// API is built with the bot token and the app token
-	// (slack.OptionAppLevelToken); the bot builds its Socket Mode client on
-	// it.
-	API *slack.Client
-	// HTTP posts to response_urls; APIURL is the Web API's base URL, whose
-	// host response_urls may also use (the emulator's).
+	// BotToken (xoxb-) makes the Web API calls; AppToken (xapp-) opens the
+	// Socket Mode connection.
+	BotToken, AppToken string
+	// HTTP makes every Web API and response_url call; APIURL is the Web
+	// API's base URL, whose host response_urls may also use (the
+	// emulator's).
 	HTTP      *http.Client
 	APIURL    string
 	Search    Searcher
@@ -139,7 +140,8 @@ type Deps struct {
 type Bot struct {
 	cfg     Config
 	log     *zap.Logger
-	api     *slack.Client
+	api     *slack.Client // auth.test, and the Socket Mode client's own calls
+	web     *webAPI       // the calls that post
 	sm      *socketmode.Client
 	http    *http.Client
 	search  Searcher
@@ -171,7 +173,6 @@ func New(d Deps, cfg Config) *Bot {
 	b := &Bot{
 		cfg:     cfg,
 		log:     d.Log,
-		api:     d.API,
 		http:    d.HTTP,
 		search:  d.Search,
 		kb:      d.KB,
@@ -191,10 +192,26 @@ func New(d Deps, cfg Config) *Bot {
 		b.limit = newLimiter(cfg.UserRate, rateWindow, cfg.RateUsers, time.Now)
 	}
 	b.tap = connWatch{pingTimeout: cfg.PingTimeout, onDisconnect: b.onDisconnect}
-	if u, err := url.Parse(d.APIURL); err == nil {
+	if b.http == nil {
+		b.http = &http.Client{}
+	}
+	apiURL := d.APIURL
+	if apiURL == "" {
+		apiURL = slack.APIURL
+	}
+	if !strings.HasSuffix(apiURL, "/") {
+		apiURL += "/"
+	}
+	if u, err := url.Parse(apiURL); err == nil {
 		b.urls.apiHost = u.Host
 	}
-	b.sm = socketmode.New(d.API,
+	b.api = slack.New(d.BotToken,
+		slack.OptionAPIURL(apiURL),
+		slack.OptionAppLevelToken(d.AppToken),
+		slack.OptionHTTPClient(b.http),
+	)
+	b.web = &webAPI{http: b.http, base: apiURL, token: d.BotToken}
+	b.sm = socketmode.New(b.api,
 		socketmode.OptionPingInterval(cfg.PingTimeout),
 		socketmode.OptionReadLimit(cfg.ReadLimit),
 		// slack-go reports neither disconnect reasons nor ping timeouts;
@@ -286,10 +303,11 @@ func (b *Bot) onBadMessage(ctx context.Context, evt socketmode.Event, received t
 	if bad != nil {
 		id = recoverEnvelopeID(bad.Message)
 	}
-	if id != "" {
-		b.ack(ctx, &socketmode.Request{EnvelopeID: id}, received, nil)
+	outcome := "dropped" // left to Slack's redelivery
+	if id != "" && b.ack(ctx, &socketmode.Request{EnvelopeID: id}, received, nil) {
+		outcome = "acked"
 	}
-	b.metrics.Envelope("unreadable", "acked", time.Since(received).Seconds())
+	b.metrics.Envelope("unreadable", outcome, time.Since(received).Seconds())
 	b.log.Warn("unreadable envelope", zap.String("envelope_id", id), zap.String("detail", describe(evt.Data)))
 }
 

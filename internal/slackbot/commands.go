@@ -2,6 +2,8 @@ package slackbot
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
@@ -68,9 +70,10 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event, received time
 // (no Web API call at all), and through the response_url when it does not.
 // outcome names what was sent, for the log ("faq:cost", "help").
 func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL string, msg blockkit.Message, r request, outcome string) {
-	payload := ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: msg.Text, Blocks: msg.Blocks}
-	if fitsAck(payload) {
-		b.ack(ctx, req, r.start, payload)
+	if payload, ok := ackPayload(msg); ok {
+		if !b.ack(ctx, req, r.start, payload) {
+			outcome = "ack failed" // the reply was the ack: the user has nothing
+		}
 		b.done(r, outcome, nil)
 		return
 	}
@@ -87,8 +90,12 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 // openAssessment opens the modal; meta says where its answer goes. If the
 // modal cannot be opened the user is told at fallback.
 func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
-	err := b.call(ctx, "views.open", false, func(ctx context.Context) error {
-		_, err := b.api.OpenViewContext(ctx, triggerID, blockkit.AssessmentModal(meta.encode()))
+	body, err := json.Marshal(viewBody{TriggerID: triggerID, View: blockkit.AssessmentModal(meta.encode())})
+	if err != nil {
+		return "views.open failed", fmt.Errorf("encode the modal: %w", err)
+	}
+	err = b.call(ctx, "views.open", false, func(ctx context.Context) error {
+		_, err := b.web.postJSON(ctx, "views.open", body)
 		return err
 	})
 	if err != nil {

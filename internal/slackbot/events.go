@@ -2,10 +2,11 @@ package slackbot
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
-	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
@@ -55,8 +56,12 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 		r.kind, r.user = "event:app_home_opened", ev.User
 		work = func(ctx context.Context) (string, error) {
 			// views.publish replaces the whole tab: safe to retry.
-			err := b.call(ctx, "views.publish", true, func(ctx context.Context) error {
-				_, err := b.api.PublishViewContext(ctx, slack.PublishViewContextRequest{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
+			body, err := json.Marshal(viewBody{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
+			if err != nil {
+				return "home not published", fmt.Errorf("encode the Home tab: %w", err)
+			}
+			err = b.call(ctx, "views.publish", true, func(ctx context.Context) error {
+				_, err := b.web.postJSON(ctx, "views.publish", body)
 				return err
 			})
 			return "home published", err

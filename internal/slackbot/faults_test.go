@@ -261,6 +261,13 @@ func TestMalformedEnvelopes(t *testing.T) {
 	if r.emu.Connects() != 1 {
 		t.Errorf("malformed frames cost %d reconnects", r.emu.Connects()-1)
 	}
+	// The metrics tell acked junk (E0BAD2…E0BAD5: slack-go reports their
+	// frames) from junk left to Slack's redelivery (the array, which has
+	// no envelope_id to ack).
+	waitUntil(t, "the unreadable frames to be counted", func() bool {
+		return testutil.ToFloat64(r.metrics.Envelopes.WithLabelValues("unreadable", "acked")) == 4 &&
+			testutil.ToFloat64(r.metrics.Envelopes.WithLabelValues("unreadable", "dropped")) >= 1
+	})
 	r.answeredOnce(t, r.mention(t, "U0MALF001", "after the junk"))
 
 	// A frame over the read limit drops the connection, not the process.

@@ -103,7 +103,7 @@ func TestFatalAuthCodes(t *testing.T) {
 
 func TestRetryWait(t *testing.T) {
 	t.Parallel()
-	b := New(Deps{API: slack.New("xoxb-test")}, Config{MaxRetryAfter: 10 * time.Second})
+	b := New(Deps{BotToken: "xoxb-test"}, Config{MaxRetryAfter: 10 * time.Second})
 	refused := &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connection refused")}
 	reset := &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}
 	tests := []struct {

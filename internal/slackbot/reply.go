@@ -27,33 +27,44 @@ const (
 	saySlow    = "You're sending me a lot of requests. Please wait a minute and try again."
 )
 
-// ack acknowledges an envelope, with an optional payload.
+// ack acknowledges an envelope, with an optional payload, and reports
+// whether the ack was handed to the socket (a failure is logged here).
 // received is when the envelope was read, for the ack latency metric.
-func (b *Bot) ack(ctx context.Context, req *socketmode.Request, received time.Time, payload any) {
+func (b *Bot) ack(ctx context.Context, req *socketmode.Request, received time.Time, payload any) bool {
 	if req == nil || req.EnvelopeID == "" {
-		return
+		return false
 	}
 	ctx, cancel := context.WithTimeout(ctx, ackTimeout)
 	defer cancel()
 	if err := b.sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		b.log.Warn("ack failed", zap.String("envelope_id", req.EnvelopeID), zap.Error(err))
-		return
+		return false
 	}
 	b.metrics.Acked(time.Since(received).Seconds())
+	return true
 }
 
 // ackMessage is a slash command's ack that carries the reply itself,
 // privately.
 type ackMessage struct {
-	ResponseType string        `json:"response_type"`
-	Text         string        `json:"text"`
-	Blocks       []slack.Block `json:"blocks,omitempty"`
+	ResponseType string          `json:"response_type"`
+	Text         string          `json:"text"`
+	Blocks       json.RawMessage `json:"blocks,omitempty"`
 }
 
-// fitsAck reports whether msg is small enough to ride in the ack.
-func fitsAck(msg ackMessage) bool {
-	data, err := json.Marshal(map[string]any{"envelope_id": "x", "payload": msg})
-	return err == nil && len(data) < blockkit.MaxAckPayload-256
+// ackRoom is what an ack needs besides its payload: the envelope around it
+// and Slack's envelope_id, with room to spare.
+const ackRoom = 512
+
+// ackPayload encodes msg as a private reply in an ack, and reports whether
+// it is small enough to ride in one.
+func ackPayload(msg blockkit.Message) (json.RawMessage, bool) {
+	blocks, err := encodeBlocks(msg.Blocks)
+	if err != nil {
+		return nil, false
+	}
+	raw, err := json.Marshal(ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: msg.Text, Blocks: blocks})
+	return raw, err == nil && len(raw) <= blockkit.MaxAckPayload-ackRoom
 }
 
 // destination is where a reply goes. Exactly one way is used: a
@@ -70,6 +81,10 @@ type destination struct {
 // post sends msg to dest. Each Slack call has its own deadline and is
 // retried only where that cannot post twice (retry.go).
 func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) error {
+	blocks, err := encodeBlocks(msg.Blocks)
+	if err != nil {
+		return err
+	}
 	switch {
 	case dest.responseURL != "":
 		if !b.urls.allowed(dest.responseURL) {
@@ -79,9 +94,12 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 		if dest.inChannel {
 			rt = slack.ResponseTypeInChannel
 		}
-		wm := &slack.WebhookMessage{Text: msg.Text, Blocks: &slack.Blocks{BlockSet: msg.Blocks}, ResponseType: rt}
-		err := b.call(ctx, "response_url", false, func(ctx context.Context) error {
-			return slack.PostWebhookCustomHTTPContext(ctx, dest.responseURL, b.http, wm)
+		body, err := json.Marshal(webhookBody{ResponseType: rt, Text: msg.Text, Blocks: blocks})
+		if err != nil {
+			return fmt.Errorf("encode the reply: %w", err)
+		}
+		err = b.call(ctx, "response_url", false, func(ctx context.Context) error {
+			return postWebhook(ctx, b.http, dest.responseURL, body)
 		})
 		if err != nil {
 			// net/http's errors quote the URL, and a response_url lets
@@ -94,39 +112,76 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 		}
 		return nil
 	case dest.dmUser != "":
-		var ch *slack.Channel
+		var ans apiAnswer
 		err := b.call(ctx, "conversations.open", true, func(ctx context.Context) error {
 			var err error
-			ch, _, _, err = b.api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{dest.dmUser}})
+			ans, err = b.web.postJSON(ctx, "conversations.open", conversationsOpenBody{Users: dest.dmUser})
 			return err
 		})
 		if err != nil {
 			return fmt.Errorf("conversations.open: %w", err)
 		}
-		dest = destination{channel: ch.ID}
-	}
-	opts := []slack.MsgOption{slack.MsgOptionText(msg.Text, false), slack.MsgOptionBlocks(msg.Blocks...)}
-	if dest.ephemeralFor != "" {
-		err := b.call(ctx, "chat.postEphemeral", false, func(ctx context.Context) error {
-			_, err := b.api.PostEphemeralContext(ctx, dest.channel, dest.ephemeralFor, opts...)
-			return err
-		})
+		id, err := ans.channelID()
 		if err != nil {
-			return fmt.Errorf("chat.postEphemeral: %w", err)
+			return fmt.Errorf("conversations.open: %w", err)
 		}
-		return nil
+		dest = destination{channel: id}
 	}
-	if dest.threadTS != "" {
-		opts = append(opts, slack.MsgOptionTS(dest.threadTS))
+	method := "chat.postMessage"
+	if dest.ephemeralFor != "" {
+		method = "chat.postEphemeral"
+		dest.threadTS = ""
 	}
-	err := b.call(ctx, "chat.postMessage", false, func(ctx context.Context) error {
-		_, _, err := b.api.PostMessageContext(ctx, dest.channel, opts...)
+	body, err := json.Marshal(messageBody{Channel: dest.channel, User: dest.ephemeralFor, ThreadTS: dest.threadTS, Text: msg.Text, Blocks: blocks})
+	if err != nil {
+		return fmt.Errorf("encode the reply: %w", err)
+	}
+	err = b.call(ctx, method, false, func(ctx context.Context) error {
+		_, err := b.web.postJSON(ctx, method, body)
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("chat.postMessage: %w", err)
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	return nil
+}
+
+// Request bodies of the calls that post.
+type (
+	messageBody struct {
+		Channel  string          `json:"channel"`
+		User     string          `json:"user,omitempty"` // chat.postEphemeral's recipient
+		ThreadTS string          `json:"thread_ts,omitempty"`
+		Text     string          `json:"text"`
+		Blocks   json.RawMessage `json:"blocks,omitempty"`
+	}
+	webhookBody struct {
+		ResponseType string          `json:"response_type"`
+		Text         string          `json:"text"`
+		Blocks       json.RawMessage `json:"blocks,omitempty"`
+	}
+	// viewBody is views.open's (TriggerID) or views.publish's (UserID).
+	viewBody struct {
+		TriggerID string `json:"trigger_id,omitempty"`
+		UserID    string `json:"user_id,omitempty"`
+		View      any    `json:"view"`
+	}
+	conversationsOpenBody struct {
+		Users string `json:"users"`
+	}
+)
+
+// encodeBlocks encodes blocks once for every attempt of a call; no blocks
+// encode to nothing, so the field is left out.
+func encodeBlocks(blocks []slack.Block) (json.RawMessage, error) {
+	if len(blocks) == 0 {
+		return nil, nil
+	}
+	raw, err := json.Marshal(blocks)
+	if err != nil {
+		return nil, fmt.Errorf("encode blocks: %w", err)
+	}
+	return raw, nil
 }
 
 // note posts a one-line reply ("busy", "slow down") outside the pool, for

@@ -13,7 +13,6 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 	"github.com/prometheus/client_golang/prometheus/testutil"
-	"github.com/slack-go/slack"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -69,7 +68,6 @@ func startRig(t *testing.T, o rigOpts) *rig {
 	if o.tokenBot != "" {
 		botToken = o.tokenBot
 	}
-	api := slack.New(botToken, slack.OptionAPIURL(emu.APIURL()), slack.OptionAppLevelToken(appToken), slack.OptionHTTPClient(httpClient))
 	core, logs := observer.New(zapcore.DebugLevel)
 	cfg := o.cfg
 	if cfg.SlackTimeout == 0 {
@@ -95,7 +93,7 @@ func startRig(t *testing.T, o rigOpts) *rig {
 		}
 	}
 	r := &rig{emu: emu, metrics: ops.NewMetrics(), ready: ops.NewReadiness(0, nil), logs: logs, done: make(chan error, 1)}
-	r.bot = New(Deps{API: api, HTTP: httpClient, APIURL: emu.APIURL(), Search: search, KB: kb,
+	r.bot = New(Deps{BotToken: botToken, AppToken: appToken, HTTP: httpClient, APIURL: emu.APIURL(), Search: search, KB: kb,
 		Log: zap.New(core), Metrics: r.metrics, Readiness: r.ready}, cfg)
 	if o.setup != nil {
 		o.setup(r.bot)

@@ -10,7 +10,6 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
-	"github.com/slack-go/slack"
 	"go.uber.org/zap/zaptest"
 )
 
@@ -37,8 +36,7 @@ func TestRunStopsSocketMode(t *testing.T) {
 	appToken, botToken := emu.Tokens()
 
 	for i := range 20 {
-		api := slack.New(botToken, slack.OptionAPIURL(emu.APIURL()), slack.OptionAppLevelToken(appToken), slack.OptionHTTPClient(httpClient))
-		bot := New(Deps{API: api, HTTP: httpClient, APIURL: emu.APIURL(), Search: noAnswers{}, KB: noAnswers{}, Log: zaptest.NewLogger(t)}, Config{})
+		bot := New(Deps{BotToken: botToken, AppToken: appToken, HTTP: httpClient, APIURL: emu.APIURL(), Search: noAnswers{}, KB: noAnswers{}, Log: zaptest.NewLogger(t)}, Config{})
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)
 		go func() { done <- bot.Run(ctx) }()
