@@ -17,36 +17,77 @@ const MaxQueryRunes = 400
 // After a personal possessive ("our CTO's birthday") the "'s" stays: that
 // names a particular person, and the analyzer treats it apart.
 func words(s string, limit int, dst []string) []string {
-	var b strings.Builder
-	flush := func() {
-		if b.Len() > 0 {
-			w := b.String()
-			b.Reset()
-			if n := len(dst); n == 0 || !isPersonalPossessive(dst[n-1]) {
-				w = strings.TrimSuffix(w, "'s")
-			}
-			w = strings.Trim(w, "'")
-			if w != "" {
-				dst = append(dst, w)
-			}
+	// A word that is already lower-case ASCII (most are) is a slice of s;
+	// only the others are built in b, and copied.
+	var b []byte
+	start, simple := -1, true // where the word starts in s; whether it is s[start:i]
+	flush := func(end int) {
+		if start < 0 {
+			return
+		}
+		w := s[start:end]
+		if !simple {
+			w = string(b)
+		}
+		start, simple, b = -1, true, b[:0]
+		if n := len(dst); n == 0 || !isPersonalPossessive(dst[n-1]) {
+			w = strings.TrimSuffix(w, "'s")
+		}
+		if w = strings.Trim(w, "'"); w != "" {
+			dst = append(dst, w)
 		}
 	}
-	n := 0
-	for i := 0; i < len(s) && n < limit; n++ {
+	n, i := 0, 0
+	for i < len(s) && n < limit {
+		n++
+		if c := s[i]; c < utf8.RuneSelf {
+			switch {
+			case 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '\'' && start >= 0:
+				if start < 0 {
+					start = i
+				}
+				if !simple {
+					b = append(b, c)
+				}
+			case 'A' <= c && c <= 'Z':
+				if start < 0 {
+					start = i
+				}
+				if simple {
+					b, simple = append(b, s[start:i]...), false
+				}
+				b = append(b, c+'a'-'A')
+			default:
+				flush(i)
+			}
+			i++
+			continue
+		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
 		switch {
 		case r == utf8.RuneError && size <= 1:
-			flush()
+			flush(i)
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(unicode.ToLower(r))
-		case (r == '\'' || r == '’') && b.Len() > 0:
-			b.WriteByte('\'')
+			if start < 0 {
+				start = i
+			}
+			if lr := unicode.ToLower(r); lr != r || !simple {
+				if simple {
+					b, simple = append(b, s[start:i]...), false
+				}
+				b = utf8.AppendRune(b, lr)
+			}
+		case r == '’' && start >= 0:
+			if simple {
+				b, simple = append(b, s[start:i]...), false
+			}
+			b = append(b, '\'')
 		default:
-			flush()
+			flush(i)
 		}
+		i += size
 	}
-	flush()
+	flush(i)
 	return dst
 }
 

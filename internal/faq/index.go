@@ -2,10 +2,10 @@ package faq
 
 import (
 	"cmp"
+	"encoding/binary"
 	"math"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 )
 
@@ -54,7 +54,8 @@ const (
 	// modelL2 is the classifier's L2 penalty, in units of one training
 	// text: small, as the content's wording is the only evidence it has.
 	modelL2 = 0.03
-	// modelIters is the number of training steps, enough to converge.
+	// modelIters is the number of training steps: close to the optimum,
+	// not at it (see trainClassifier), and what was tuned.
 	modelIters = 60
 	// siblingWeight is the weight of a sibling entry's wording, roles
 	// swapped, in the classifier's training: how people ask what a CAIO
@@ -137,12 +138,22 @@ type posting struct {
 	tf    float64
 }
 
-// NewIndex builds the search index of kb, training its classifier.
+// NewIndex builds the search index of kb. Its classifier comes from
+// model.bin when that was trained on exactly what kb's would be (the
+// embedded content, unless model.bin is stale), and is trained otherwise.
 func NewIndex(kb *KB) *Index {
 	return newIndex(kb, defaultTuning())
 }
 
 func newIndex(kb *KB, tu tuning) *Index {
+	ix, set := buildIndex(kb, tu)
+	ix.model = set.model(trainedModel)
+	return ix
+}
+
+// buildIndex builds everything of the index but its classifier, and
+// returns what the classifier is to be trained on.
+func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	ix := &Index{kb: kb, terms: make(map[string]int32), tuning: tu}
 	ix.an = newAnalyzer(kb)
 	n := len(kb.entries)
@@ -151,23 +162,36 @@ func newIndex(kb *KB, tu tuning) *Index {
 	// term turns up in many answers says little about what they are about.
 	ownDF := make(map[int32]int)
 	ix.docLen = make([]float64, n)
+	// Each text is analysed once: texts[i] holds the distinct term ids of
+	// entry i's question, phrasings and keywords, for the classifier, and
+	// questions[i] the terms of its question, for siblings.
+	texts := make([][][]int32, n)
+	questions := make([][]string, n)
 	var buf []string
 	for i, e := range kb.entries {
 		tf := make(map[int32]float64)
-		add := func(text string, w float64) {
+		texts[i] = make([][]int32, 0, 1+len(e.Phrasings)+len(e.Keywords))
+		add := func(text string) {
 			buf = ix.an.terms(text, len(text), buf[:0])
+			ids := make([]int32, 0, len(buf))
 			for _, t := range buf {
-				tf[ix.termID(t)] += w
-				ix.docLen[i] += w
+				id := ix.termID(t)
+				tf[id]++
+				ix.docLen[i]++
+				if !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
 			}
+			texts[i] = append(texts[i], ids)
 		}
-		add(e.Question, 1)
+		add(e.Question)
 		ix.roles = append(ix.roles, rolesOf(buf))
+		questions[i] = slices.Clone(buf)
 		for _, p := range e.Phrasings {
-			add(p, 1)
+			add(p)
 		}
 		for _, k := range e.Keywords {
-			add(k, 1)
+			add(k)
 		}
 		// Answer terms count only where the entry's own wording lacks them.
 		own := make(map[int32]bool, len(tf))
@@ -207,13 +231,14 @@ func newIndex(kb *KB, tu tuning) *Index {
 	// Off-topic examples are one more class. Their words get term ids so
 	// the classifier can learn them, but only words of the entries count as
 	// known to the knowledge base (entryTerm), for the coverage share.
-	exs := ix.examples()
+	exs := ix.examples(texts, ix.siblings(questions))
 	nclass := n
 	if off := kb.offTopic; len(off) > 0 && tu.offTopicWeight > 0 {
 		nclass = n + 1
 		for _, text := range off {
 			ids := make([]int32, 0, 8)
-			for _, t := range ix.an.terms(text, len(text), nil) {
+			buf = ix.an.terms(text, len(text), buf[:0])
+			for _, t := range buf {
 				if id := ix.termID(t); !slices.Contains(ids, id) {
 					ids = append(ids, id)
 				}
@@ -226,39 +251,37 @@ func newIndex(kb *KB, tu tuning) *Index {
 	for t := range ix.postings { // off-topic words came later: no postings
 		ix.entryTerm[t] = len(ix.postings[t]) > 0
 	}
-	ix.model = trainClassifier(exs, len(ix.terms), nclass, tu.modelL2, tu.modelIters)
-	return ix
+	return ix, &trainingSet{exs: exs, nterms: len(ix.terms), nclass: nclass, l2: tu.modelL2, iters: tu.modelIters}
 }
 
-// examples are the classifier's training texts: each entry's question,
-// phrasings and keywords, and those of its sibling with the roles swapped.
-func (ix *Index) examples() []example {
-	sib := ix.siblings()
+// examples are the classifier's training texts: each entry's texts (as
+// distinct term ids), and those of its sibling sib[i] with the roles
+// swapped.
+func (ix *Index) examples(texts [][][]int32, sib []int) []example {
 	// Both role terms exist whenever an entry has a sibling.
 	caio, cto := ix.terms["caio"], ix.terms["cto"]
 	var exs []example
 	// Texts with the same terms and entry are one example of their summed
 	// weight: the loss is the same, and training does less work.
 	at := make(map[string]int)
+	var key []byte
+	var ids []int32
 	add := func(ex example) {
-		ids := slices.Clone(ex.terms)
-		slices.Sort(ids)
-		var key strings.Builder
-		for _, t := range append(ids, ex.class) {
-			key.WriteString(strconv.Itoa(int(t)))
-			key.WriteByte(' ')
+		ids = append(append(ids[:0], ex.terms...), ex.class)
+		slices.Sort(ids[:len(ex.terms)])
+		key = key[:0]
+		for _, t := range ids {
+			key = binary.LittleEndian.AppendUint32(key, uint32(t))
 		}
-		if k, ok := at[key.String()]; ok {
+		if k, ok := at[string(key)]; ok {
 			exs[k].weight += ex.weight
 			return
 		}
-		at[key.String()] = len(exs)
+		at[string(key)] = len(exs)
 		exs = append(exs, ex)
 	}
-	for i, e := range ix.kb.entries {
-		texts := append(append([]string{e.Question}, e.Phrasings...), e.Keywords...)
-		for _, text := range texts {
-			ids := ix.knownIDs(ix.an.terms(text, len(text), nil), nil)
+	for i, ts := range texts {
+		for _, ids := range ts {
 			add(example{ids, int32(i), 1})
 			if j := sib[i]; j >= 0 && ix.tuning.siblingWeight > 0 {
 				swapped := make([]int32, len(ids))
@@ -278,44 +301,38 @@ func (ix *Index) examples() []example {
 	return exs
 }
 
-// siblings maps each entry to the entry whose question is the same but for
-// the role ("What does a fractional CAIO deliver?", "... CTO deliver?"),
-// or to -1.
-func (ix *Index) siblings() []int {
-	key := func(e *Entry, swap bool) string {
-		ts := ix.an.terms(e.Question, len(e.Question), nil)
+// siblings maps each entry to the entry whose question (given as its
+// terms) is the same but for the role ("What does a fractional CAIO
+// deliver?", "... CTO deliver?"), or to -1.
+func (ix *Index) siblings(questions [][]string) []int {
+	key := func(ts []string, swap bool) string {
+		var b strings.Builder
 		for i, t := range ts {
 			switch {
 			case swap && t == "caio":
-				ts[i] = "cto"
+				t = "cto"
 			case swap && t == "cto":
-				ts[i] = "caio"
+				t = "caio"
 			}
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteString(t)
 		}
-		return strings.Join(ts, " ")
+		return b.String()
 	}
-	byKey := make(map[string]int, len(ix.kb.entries))
-	for i, e := range ix.kb.entries {
-		byKey[key(e, false)] = i
+	byKey := make(map[string]int, len(questions))
+	for i, ts := range questions {
+		byKey[key(ts, false)] = i
 	}
-	sib := make([]int, len(ix.kb.entries))
-	for i, e := range ix.kb.entries {
+	sib := make([]int, len(questions))
+	for i, ts := range questions {
 		sib[i] = -1
-		if j, ok := byKey[key(e, true)]; ok && j != i {
+		if j, ok := byKey[key(ts, true)]; ok && j != i {
 			sib[i] = j
 		}
 	}
 	return sib
-}
-
-// knownIDs appends to dst the ids of the distinct terms the index knows.
-func (ix *Index) knownIDs(terms []string, dst []int32) []int32 {
-	for _, t := range terms {
-		if id, ok := ix.terms[t]; ok && !slices.Contains(dst, id) {
-			dst = append(dst, id)
-		}
-	}
-	return dst
 }
 
 func bm25IDF(n, df int) float64 {
@@ -463,7 +480,6 @@ func newAnalyzer(kb *KB) *analyzer {
 		salutees: toSet("team all everyone folks guys there y'all"),
 		anchors:  toSet("caio cto fractional fulltime ai ml thisbot consultant exec executive leader leadership"),
 		vocab:    make(map[string]int),
-		deletes:  make(map[string][]string),
 	}
 	phrases := defaultPhrases()
 	for _, p := range phrases {
@@ -494,18 +510,34 @@ func newAnalyzer(kb *KB) *analyzer {
 			a.vocab[w]++
 		}
 	}
+	var typoable []string
+	size := 0
 	for w := range a.vocab {
-		if len(w) < minTypoLen || a.stop[w] {
-			continue
+		if len(w) >= minTypoLen && !a.stop[w] {
+			typoable = append(typoable, w)
+			size += len(w) * (len(w) - 1)
 		}
+	}
+	// The deleted forms are slices of one string, allocated once. (A size
+	// hint for the map would save time but, most keys being unique, cost
+	// a quarter more memory for as long as the index lives.)
+	all := make([]byte, 0, size)
+	for _, w := range typoable {
 		for i := range len(w) {
-			d := w[:i] + w[i+1:]
+			all = append(append(all, w[:i]...), w[i+1:]...)
+		}
+	}
+	a.deletes = make(map[string][]string)
+	dels := string(all)
+	for _, w := range typoable {
+		for range len(w) {
+			d := dels[:len(w)-1]
+			dels = dels[len(w)-1:]
 			a.deletes[d] = append(a.deletes[d], w)
 		}
 	}
-	for d, ws := range a.deletes {
+	for _, ws := range a.deletes {
 		sort.Strings(ws) // deterministic choice between equally good fixes
-		a.deletes[d] = ws
 	}
 	return a
 }
@@ -593,8 +625,10 @@ func (a *analyzer) correct(w string) string {
 		return w
 	}
 	best, bestN := w, 0
-	try := func(key string) {
-		for _, c := range a.deletes[key] {
+	// The keys are built in buf: looking up string(key) copies nothing.
+	var buf [30]byte
+	try := func(key []byte) {
+		for _, c := range a.deletes[string(key)] {
 			// Four-letter words take only a swap ("lnog"): other single
 			// edits too often make another real word ("date", "rate").
 			short := len(c) == minTypoLen && len(w) == len(c) && isSwap(w, c)
@@ -602,13 +636,13 @@ func (a *analyzer) correct(w string) string {
 				best, bestN = c, n
 			}
 		}
-		if n, ok := a.vocab[key]; ok && n > bestN && len(key) > minTypoLen && !tailEdit(w, key) {
-			best, bestN = key, n // w has one extra letter
+		if n, ok := a.vocab[string(key)]; ok && n > bestN && len(key) > minTypoLen && !tailEdit(w, string(key)) {
+			best, bestN = string(key), n // w has one extra letter
 		}
 	}
-	try(w)
+	try(append(buf[:0], w...))
 	for i := range len(w) {
-		try(w[:i] + w[i+1:])
+		try(append(append(buf[:0], w[:i]...), w[i+1:]...))
 	}
 	return best
 }

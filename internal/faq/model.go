@@ -1,6 +1,10 @@
 package faq
 
-import "math"
+import (
+	"crypto/sha256"
+	"encoding/binary"
+	"math"
+)
 
 // example is one training text for the classifier: the distinct term ids of
 // a question, phrasing or keyword, the entry it belongs to, and its weight.
@@ -39,10 +43,19 @@ func featureValue(n int) float64 {
 // The loss is convex; full-batch gradient descent with Nesterov momentum
 // and a diagonal preconditioner (each term's step is the inverse of a bound
 // on its curvature, so rare and common terms converge at the same pace)
-// gets within a few thousandths of the optimum in iters ≈ 60 steps. It is
-// deterministic: fixed order, fixed iterations, no randomness.
+// gets within a few thousandths of the optimum's loss in iters ≈ 60 steps.
+// Scores then still differ from the optimum's by up to 0.03, so iters is part
+// of the model: changing it changes rankings. It is deterministic: fixed
+// order, fixed iterations, no randomness. Each weight's gradient sums the
+// examples in their order and each update is one fixed expression, so the
+// loops can be reshaped without changing a bit of the result; a change that
+// does change it needs a new model.bin (TestTrainedModel says so).
 func trainClassifier(exs []example, nterms, nclass int, l2 float64, iters int) *classifier {
-	m := &classifier{nclass: nclass, w: make([]float64, nterms*nclass), bias: make([]float64, nclass)}
+	nw := nterms * nclass
+	// The parameters are the weights then the biases, in one slice for
+	// the momentum arithmetic; the classifier keeps it.
+	theta := make([]float64, nw+nclass)
+	m := &classifier{nclass: nclass, w: theta[:nw:nw], bias: theta[nw:]}
 	var total float64
 	for _, e := range exs {
 		total += e.weight
@@ -51,72 +64,81 @@ func trainClassifier(exs []example, nterms, nclass int, l2 float64, iters int) *
 		return m
 	}
 	lambda := l2 / total
-	nw := len(m.w)
-	// The parameters are the weights then the biases, in one slice for
-	// the momentum arithmetic.
-	theta := make([]float64, nw+nclass)
+	// Each example's feature value and share of the weight, computed once.
+	xs := make([]float64, len(exs))
+	shares := make([]float64, len(exs))
+	// The curvature of the mean cross-entropy along a weight is at most ½
+	// the mean squared value of its feature, the same for every class; a
+	// bias's, ½. step holds one step size a term.
+	step := make([]float64, nterms)
+	for i, e := range exs {
+		x := featureValue(len(e.terms))
+		xs[i], shares[i] = x, e.weight/total
+		for _, t := range e.terms {
+			step[t] += e.weight / total * x * x
+		}
+	}
+	for t, c := range step {
+		step[t] = 1 / (0.5*c + lambda)
+	}
+	const biasStep = 2
 	prev := make([]float64, len(theta))
 	look := make([]float64, len(theta))
 	grad := make([]float64, len(theta))
-	step := make([]float64, len(theta))
-	// The curvature of the mean cross-entropy along a weight is at most ½
-	// the mean squared value of its feature; a bias's, ½.
-	for _, e := range exs {
-		x := featureValue(len(e.terms))
-		for _, t := range e.terms {
-			step[int(t)*nclass] += e.weight / total * x * x
-		}
-	}
-	for t := range nterms {
-		s := 1 / (0.5*step[t*nclass] + lambda)
-		for c := range nclass {
-			step[t*nclass+c] = s
-		}
-	}
-	for c := range nclass {
-		step[nw+c] = 2
-	}
 	p := make([]float64, nclass)
 	for it := 1; it <= iters; it++ {
 		mu := float64(it-1) / float64(it+2)
-		for i := range theta {
-			look[i] = theta[i] + mu*(theta[i]-prev[i])
+		for i, th := range theta {
+			l := th + mu*(th-prev[i])
+			look[i] = l
+			grad[i] = lambda * l
 		}
 		w, b := look[:nw], look[nw:]
 		gw, gb := grad[:nw], grad[nw:]
-		for i := range gw {
-			gw[i] = lambda * w[i]
-		}
 		clear(gb)
-		for _, e := range exs {
-			x := featureValue(len(e.terms))
+		// Slicing p and the rows to one length lets the compiler drop the
+		// bounds checks of the inner loops.
+		for k, e := range exs {
+			x := xs[k]
 			copy(p, b)
 			for _, t := range e.terms {
-				for c, v := range w[int(t)*nclass : int(t+1)*nclass] {
+				o := int(t) * nclass
+				row := w[o : o+nclass]
+				p := p[:len(row)]
+				for c, v := range row {
 					p[c] += x * v
 				}
 			}
 			softmax(p)
 			p[e.class]-- // p is now the gradient of the loss on the logits
-			s := e.weight / total
+			s := shares[k]
+			gb := gb[:len(p)]
 			for c := range p {
 				p[c] *= s
 				gb[c] += p[c]
 			}
 			for _, t := range e.terms {
-				row := gw[int(t)*nclass : int(t+1)*nclass]
+				o := int(t) * nclass
+				row := gw[o : o+nclass]
+				row = row[:len(p)]
 				for c, g := range p {
 					row[c] += x * g
 				}
 			}
 		}
-		copy(prev, theta)
-		for i := range theta {
-			theta[i] = look[i] - step[i]*grad[i]
+		for t, st := range step {
+			o := t * nclass
+			th, pr, l, g := theta[o:o+nclass], prev[o:o+nclass], look[o:o+nclass], grad[o:o+nclass]
+			for c := range th {
+				pr[c] = th[c]
+				th[c] = l[c] - st*g[c]
+			}
+		}
+		for i := nw; i < len(theta); i++ {
+			prev[i] = theta[i]
+			theta[i] = look[i] - biasStep*grad[i]
 		}
 	}
-	copy(m.w, theta[:nw])
-	copy(m.bias, theta[nw:])
 	return m
 }
 
@@ -150,4 +172,104 @@ func (m *classifier) predict(terms []int32, p []float64) {
 		}
 	}
 	softmax(p)
+}
+
+// trainingSet is what a classifier is trained on: the examples, the number
+// of terms and classes, and the training parameters.
+type trainingSet struct {
+	exs            []example
+	nterms, nclass int
+	l2             float64
+	iters          int
+}
+
+func (s *trainingSet) train() *classifier {
+	return trainClassifier(s.exs, s.nterms, s.nclass, s.l2, s.iters)
+}
+
+// model returns the classifier stored in stored (the contents of a
+// model.bin) if it was trained on s, else trains one. Training was most of
+// NewIndex's work, hence a stored model for the embedded content.
+func (s *trainingSet) model(stored string) *classifier {
+	if m := decodeModel(stored, s.key(), s.nterms, s.nclass); m != nil {
+		return m
+	}
+	return s.train()
+}
+
+// modelMagic starts a stored model. Change it when the layout or the
+// digest's contents change.
+const modelMagic = "faq classifier 1\n"
+
+// key is a digest of everything the trained weights depend on but the code
+// that trains them (TestTrainedModel covers that): the examples in order,
+// the sizes and the parameters.
+func (s *trainingSet) key() [sha256.Size]byte {
+	h := sha256.New()
+	b := make([]byte, 0, 4096)
+	b = append(b, modelMagic...)
+	for _, v := range []uint64{uint64(s.nterms), uint64(s.nclass), math.Float64bits(s.l2), uint64(s.iters), uint64(len(s.exs))} {
+		b = binary.LittleEndian.AppendUint64(b, v)
+	}
+	for _, e := range s.exs {
+		if len(b) > 3072 {
+			h.Write(b)
+			b = b[:0]
+		}
+		b = binary.LittleEndian.AppendUint32(b, uint32(e.class))
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(e.weight))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(e.terms)))
+		for _, t := range e.terms {
+			b = binary.LittleEndian.AppendUint32(b, uint32(t))
+		}
+	}
+	h.Write(b)
+	var k [sha256.Size]byte
+	h.Sum(k[:0])
+	return k
+}
+
+// encodeModel stores m as trained on the set with the given key: the magic,
+// the key, the numbers of classes and terms, then the weights and the biases
+// as little-endian IEEE 754 doubles.
+func encodeModel(key [sha256.Size]byte, m *classifier) []byte {
+	b := make([]byte, 0, len(modelMagic)+len(key)+8+8*(len(m.w)+len(m.bias)))
+	b = append(b, modelMagic...)
+	b = append(b, key[:]...)
+	b = binary.LittleEndian.AppendUint32(b, uint32(m.nclass))
+	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.w)/max(m.nclass, 1)))
+	for _, v := range m.w {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	for _, v := range m.bias {
+		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+	}
+	return b
+}
+
+// decodeModel returns the classifier stored in data if it was trained on
+// the set with the given key and sizes, else nil.
+func decodeModel(data string, key [sha256.Size]byte, nterms, nclass int) *classifier {
+	head := len(modelMagic) + len(key) + 8
+	nw := nterms * nclass
+	if len(data) != head+8*(nw+nclass) || data[:len(modelMagic)] != modelMagic ||
+		data[len(modelMagic):head-8] != string(key[:]) ||
+		le32(data[head-8:]) != uint32(nclass) || le32(data[head-4:]) != uint32(nterms) {
+		return nil
+	}
+	theta := make([]float64, nw+nclass)
+	for i := range theta {
+		theta[i] = math.Float64frombits(le64(data[head+8*i:]))
+	}
+	return &classifier{nclass: nclass, w: theta[:nw:nw], bias: theta[nw:]}
+}
+
+// le32 and le64 read little-endian numbers from a string without copying it.
+func le32(s string) uint32 {
+	_ = s[3]
+	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
+}
+
+func le64(s string) uint64 {
+	return uint64(le32(s)) | uint64(le32(s[4:]))<<32
 }

@@ -1,0 +1,13 @@
+package faq
+
+import _ "embed" // for model.bin
+
+// trainedModel is the classifier of the embedded content, trained by go
+// generate (about 100 ms of start-up otherwise; see trainingSet.model).
+// NewIndex uses it only for a training set with the key it was stored
+// with: other content, or the embedded content once model.bin is stale,
+// is trained at start-up. TestTrainedModel fails while it is stale.
+//
+//go:generate go test -run ^TestTrainedModel$ -update-model
+//go:embed model.bin
+var trainedModel string

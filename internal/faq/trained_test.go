@@ -1,0 +1,90 @@
+package faq
+
+import (
+	"flag"
+	"math"
+	"os"
+	"slices"
+	"testing"
+)
+
+// -update-model rewrites model.bin from the embedded content (go generate
+// runs it).
+var updateModel = flag.Bool("update-model", false, "rewrite model.bin, the classifier trained on the embedded content")
+
+// TestTrainedModel checks that model.bin is the classifier start-up
+// training would give the embedded content, and that NewIndex uses it.
+func TestTrainedModel(t *testing.T) {
+	t.Parallel()
+	kb := defaultKB(t)
+	_, set := buildIndex(kb, defaultTuning())
+	trained := set.train()
+	if *updateModel {
+		if err := os.WriteFile("model.bin", encodeModel(set.key(), trained), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	stored := decodeModel(trainedModel, set.key(), set.nterms, set.nclass)
+	if stored == nil {
+		t.Fatal("model.bin was not trained on the embedded content as it is now: run go generate ./internal/faq")
+	}
+	// The same code on another architecture may round differently (fused
+	// multiply-adds, math.Exp), hence a tolerance rather than equality.
+	want := append(slices.Clone(trained.w), trained.bias...)
+	got := append(slices.Clone(stored.w), stored.bias...)
+	for i := range want {
+		if math.Abs(got[i]-want[i]) > 1e-9 {
+			t.Fatalf("model.bin parameter %d is %v, training gives %v: run go generate ./internal/faq", i, got[i], want[i])
+		}
+	}
+	ix := NewIndex(kb)
+	if !slices.Equal(ix.model.w, stored.w) || !slices.Equal(ix.model.bias, stored.bias) {
+		t.Error("NewIndex did not use model.bin for the embedded content")
+	}
+}
+
+// TestNewIndexTrainsOtherContent checks that content other than the
+// embedded content, however close, gets a classifier trained on it.
+func TestNewIndexTrainsOtherContent(t *testing.T) {
+	t.Parallel()
+	kb := defaultKB(t)
+	other := looProbes(kb, 1000)[0].kb // the content but for one phrasing
+	other.offTopic = kb.offTopic
+	_, set := buildIndex(other, defaultTuning())
+	if decodeModel(trainedModel, set.key(), set.nterms, set.nclass) != nil {
+		t.Fatal("model.bin claims to fit other content")
+	}
+	got, want := NewIndex(other).model, set.train()
+	if !slices.Equal(got.w, want.w) || !slices.Equal(got.bias, want.bias) {
+		t.Error("the classifier of other content is not the one training gives")
+	}
+}
+
+func TestDecodeModel(t *testing.T) {
+	t.Parallel()
+	m := &classifier{nclass: 2, w: []float64{1, -2, 0.5, math.SmallestNonzeroFloat64, 3, 4}, bias: []float64{-1, 1}}
+	key := (&trainingSet{nterms: 3, nclass: 2}).key()
+	data := string(encodeModel(key, m))
+	if got := decodeModel(data, key, 3, 2); got == nil || !slices.Equal(got.w, m.w) || !slices.Equal(got.bias, m.bias) {
+		t.Fatalf("decodeModel(encodeModel(m)) = %+v, want %+v", got, m)
+	}
+	otherKey := key
+	otherKey[0]++
+	for name, tt := range map[string]struct {
+		data           string
+		key            [32]byte
+		nterms, nclass int
+	}{
+		"empty":       {"", key, 3, 2},
+		"truncated":   {data[:len(data)-1], key, 3, 2},
+		"longer":      {data + "x", key, 3, 2},
+		"other key":   {data, otherKey, 3, 2},
+		"other sizes": {data, key, 2, 3},
+		"bad magic":   {"x" + data[1:], key, 3, 2},
+	} {
+		if got := decodeModel(tt.data, tt.key, tt.nterms, tt.nclass); got != nil {
+			t.Errorf("%s: decodeModel = %+v, want nil", name, got)
+		}
+	}
+}
