@@ -50,7 +50,8 @@ func Escape(s string) string {
 // Truncate cuts s to at most n characters (runes), ending with "…" when it
 // cut, and never splits a rune or an escape entity.
 func Truncate(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
+	// A string has no more runes than bytes: most texts need no counting.
+	if len(s) <= n || utf8.RuneCountInString(s) <= n {
 		return s
 	}
 	if n <= 0 {
@@ -95,40 +96,92 @@ func UserText(s string, n int) string {
 	return Truncate(Escape(strings.TrimSpace(clean(s))), n)
 }
 
-func plain(s string, n int) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.PlainTextType, Truncate(s, n), true, false)
+// The helpers below allocate each block together with its text objects, in
+// one struct that holds them all: a message has dozens of these small
+// objects, and allocating them one by one was much of the cost of building
+// it. Callers see ordinary slack-go pointers.
+
+// plainText is a plain-text object and the emoji flag it points to.
+type plainText struct {
+	slack.TextBlockObject
+	emoji bool
 }
 
-func mrkdwn(s string) *slack.TextBlockObject {
-	return slack.NewTextBlockObject(slack.MarkdownType, Truncate(s, MaxSectionText), false, false)
+func (p *plainText) set(s string, n int) *slack.TextBlockObject {
+	p.emoji = true
+	p.TextBlockObject = slack.TextBlockObject{Type: slack.PlainTextType, Text: Truncate(s, n), Emoji: &p.emoji}
+	return &p.TextBlockObject
+}
+
+func plain(s string, n int) *slack.TextBlockObject {
+	return new(plainText).set(s, n)
+}
+
+func mrkdwnText(s string, n int) slack.TextBlockObject {
+	return slack.TextBlockObject{Type: slack.MarkdownType, Text: Truncate(s, n)}
 }
 
 func section(blockID, text string) *slack.SectionBlock {
-	return slack.NewSectionBlock(mrkdwn(text), nil, nil, slack.SectionBlockOptionBlockID(blockID))
+	b := new(struct {
+		slack.SectionBlock
+		text slack.TextBlockObject
+	})
+	b.text = mrkdwnText(text, MaxSectionText)
+	b.SectionBlock = slack.SectionBlock{Type: slack.MBTSection, Text: &b.text, BlockID: blockID}
+	return &b.SectionBlock
+}
+
+// sectionFields is a section with two fields, side by side.
+func sectionFields(blockID, text, field1, field2 string) *slack.SectionBlock {
+	b := new(struct {
+		slack.SectionBlock
+		texts  [3]slack.TextBlockObject
+		fields [2]*slack.TextBlockObject
+	})
+	b.texts = [3]slack.TextBlockObject{mrkdwnText(text, MaxSectionText), mrkdwnText(field1, MaxSectionText), mrkdwnText(field2, MaxSectionText)}
+	b.fields = [2]*slack.TextBlockObject{&b.texts[1], &b.texts[2]}
+	b.SectionBlock = slack.SectionBlock{Type: slack.MBTSection, Text: &b.texts[0], BlockID: blockID, Fields: b.fields[:]}
+	return &b.SectionBlock
 }
 
 func header(text string) *slack.HeaderBlock {
-	return slack.NewHeaderBlock(plain(text, MaxHeaderText))
+	b := new(struct {
+		slack.HeaderBlock
+		text plainText
+	})
+	b.HeaderBlock = slack.HeaderBlock{Type: slack.MBTHeader, Text: b.text.set(text, MaxHeaderText)}
+	return &b.HeaderBlock
 }
 
 func contextText(blockID, text string) *slack.ContextBlock {
-	return slack.NewContextBlock(blockID, slack.NewTextBlockObject(slack.MarkdownType, Truncate(text, MaxContextText), false, false))
+	b := new(struct {
+		slack.ContextBlock
+		text     slack.TextBlockObject
+		elements [1]slack.MixedElement
+	})
+	b.text = mrkdwnText(text, MaxContextText)
+	b.elements[0] = &b.text
+	b.ContextBlock = slack.ContextBlock{Type: slack.MBTContext, BlockID: blockID, ContextElements: slack.ContextElements{Elements: b.elements[:]}}
+	return &b.ContextBlock
+}
+
+func actions(blockID string, elements ...slack.BlockElement) *slack.ActionBlock {
+	b := new(struct {
+		slack.ActionBlock
+		elements slack.BlockElements
+	})
+	b.elements.ElementSet = elements
+	b.ActionBlock = slack.ActionBlock{Type: slack.MBTAction, BlockID: blockID, Elements: &b.elements}
+	return &b.ActionBlock
 }
 
 func button(actionID, value, text string) *slack.ButtonBlockElement {
-	return slack.NewButtonBlockElement(actionID, value, plain(text, MaxButtonText))
-}
-
-func bullets(items []string) string {
-	var b strings.Builder
-	for i, it := range items {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		b.WriteString("• ")
-		b.WriteString(it)
-	}
-	return b.String()
+	b := new(struct {
+		slack.ButtonBlockElement
+		text plainText
+	})
+	b.ButtonBlockElement = slack.ButtonBlockElement{Type: slack.METButton, ActionID: actionID, Value: value, Text: b.text.set(text, MaxButtonText)}
+	return &b.ButtonBlockElement
 }
 
 // fallback builds a message's plain text from its parts, within Slack's

@@ -346,7 +346,25 @@ func TestEscapeAndTruncate(t *testing.T) {
 	}
 }
 
+// BenchmarkRenderRecommendation is what the bot does for every assessment:
+// build the recommendation and encode the message it sends.
 func BenchmarkRenderRecommendation(b *testing.B) {
+	rec, err := advisor.Recommend(answersCTOThenCAIO, 12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m := Recommendation(RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO, ShareValue: "v1"})
+		if _, err := m.AppendJSON(nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRenderRecommendationMarshal is the same with encoding/json, the
+// same bytes, for comparison.
+func BenchmarkRenderRecommendationMarshal(b *testing.B) {
 	rec, err := advisor.Recommend(answersCTOThenCAIO, 12)
 	if err != nil {
 		b.Fatal(err)
@@ -358,4 +376,36 @@ func BenchmarkRenderRecommendation(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkEncode separates the two halves: building, and each encoder.
+func BenchmarkEncode(b *testing.B) {
+	rec, err := advisor.Recommend(answersCTOThenCAIO, 12)
+	if err != nil {
+		b.Fatal(err)
+	}
+	reply := RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO, ShareValue: "v1"}
+	m := Recommendation(reply)
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			Recommendation(reply)
+		}
+	})
+	b.Run("AppendJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := m.AppendJSON(nil); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(map[string]any{"text": m.Text, "blocks": m.Blocks}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

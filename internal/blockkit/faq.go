@@ -1,8 +1,6 @@
 package blockkit
 
 import (
-	"fmt"
-
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/slack-go/slack"
 )
@@ -34,7 +32,7 @@ func FAQAnswer(r FAQReply) Message {
 		return noAnswer(r, blocks)
 	}
 	e := m.Entry
-	blocks = append(blocks, section(FAQBlockPrefix+e.ID, fmt.Sprintf("*%s*\n%s", e.Question, e.Answer)))
+	blocks = append(blocks, section(FAQBlockPrefix+e.ID, "*"+e.Question+"*\n"+e.Answer))
 	topics := r.Related
 	if len(topics) == 0 {
 		for _, a := range r.Result.Alternatives {
@@ -61,7 +59,7 @@ func noAnswer(r FAQReply, blocks []slack.Block) Message {
 	if tb := topicButtons("faq_closest", topics); tb != nil {
 		blocks = append(blocks, tb)
 	}
-	blocks = append(blocks, slack.NewActionBlock("faq_none_actions",
+	blocks = append(blocks, actions("faq_none_actions",
 		button(ActionStartAssessment, "faq_none", "Start the assessment").WithStyle(slack.StylePrimary)))
 	return Message{Text: text, Blocks: blocks}
 }
@@ -77,11 +75,11 @@ func topicButtons(blockID string, topics []*faq.Entry) *slack.ActionBlock {
 	for _, t := range topics {
 		els = append(els, button(ActionTopicPrefix+t.ID, t.ID, t.Question))
 	}
-	return slack.NewActionBlock(blockID, els...)
+	return actions(blockID, els...)
 }
 
 func feedbackButtons(subject string) *slack.ActionBlock {
-	return slack.NewActionBlock("feedback",
+	return actions("feedback",
 		button(ActionHelpful, subject, "👍 Helpful"),
 		button(ActionNotHelpful, subject, "👎 Not helpful"),
 	)

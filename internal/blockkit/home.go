@@ -12,7 +12,7 @@ func HomeTab(topics []*faq.Entry) slack.HomeTabViewRequest {
 		header("Fractional Advisor"),
 		section("home_intro", "I help you decide whether to bring in a *fractional Chief AI Officer*, a *fractional CTO*, both, or one after the other, and I answer questions about both roles.\n"+
 			"Take the six-question assessment for a recommendation with reasons, cost and next steps. It takes about a minute."),
-		slack.NewActionBlock("home_actions", button(ActionStartAssessment, "home", "Start the assessment").WithStyle(slack.StylePrimary)),
+		actions("home_actions", button(ActionStartAssessment, "home", "Start the assessment").WithStyle(slack.StylePrimary)),
 		contextText("home_usage", "Anywhere in Slack: `/fractional-advisor` for the assessment, `/fractional-advisor ask &lt;question&gt;` for a private answer, or mention me in a channel. You can also message me here."),
 		slack.NewDividerBlock(),
 		section("home_topics", "*Questions I can answer*"),
@@ -23,9 +23,8 @@ func HomeTab(topics []*faq.Entry) slack.HomeTabViewRequest {
 		if i == room {
 			break
 		}
-		s := slack.NewSectionBlock(mrkdwn(t.Question), nil,
-			slack.NewAccessory(button(ActionTopicPrefix+t.ID, t.ID, "Answer")),
-			slack.SectionBlockOptionBlockID("topic:"+t.ID))
+		s := section("topic:"+t.ID, t.Question)
+		s.Accessory = slack.NewAccessory(button(ActionTopicPrefix+t.ID, t.ID, "Answer"))
 		blocks = append(blocks, s)
 	}
 	return slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: slack.Blocks{BlockSet: blocks}}

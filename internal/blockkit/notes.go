@@ -13,7 +13,7 @@ func Help() Message {
 		Text: "Fractional Advisor: /fractional-advisor for the assessment, /fractional-advisor ask &lt;question&gt; for answers.",
 		Blocks: []slack.Block{
 			section("help", text),
-			slack.NewActionBlock("help_actions", button(ActionStartAssessment, "help", "Start the assessment").WithStyle(slack.StylePrimary)),
+			actions("help_actions", button(ActionStartAssessment, "help", "Start the assessment").WithStyle(slack.StylePrimary)),
 		},
 	}
 }
@@ -24,7 +24,7 @@ func StartPrompt() Message {
 	text := "Happy to help you decide. The assessment is six quick questions; press the button to start."
 	return Message{Text: text, Blocks: []slack.Block{
 		section("start_prompt", text),
-		slack.NewActionBlock("start_prompt_actions", button(ActionStartAssessment, "prompt", "Start the assessment").WithStyle(slack.StylePrimary)),
+		actions("start_prompt_actions", button(ActionStartAssessment, "prompt", "Start the assessment").WithStyle(slack.StylePrimary)),
 	}}
 }
 

@@ -1,9 +1,10 @@
 package blockkit
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/slack-go/slack"
@@ -40,64 +41,120 @@ type RecommendationReply struct {
 
 // Recommendation renders the recommendation: the role up front, why, how
 // sure, the cost, risks and next steps.
+//
+// It runs for every assessment and every share, so each text is written
+// into one scratch buffer and copied out once, rather than assembled from
+// fmt.Sprintf, joins and concatenations.
 func Recommendation(r RecommendationReply) Message {
-	rec := r.Rec
+	rec, c := r.Rec, r.Rec.Cost
 	title := RoleTitle(rec.Role)
-	blocks := []slack.Block{
-		header("Recommendation: " + title),
-		section(RecommendationBlockPrefix+string(rec.Role),
-			fmt.Sprintf("*%s*\nConfidence: *%s* (%d%%)", rec.Summary, confidenceWord(rec.Confidence), int(rec.Confidence*100+0.5))),
-	}
+	subject := RecommendationBlockPrefix + string(rec.Role)
 	qs := advisor.Questions()
-	reasons := make([]string, 0, len(rec.Reasons))
-	for _, rs := range rec.Reasons {
-		reasons = append(reasons, fmt.Sprintf("*%s.* %s", answerLabel(qs, rs.Field, rs.Value), rs.Text))
+	buf := make([]byte, 0, 1024)
+	blocks := make([]slack.Block, 0, 9)
+
+	blocks = append(blocks, header("Recommendation: "+title))
+
+	buf = cat(buf[:0], "*", rec.Summary, "*\nConfidence: *", confidenceWord(rec.Confidence), "* (")
+	buf = strconv.AppendInt(buf, int64(rec.Confidence*100+0.5), 10)
+	blocks = append(blocks, section(subject, string(cat(buf, "%)"))))
+
+	buf = cat(buf[:0], "*Why*\n")
+	for i, rs := range rec.Reasons {
+		buf = cat(appendBullet(buf, i), "*")
+		buf = appendAnswerLabel(buf, qs, rs.Field, rs.Value)
+		buf = cat(buf, ".* ", rs.Text)
 	}
-	blocks = append(blocks, section("reasons", "*Why*\n"+bullets(reasons)))
+	blocks = append(blocks, section("reasons", string(buf)))
+
 	if rec.BudgetNote != "" {
 		blocks = append(blocks, section("budget_note", ":warning: *Budget*\n"+rec.BudgetNote))
 	}
-	c := rec.Cost
+
 	leaders := "one leader"
 	if c.Roles == 2 {
 		leaders = "two leaders"
 	}
-	costFields := []*slack.TextBlockObject{
-		mrkdwn(fmt.Sprintf("*Fractional, %d months*\n%s to %s", c.Months, USD(c.Fractional.Min), USD(c.Fractional.Max))),
-		mrkdwn(fmt.Sprintf("*Full-time equivalent*\n%s to %s", USD(c.FullTime.Min), USD(c.FullTime.Max))),
-	}
-	blocks = append(blocks, slack.NewSectionBlock(mrkdwn(fmt.Sprintf("*Cost* for %s over %d months, at $10k–$25k a month fractional against $200k–$400k a year full-time", leaders, c.Months)),
-		costFields, nil, slack.SectionBlockOptionBlockID("cost")))
-	blocks = append(blocks, section("risks", "*Risks to watch*\n"+bullets(rec.Risks)))
-	steps := make([]string, len(rec.NextSteps))
-	for i, s := range rec.NextSteps {
-		steps[i] = fmt.Sprintf("%d. %s", i+1, s)
-	}
-	blocks = append(blocks, section("next_steps", "*Next steps*\n"+strings.Join(steps, "\n")))
+	buf = cat(buf[:0], "*Cost* for ", leaders, " over ")
+	buf = strconv.AppendInt(buf, int64(c.Months), 10)
+	costText := string(cat(buf, " months, at $10k–$25k a month fractional against $200k–$400k a year full-time"))
+	buf = cat(buf[:0], "*Fractional, ")
+	buf = cat(strconv.AppendInt(buf, int64(c.Months), 10), " months*\n")
+	fractional := string(appendRange(buf, c.Fractional))
+	buf = cat(buf[:0], "*Full-time equivalent*\n")
+	fullTime := string(appendRange(buf, c.FullTime))
+	blocks = append(blocks, sectionFields("cost", costText, fractional, fullTime))
 
-	var note []string
+	buf = cat(buf[:0], "*Risks to watch*\n")
+	for i, risk := range rec.Risks {
+		buf = cat(appendBullet(buf, i), risk)
+	}
+	blocks = append(blocks, section("risks", string(buf)))
+
+	buf = cat(buf[:0], "*Next steps*\n")
+	for i, step := range rec.NextSteps {
+		if i > 0 {
+			buf = append(buf, '\n')
+		}
+		buf = strconv.AppendInt(buf, int64(i+1), 10)
+		buf = cat(buf, ". ", step)
+	}
+	blocks = append(blocks, section("next_steps", string(buf)))
+
+	buf = buf[:0]
 	if r.SharedBy != "" {
-		note = append(note, "Shared by <@"+r.SharedBy+">.")
+		buf = cat(buf, "Shared by <@", r.SharedBy, ">. ")
 	}
 	if ctx := UserText(r.Context, 500); ctx != "" {
-		note = append(note, "Your context: “"+ctx+"”.")
+		buf = cat(buf, "Your context: “", ctx, "”. ")
 	}
-	note = append(note, "Based on your answers: "+answersSummary(qs, r.Answers)+".")
-	blocks = append(blocks, contextText("answers", strings.Join(note, " ")))
+	buf = cat(buf, "Based on your answers: ")
+	for i, q := range qs {
+		if i > 0 {
+			buf = cat(buf, "; ")
+		}
+		buf = appendAnswerLabel(buf, qs, q.Field, r.Answers.Get(q.Field))
+	}
+	blocks = append(blocks, contextText("answers", string(cat(buf, "."))))
 
 	if r.ShareValue != "" {
-		blocks = append(blocks, slack.NewActionBlock("recommendation_actions",
+		blocks = append(blocks, actions("recommendation_actions",
 			button(ActionShare, r.ShareValue, "Share in channel").WithStyle(slack.StylePrimary),
 			button(ActionStartOver, r.ShareValue, "Start over"),
-			button(ActionHelpful, RecommendationBlockPrefix+string(rec.Role), "👍 Helpful"),
-			button(ActionNotHelpful, RecommendationBlockPrefix+string(rec.Role), "👎 Not helpful"),
+			button(ActionHelpful, subject, "👍 Helpful"),
+			button(ActionNotHelpful, subject, "👎 Not helpful"),
 		))
 	} else {
-		blocks = append(blocks, feedbackButtons(RecommendationBlockPrefix+string(rec.Role)))
+		blocks = append(blocks, feedbackButtons(subject))
 	}
-	text := fallback("Recommendation: "+title+".", rec.Summary,
-		fmt.Sprintf("Fractional cost over %d months: %s to %s (full-time: %s to %s).", c.Months, USD(c.Fractional.Min), USD(c.Fractional.Max), USD(c.FullTime.Min), USD(c.FullTime.Max)))
-	return Message{Text: text, Blocks: blocks}
+
+	buf = cat(buf[:0], "Recommendation: ", title, ".\n", rec.Summary, "\nFractional cost over ")
+	buf = cat(strconv.AppendInt(buf, int64(c.Months), 10), " months: ")
+	buf = cat(appendRange(buf, c.Fractional), " (full-time: ")
+	buf = cat(appendRange(buf, c.FullTime), ").")
+	return Message{Text: Truncate(string(buf), MaxFallbackText), Blocks: blocks}
+}
+
+// cat appends parts to dst.
+func cat(dst []byte, parts ...string) []byte {
+	for _, p := range parts {
+		dst = append(dst, p...)
+	}
+	return dst
+}
+
+// appendBullet starts the i-th line of a bulleted list.
+func appendBullet(dst []byte, i int) []byte {
+	if i > 0 {
+		dst = append(dst, '\n')
+	}
+	return append(dst, "• "...)
+}
+
+// appendRange writes "$120,000 to $300,000".
+func appendRange(dst []byte, r advisor.USDRange) []byte {
+	dst = cat(appendUSD(dst, r.Min), " to ")
+	return appendUSD(dst, r.Max)
 }
 
 func confidenceWord(c float64) string {
@@ -110,8 +167,9 @@ func confidenceWord(c float64) string {
 	return "moderate"
 }
 
-// answerLabel names an answer as the modal showed it: "Infrastructure: weak".
-func answerLabel(qs []advisor.Question, f advisor.Field, value string) string {
+// appendAnswerLabel names an answer as the modal showed it:
+// "Infrastructure: weak".
+func appendAnswerLabel(dst []byte, qs []advisor.Question, f advisor.Field, value string) []byte {
 	for _, q := range qs {
 		if q.Field != f {
 			continue
@@ -119,11 +177,11 @@ func answerLabel(qs []advisor.Question, f advisor.Field, value string) string {
 		for _, o := range q.Options {
 			if o.Value == value {
 				label, _, _ := strings.Cut(o.Label, ":")
-				return shortLabel(q.Field) + ": " + lowerFirst(label)
+				return appendLowerFirst(cat(dst, shortLabel(q.Field), ": "), label)
 			}
 		}
 	}
-	return string(f) + ": " + value
+	return cat(dst, string(f), ": ", value)
 }
 
 func shortLabel(f advisor.Field) string {
@@ -144,33 +202,31 @@ func shortLabel(f advisor.Field) string {
 	return string(f)
 }
 
-func answersSummary(qs []advisor.Question, a advisor.Answers) string {
-	parts := make([]string, 0, len(qs))
-	for _, q := range qs {
-		parts = append(parts, answerLabel(qs, q.Field, a.Get(q.Field)))
-	}
-	return strings.Join(parts, "; ")
-}
-
 // USD formats whole dollars: $120,000.
 func USD(n int) string {
-	s := strconv.Itoa(n)
-	var b strings.Builder
-	b.WriteByte('$')
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
+	var b [24]byte
+	return string(appendUSD(b[:0], n))
 }
 
-// lowerFirst lower-cases a label's first letter unless it starts an
-// acronym ("AI transformation" stays).
-func lowerFirst(s string) string {
-	if len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
-		return s
+func appendUSD(dst []byte, n int) []byte {
+	var digits [20]byte
+	s := strconv.AppendInt(digits[:0], int64(n), 10)
+	dst = append(dst, '$')
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			dst = append(dst, ',')
+		}
+		dst = append(dst, s[i])
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return dst
+}
+
+// appendLowerFirst writes a label with its first letter lower-cased unless
+// it starts an acronym ("AI transformation" stays).
+func appendLowerFirst(dst []byte, s string) []byte {
+	if s == "" || len(s) > 1 && s[1] >= 'A' && s[1] <= 'Z' {
+		return append(dst, s...)
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	return append(utf8.AppendRune(dst, unicode.ToLower(r)), s[size:]...)
 }

@@ -1,0 +1,358 @@
+package blockkit
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/slack-go/slack"
+)
+
+// hostileTexts exercise every escape encoding/json makes: quotes,
+// backslashes, control characters, HTML-sensitive characters, U+2028 and
+// U+2029, invalid and truncated UTF-8, and long text that gets cut.
+var hostileTexts = []string{
+	"",
+	`"quoted" and \back\slashed\\`,
+	"<!channel> & <@U123> > <https://evil.example|click>",
+	"&lt;already&gt; &amp; escaped",
+	"tab\there\nnewline\rcr\bbs\fff\x00nul\x01\x1f\x7fdel",
+	"line\u2028separator\u2029paragraph",
+	"bad \xff\xfe utf-8 \xc3 and \xe2\x80 cut",
+	"\xed\xa0\x80 surrogate, \xc0\xaf overlong",
+	"emoji 👍🏽 and RTL \u202e reversed \u200b zero-width",
+	"naïve café – “quotes” …",
+	strings.Repeat("long <text> & more ", 400),
+}
+
+// sameAsMarshal fails the test unless the fast encoder writes exactly what
+// encoding/json writes for blocks and for the message around them.
+func sameAsMarshal(t *testing.T, name string, m Message) {
+	t.Helper()
+	want, wantErr := json.Marshal(m.Blocks)
+	prefix := []byte("prefix:")
+	got, err := AppendBlocksJSON(bytes.Clone(prefix), m.Blocks)
+	if (err != nil) != (wantErr != nil) {
+		t.Fatalf("%s: blocks error %v, json.Marshal error %v", name, err, wantErr)
+	}
+	if err != nil {
+		if !bytes.Equal(got, prefix) {
+			t.Errorf("%s: on error dst = %q, want it unchanged", name, got)
+		}
+		return
+	}
+	if !bytes.HasPrefix(got, prefix) || !bytes.Equal(got[len(prefix):], want) {
+		t.Fatalf("%s: blocks differ from json.Marshal\n got: %s\nwant: %s", name, got, want)
+	}
+	want, err = json.Marshal(message(m))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err = m.AppendJSON(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s: message differs from json.Marshal\n got: %s\nwant: %s", name, got, want)
+	}
+}
+
+// TestAppendJSONEveryMessage covers every message, modal and view
+// blockkit builds: all 486 answer sets, shared or not, with and without
+// context; an answer to every knowledge-base entry; the no-answer reply;
+// help, notes, feedback, the Home tab and the modal.
+func TestAppendJSONEveryMessage(t *testing.T) {
+	t.Parallel()
+	for i, a := range advisor.AllAnswers() {
+		for _, months := range []int{1, advisor.DefaultMonths, 60} {
+			rec, err := advisor.Recommend(a, months)
+			if err != nil {
+				t.Fatal(err)
+			}
+			name := fmt.Sprintf("answers %d, %d months", i, months)
+			sameAsMarshal(t, name, Recommendation(RecommendationReply{Rec: rec, Answers: a, ShareValue: "v1.abc"}))
+			sameAsMarshal(t, name+" shared", Recommendation(RecommendationReply{Rec: rec, Answers: a, SharedBy: "U123ABC",
+				Context: hostileTexts[i%len(hostileTexts)]}))
+		}
+	}
+
+	kb, err := faq.Load(faq.DefaultContent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := kb.Entries()
+	for i, e := range entries {
+		var related []*faq.Entry
+		for _, id := range e.Related {
+			if r, ok := kb.Entry(id); ok {
+				related = append(related, r)
+			}
+		}
+		q := hostileTexts[i%len(hostileTexts)]
+		sameAsMarshal(t, "faq "+e.ID, FAQAnswer(FAQReply{Question: q, Echo: true,
+			Result: faq.Result{Match: &faq.Hit{Entry: e, Score: 0.8}}, Related: related}))
+		sameAsMarshal(t, "faq alternatives "+e.ID, FAQAnswer(FAQReply{Question: q,
+			Result: faq.Result{Match: &faq.Hit{Entry: e, Score: 0.8}, Alternatives: []faq.Hit{{Entry: entries[(i+1)%len(entries)]}}}}))
+		sameAsMarshal(t, "faq none "+e.ID, FAQAnswer(FAQReply{Question: q, Echo: true,
+			Result: faq.Result{Alternatives: []faq.Hit{{Entry: e}, {Entry: entries[(i+1)%len(entries)]}}}}))
+	}
+	sameAsMarshal(t, "faq none", FAQAnswer(FAQReply{}))
+
+	sameAsMarshal(t, "help", Help())
+	sameAsMarshal(t, "start prompt", StartPrompt())
+	sameAsMarshal(t, "thanks", FeedbackThanks(true))
+	sameAsMarshal(t, "sorry", FeedbackThanks(false))
+	for _, h := range hostileTexts {
+		sameAsMarshal(t, "note", Note("id "+h, h))
+	}
+	sameAsMarshal(t, "home", Message{Blocks: HomeTab(entries).Blocks.BlockSet})
+	sameAsMarshal(t, "modal", Message{Blocks: AssessmentModal(`{"a":"<&>"}`).Blocks.BlockSet})
+}
+
+// TestAppendJSONHostile puts hostile text in every place a recommendation
+// and an FAQ answer show text.
+func TestAppendJSONHostile(t *testing.T) {
+	t.Parallel()
+	for _, h := range hostileTexts {
+		rec := sampleRecommendation(t, answersCTOThenCAIO, 12)
+		rec.Summary = h
+		rec.Reasons = append(rec.Reasons, advisor.Reason{Field: advisor.Field(h), Value: h, Text: h})
+		rec.Risks = append(rec.Risks, h)
+		rec.NextSteps = append(rec.NextSteps, h)
+		rec.BudgetNote = h
+		rec.Role = advisor.Role(h)
+		sameAsMarshal(t, fmt.Sprintf("recommendation %q", h), Recommendation(RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO,
+			Context: h, ShareValue: h, SharedBy: h}))
+		e := &faq.Entry{ID: h, Question: h, Answer: h}
+		sameAsMarshal(t, fmt.Sprintf("faq %q", h), FAQAnswer(FAQReply{Question: h, Echo: true,
+			Result: faq.Result{Match: &faq.Hit{Entry: e}}, Related: []*faq.Entry{e, e, e, e}}))
+		sameAsMarshal(t, fmt.Sprintf("home %q", h), Message{Text: h, Blocks: HomeTab([]*faq.Entry{e}).Blocks.BlockSet})
+	}
+}
+
+// TestAppendJSONString checks every single byte, every escape and the
+// awkward runes against encoding/json.
+func TestAppendJSONString(t *testing.T) {
+	t.Parallel()
+	cases := append([]string(nil), hostileTexts...)
+	// Every byte and awkward rune at every offset of a word the encoder
+	// reads eight bytes at a time.
+	safe := strings.Repeat("abcdefgh", 3)
+	for b := range 256 {
+		for at := range 17 {
+			cases = append(cases, safe[:at]+string([]byte{byte(b)})+safe[at:])
+		}
+	}
+	for _, r := range []rune{0x7f, 0x80, 0x9f, 0xa0, 0x7ff, 0x800, 0x2027, 0x2028, 0x2029, 0x202a, 0xfffd, 0xffff, 0x10000, 0x10ffff} {
+		cases = append(cases, string(r))
+		for at := range 17 {
+			cases = append(cases, safe[:at]+string(r)+safe[at:])
+		}
+	}
+	for _, s := range cases {
+		want, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := AppendJSONString(nil, s); !bytes.Equal(got, want) {
+			t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want)
+		}
+	}
+}
+
+// TestAppendJSONOtherBlocks covers what blockkit does not build today:
+// fields it leaves empty, nil pointers, value blocks, other block and
+// element types (handed to json.Marshal), and a block that fails.
+func TestAppendJSONOtherBlocks(t *testing.T) {
+	t.Parallel()
+	flags := []uint16{0, 0xffff}
+	for bit := range 16 {
+		flags = append(flags, 1<<bit, ^uint16(1<<bit))
+	}
+	for v := range uint16(4) { // the multi-bit choices
+		flags = append(flags, v<<5, v<<5|0x1ff, v<<13, v<<13|0x1fff)
+	}
+	for _, h := range hostileTexts[:6] {
+		for _, f := range flags {
+			sameAsMarshal(t, fmt.Sprintf("exotic %q %#x", h, f), Message{Text: h, Blocks: exoticBlocks(h, f)})
+		}
+	}
+	sameAsMarshal(t, "nil blocks", Message{})
+	sameAsMarshal(t, "no blocks", Message{Blocks: []slack.Block{}})
+	sameAsMarshal(t, "empty accessory", Message{Blocks: []slack.Block{&slack.SectionBlock{Type: slack.MBTSection,
+		Accessory: &slack.Accessory{UnknownElement: &slack.UnknownBlockElement{}}}}})
+	sameAsMarshal(t, "failing block", Message{Blocks: []slack.Block{section("a", "b"), slack.RawJSONBlock{}}})
+	sameAsMarshal(t, "failing context element", Message{Blocks: []slack.Block{section("a", "b"), slack.NewContextBlock("c", badElement{})}})
+	sameAsMarshal(t, "failing action element", Message{Blocks: []slack.Block{slack.NewActionBlock("c", button("a", "v", "t"), badElement{})}})
+}
+
+// badElement fails to marshal. No slack-go element does, but the encoder
+// must pass such an error on, as json.Marshal does.
+type badElement struct{}
+
+func (badElement) MixedElementType() slack.MixedElementType { return slack.MixedElementText }
+func (badElement) ElementType() slack.MessageElementType    { return slack.METButton }
+func (badElement) MarshalJSON() ([]byte, error)             { return nil, errors.New("bad element") }
+
+// exoticBlocks builds one of each block blockkit encodes itself, with s in
+// every string and flags choosing which optional fields are set, followed
+// by blocks the encoder hands to json.Marshal.
+func exoticBlocks(s string, flags uint16) []slack.Block {
+	on := func(bit uint) bool { return flags&(1<<bit) != 0 }
+	txt := func(typ string, bit uint) *slack.TextBlockObject {
+		if on(bit) && on(bit+1) {
+			return nil
+		}
+		t := slack.NewTextBlockObject(typ, s, on(bit), on(bit+1))
+		if on(bit + 2) {
+			t.Emoji = new(bool) // emoji: false
+		}
+		return t
+	}
+	btn := slack.NewButtonBlockElement(s, s, txt(slack.PlainTextType, 0))
+	if on(3) {
+		btn.Type = ""
+		btn.URL = s
+		btn.Style = slack.Style(s)
+		btn.AccessibilityLabel, btn.AgentPrompt, btn.AgentPromptDisplay = s, s, s
+		btn.VisibleToUserIDs = []string{s, "U1"}
+		btn.Confirm = slack.NewConfirmationBlockObject(txt(slack.PlainTextType, 1), txt(slack.MarkdownType, 2), txt(slack.PlainTextType, 4), nil)
+	}
+	if on(4) {
+		btn.VisibleToUserIDs = []string{}
+	}
+	var acc *slack.Accessory
+	switch flags >> 5 & 3 {
+	case 1:
+		acc = slack.NewAccessory(btn)
+	case 2:
+		acc = slack.NewAccessory(slack.NewImageBlockElement(s, s))
+		acc.ButtonElement = btn // the image wins
+	case 3:
+		acc = slack.NewAccessory(slack.NewOverflowBlockElement(s, slack.NewOptionBlockObject(s, txt(slack.PlainTextType, 0), nil)))
+	}
+	var fields []*slack.TextBlockObject
+	if on(7) {
+		fields = []*slack.TextBlockObject{txt(slack.MarkdownType, 1), nil, txt(slack.PlainTextType, 0)}
+	} else if on(8) {
+		fields = []*slack.TextBlockObject{}
+	}
+	sec := slack.NewSectionBlock(txt(slack.MarkdownType, 1), fields, acc, slack.SectionBlockOptionBlockID(s), slack.SectionBlockOptionExpand(on(9)))
+	hdr := slack.NewHeaderBlock(txt(slack.PlainTextType, 2), slack.HeaderBlockOptionBlockID(s))
+	if on(10) {
+		hdr.Level = int(flags%5) - 1
+		sec.Type = slack.MessageBlockType(s)
+	}
+	var ctxEls []slack.MixedElement
+	if !on(11) {
+		ctxEls = []slack.MixedElement{txt(slack.MarkdownType, 0), *slack.NewTextBlockObject(slack.PlainTextType, s, true, false),
+			slack.NewImageBlockElement(s, s), (*slack.TextBlockObject)(nil)}
+	} else if on(12) {
+		ctxEls = []slack.MixedElement{}
+	}
+	ctx := &slack.ContextBlock{Type: slack.MBTContext, BlockID: s, ContextElements: slack.ContextElements{Elements: ctxEls}}
+	act := slack.NewActionBlock(s, btn, (*slack.ButtonBlockElement)(nil), *btn, slack.NewDatePickerBlockElement(s), nil)
+	blocks := []slack.Block{sec, hdr, ctx, act, slack.NewDividerBlock(), &slack.DividerBlock{Type: slack.MBTDivider, BlockID: s}}
+	switch flags >> 13 & 3 {
+	case 1:
+		act.Elements = nil
+	case 2:
+		act.Elements.ElementSet = nil
+	case 3:
+		act.Elements.ElementSet = []slack.BlockElement{}
+	}
+	return append(blocks,
+		*sec, *hdr, *ctx, *act, // values, not pointers
+		(*slack.SectionBlock)(nil), (*slack.HeaderBlock)(nil), (*slack.ContextBlock)(nil), (*slack.ActionBlock)(nil), (*slack.DividerBlock)(nil), nil,
+		slack.NewImageBlock(s, s, s, txt(slack.PlainTextType, 0)),
+		slack.NewInputBlock(s, txt(slack.PlainTextType, 0), nil, slack.NewPlainTextInputBlockElement(nil, s)),
+	)
+}
+
+// FuzzAppendBlocksJSON compares the encoder with json.Marshal on blocks
+// carrying arbitrary text in every string field.
+func FuzzAppendBlocksJSON(f *testing.F) {
+	for i, h := range hostileTexts {
+		// Long seeds make the fuzzer spend its time minimising them.
+		f.Add(h[:min(len(h), 64)], uint16(i*4099))
+	}
+	f.Fuzz(func(t *testing.T, s string, flags uint16) {
+		sameAsMarshal(t, fmt.Sprintf("%q %#x", s, flags), Message{Text: s, Blocks: exoticBlocks(s, flags)})
+		if want, _ := json.Marshal(s); !bytes.Equal(AppendJSONString(nil, s), want) {
+			t.Errorf("AppendJSONString(%q) = %s, want %s", s, AppendJSONString(nil, s), want)
+		}
+		sameAsMarshal(t, fmt.Sprintf("note %q", s), Note(s, s))
+		e := &faq.Entry{ID: s, Question: s, Answer: s}
+		sameAsMarshal(t, fmt.Sprintf("faq %q", s), FAQAnswer(FAQReply{Question: s, Echo: true,
+			Result: faq.Result{Match: &faq.Hit{Entry: e}}, Related: []*faq.Entry{e}}))
+	})
+}
+
+// TestEncoderKnowsEveryField fails when a slack-go upgrade adds, renames or
+// re-tags a field of a type the encoder writes itself, or gives one a
+// MarshalJSON of its own: the encoder would then silently differ.
+func TestEncoderKnowsEveryField(t *testing.T) {
+	t.Parallel()
+	known := map[reflect.Type]string{
+		reflect.TypeFor[slack.SectionBlock]():       "Type:type Text:text,omitempty BlockID:block_id,omitempty Fields:fields,omitempty Accessory:accessory,omitempty Expand:expand,omitempty",
+		reflect.TypeFor[slack.HeaderBlock]():        "Type:type Text:text,omitempty BlockID:block_id,omitempty Level:level,omitempty",
+		reflect.TypeFor[slack.ContextBlock]():       "Type:type BlockID:block_id,omitempty ContextElements:elements",
+		reflect.TypeFor[slack.ActionBlock]():        "Type:type BlockID:block_id,omitempty Elements:elements",
+		reflect.TypeFor[slack.DividerBlock]():       "Type:type BlockID:block_id,omitempty",
+		reflect.TypeFor[slack.TextBlockObject]():    "Type:type Text:text Emoji:emoji,omitempty Verbatim:verbatim,omitempty",
+		reflect.TypeFor[slack.ContextElements]():    "Elements:",
+		reflect.TypeFor[slack.BlockElements]():      "ElementSet:elements,omitempty",
+		reflect.TypeFor[slack.ButtonBlockElement](): "Type:type,omitempty Text:text ActionID:action_id,omitempty URL:url,omitempty Value:value,omitempty Confirm:confirm,omitempty Style:style,omitempty AccessibilityLabel:accessibility_label,omitempty AgentPrompt:agent_prompt,omitempty AgentPromptDisplay:agent_prompt_display,omitempty VisibleToUserIDs:visible_to_user_ids,omitempty",
+	}
+	// The marshalers the encoder mirrors; any other is new.
+	marshalers := map[reflect.Type]bool{
+		reflect.TypeFor[slack.ContextElements](): true, reflect.TypeFor[*slack.ContextElements](): true,
+		reflect.TypeFor[*slack.BlockElements](): true,
+	}
+	marshaler := reflect.TypeFor[json.Marshaler]()
+	for typ, want := range known {
+		var fields []string
+		for f := range typ.Fields() {
+			fields = append(fields, f.Name+":"+f.Tag.Get("json"))
+		}
+		if got := strings.Join(fields, " "); got != want {
+			t.Errorf("slack.%s has fields\n%s\nthe encoder writes\n%s\nupdate encode.go and this list", typ.Name(), got, want)
+		}
+		for _, tt := range []reflect.Type{typ, reflect.PointerTo(typ)} {
+			if tt.Implements(marshaler) != marshalers[tt] {
+				t.Errorf("%s: MarshalJSON changed; the encoder must follow it", tt)
+			}
+		}
+	}
+	// Accessory marshals as its first element set: the encoder relies on
+	// the image coming before the button.
+	var names []string
+	for f := range reflect.TypeFor[slack.Accessory]().Fields() {
+		names = append(names, f.Name)
+	}
+	if len(names) < 2 || names[0] != "ImageElement" || names[1] != "ButtonElement" {
+		t.Errorf("slack.Accessory fields are %v; the encoder assumes ImageElement, ButtonElement first", names)
+	}
+}
+
+// A chat.postMessage body, written without encoding/json.
+func ExampleAppendBlocksJSON() {
+	m := Note("busy", "I'm a bit busy <right> now.")
+	body := append([]byte(nil), `{"channel":`...)
+	body = AppendJSONString(body, "C123")
+	body = append(body, `,"text":`...)
+	body = AppendJSONString(body, m.Text)
+	body = append(body, `,"blocks":`...)
+	body, err := AppendBlocksJSON(body, m.Blocks)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(append(body, '}')))
+	// Output: {"channel":"C123","text":"I'm a bit busy \u003cright\u003e now.","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"I'm a bit busy \u003cright\u003e now."},"block_id":"busy"}]}
+}
