@@ -46,7 +46,7 @@ type hotPath struct {
 // when it moved to blockkit's own encoder: 1.89–2.08 over three runs at a
 // load average of 4 to 5.
 var hotPaths = []hotPath{
-	{"faq.Search", 1.0, 20, setupSearch},
+	{"faq.Search", 1.0, 4, setupSearch},
 	{"advisor.Recommend", 0.12, 3, setupRecommend},
 	{"blockkit.Recommendation+json", 2.0, 34, setupRender},
 }

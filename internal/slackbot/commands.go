@@ -29,7 +29,7 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event, received time
 	if refused, note := b.limited(cmd.UserID); refused {
 		var payload any
 		if note {
-			payload = ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: saySlow}
+			payload = privateReply(saySlow, nil)
 		}
 		b.ack(ctx, evt.Request, received, payload)
 		b.done(r, "rate_limited", nil)
@@ -44,7 +44,7 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event, received time
 			return b.openAssessment(ctx, cmd.TriggerID, meta, destination{responseURL: cmd.ResponseURL})
 		}, nil)
 		if !queued {
-			b.ack(ctx, evt.Request, received, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
+			b.ack(ctx, evt.Request, received, privateReply(sayBusy, nil))
 			return
 		}
 		b.ack(ctx, evt.Request, received, nil)
@@ -81,7 +81,7 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 		return outcome, b.post(ctx, destination{responseURL: responseURL}, msg)
 	}, nil)
 	if !queued {
-		b.ack(ctx, req, r.start, ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: sayBusy})
+		b.ack(ctx, req, r.start, privateReply(sayBusy, nil))
 		return
 	}
 	b.ack(ctx, req, r.start, nil)
@@ -90,12 +90,13 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 // openAssessment opens the modal; meta says where its answer goes. If the
 // modal cannot be opened the user is told at fallback.
 func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
-	body, err := json.Marshal(viewBody{TriggerID: triggerID, View: blockkit.AssessmentModal(meta.encode())})
+	view, err := json.Marshal(blockkit.AssessmentModal(meta.encode()))
 	if err != nil {
 		return "views.open failed", fmt.Errorf("encode the modal: %w", err)
 	}
+	payload := body(nil).str("trigger_id", triggerID).raw("view", view).end()
 	err = b.call(ctx, "views.open", false, func(ctx context.Context) error {
-		_, err := b.web.postJSON(ctx, "views.open", body)
+		_, err := b.web.postJSON(ctx, "views.open", payload)
 		return err
 	})
 	if err != nil {

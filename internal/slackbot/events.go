@@ -56,12 +56,13 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 		r.kind, r.user = "event:app_home_opened", ev.User
 		work = func(ctx context.Context) (string, error) {
 			// views.publish replaces the whole tab: safe to retry.
-			body, err := json.Marshal(viewBody{UserID: ev.User, View: blockkit.HomeTab(b.kb.Entries())})
+			view, err := json.Marshal(blockkit.HomeTab(b.kb.Entries()))
 			if err != nil {
 				return "home not published", fmt.Errorf("encode the Home tab: %w", err)
 			}
+			payload := body(nil).str("user_id", ev.User).raw("view", view).end()
 			err = b.call(ctx, "views.publish", true, func(ctx context.Context) error {
-				_, err := b.web.postJSON(ctx, "views.publish", body)
+				_, err := b.web.postJSON(ctx, "views.publish", payload)
 				return err
 			})
 			return "home published", err

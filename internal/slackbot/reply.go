@@ -44,17 +44,16 @@ func (b *Bot) ack(ctx context.Context, req *socketmode.Request, received time.Ti
 	return true
 }
 
-// ackMessage is a slash command's ack that carries the reply itself,
-// privately.
-type ackMessage struct {
-	ResponseType string          `json:"response_type"`
-	Text         string          `json:"text"`
-	Blocks       json.RawMessage `json:"blocks,omitempty"`
-}
-
 // ackRoom is what an ack needs besides its payload: the envelope around it
 // and Slack's envelope_id, with room to spare.
 const ackRoom = 512
+
+// privateReply is a slash command's reply seen only by the user who typed
+// it: in an ack, or posted to its response_url. blocks are JSON already,
+// or nil.
+func privateReply(text string, blocks []byte) json.RawMessage {
+	return body(nil).str("response_type", slack.ResponseTypeEphemeral).str("text", text).raw("blocks", blocks).end()
+}
 
 // ackPayload encodes msg as a private reply in an ack, and reports whether
 // it is small enough to ride in one.
@@ -63,8 +62,8 @@ func ackPayload(msg blockkit.Message) (json.RawMessage, bool) {
 	if err != nil {
 		return nil, false
 	}
-	raw, err := json.Marshal(ackMessage{ResponseType: slack.ResponseTypeEphemeral, Text: msg.Text, Blocks: blocks})
-	return raw, err == nil && len(raw) <= blockkit.MaxAckPayload-ackRoom
+	raw := privateReply(msg.Text, blocks)
+	return raw, len(raw) <= blockkit.MaxAckPayload-ackRoom
 }
 
 // destination is where a reply goes. Exactly one way is used: a
@@ -90,16 +89,12 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 		if !b.urls.allowed(dest.responseURL) {
 			return errors.New("response_url not on an allowed host")
 		}
-		rt := slack.ResponseTypeEphemeral
+		payload := privateReply(msg.Text, blocks)
 		if dest.inChannel {
-			rt = slack.ResponseTypeInChannel
-		}
-		body, err := json.Marshal(webhookBody{ResponseType: rt, Text: msg.Text, Blocks: blocks})
-		if err != nil {
-			return fmt.Errorf("encode the reply: %w", err)
+			payload = body(nil).str("response_type", slack.ResponseTypeInChannel).str("text", msg.Text).raw("blocks", blocks).end()
 		}
 		err = b.call(ctx, "response_url", false, func(ctx context.Context) error {
-			return postWebhook(ctx, b.http, dest.responseURL, body)
+			return postWebhook(ctx, b.http, dest.responseURL, payload)
 		})
 		if err != nil {
 			// net/http's errors quote the URL, and a response_url lets
@@ -115,7 +110,7 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 		var ans apiAnswer
 		err := b.call(ctx, "conversations.open", true, func(ctx context.Context) error {
 			var err error
-			ans, err = b.web.postJSON(ctx, "conversations.open", conversationsOpenBody{Users: dest.dmUser})
+			ans, err = b.web.postJSON(ctx, "conversations.open", body(nil).str("users", dest.dmUser).end())
 			return err
 		})
 		if err != nil {
@@ -132,12 +127,11 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 		method = "chat.postEphemeral"
 		dest.threadTS = ""
 	}
-	body, err := json.Marshal(messageBody{Channel: dest.channel, User: dest.ephemeralFor, ThreadTS: dest.threadTS, Text: msg.Text, Blocks: blocks})
-	if err != nil {
-		return fmt.Errorf("encode the reply: %w", err)
-	}
+	// user is chat.postEphemeral's recipient.
+	payload := body(nil).str("channel", dest.channel).opt("user", dest.ephemeralFor).opt("thread_ts", dest.threadTS).
+		str("text", msg.Text).raw("blocks", blocks).end()
 	err = b.call(ctx, method, false, func(ctx context.Context) error {
-		_, err := b.web.postJSON(ctx, method, body)
+		_, err := b.web.postJSON(ctx, method, payload)
 		return err
 	})
 	if err != nil {
@@ -146,38 +140,13 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 	return nil
 }
 
-// Request bodies of the calls that post.
-type (
-	messageBody struct {
-		Channel  string          `json:"channel"`
-		User     string          `json:"user,omitempty"` // chat.postEphemeral's recipient
-		ThreadTS string          `json:"thread_ts,omitempty"`
-		Text     string          `json:"text"`
-		Blocks   json.RawMessage `json:"blocks,omitempty"`
-	}
-	webhookBody struct {
-		ResponseType string          `json:"response_type"`
-		Text         string          `json:"text"`
-		Blocks       json.RawMessage `json:"blocks,omitempty"`
-	}
-	// viewBody is views.open's (TriggerID) or views.publish's (UserID).
-	viewBody struct {
-		TriggerID string `json:"trigger_id,omitempty"`
-		UserID    string `json:"user_id,omitempty"`
-		View      any    `json:"view"`
-	}
-	conversationsOpenBody struct {
-		Users string `json:"users"`
-	}
-)
-
 // encodeBlocks encodes blocks once for every attempt of a call; no blocks
 // encode to nothing, so the field is left out.
 func encodeBlocks(blocks []slack.Block) (json.RawMessage, error) {
 	if len(blocks) == 0 {
 		return nil, nil
 	}
-	raw, err := json.Marshal(blocks)
+	raw, err := blockkit.AppendBlocksJSON(nil, blocks)
 	if err != nil {
 		return nil, fmt.Errorf("encode blocks: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/slack-go/slack"
 )
 
@@ -41,17 +42,10 @@ type apiAnswer struct {
 	Channel json.RawMessage `json:"channel"`
 }
 
-// postJSON calls method with body (encoded to JSON unless it is already
-// []byte) and returns the answer once Slack said ok.
-func (w *webAPI) postJSON(ctx context.Context, method string, body any) (apiAnswer, error) {
-	raw, ok := body.([]byte)
-	if !ok {
-		var err error
-		if raw, err = json.Marshal(body); err != nil {
-			return apiAnswer{}, fmt.Errorf("encode %s: %w", method, err)
-		}
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+method, bytes.NewReader(raw))
+// postJSON calls method with a JSON body and returns the answer once Slack
+// said ok.
+func (w *webAPI) postJSON(ctx context.Context, method string, payload []byte) (apiAnswer, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+method, bytes.NewReader(payload))
 	if err != nil {
 		return apiAnswer{}, err
 	}
@@ -124,4 +118,45 @@ func (a apiAnswer) channelID() (string, error) {
 		return "", errors.New("no channel id in the answer")
 	}
 	return ch.ID, nil
+}
+
+// body writes the flat JSON objects the bot sends, field by field. Their
+// blocks and views are JSON already (blockkit's encoder); encoding/json
+// would scan and copy them again.
+type body []byte
+
+func (b body) key(k string) body {
+	if len(b) == 0 {
+		b = append(b, '{')
+	} else {
+		b = append(b, ',')
+	}
+	return append(blockkit.AppendJSONString(b, k), ':')
+}
+
+// str writes a string field, even an empty one.
+func (b body) str(k, v string) body { return blockkit.AppendJSONString(b.key(k), v) }
+
+// opt writes a string field unless it is empty.
+func (b body) opt(k, v string) body {
+	if v == "" {
+		return b
+	}
+	return b.str(k, v)
+}
+
+// raw writes a field whose value is JSON already, unless there is none.
+func (b body) raw(k string, v []byte) body {
+	if len(v) == 0 {
+		return b
+	}
+	return append(b.key(k), v...)
+}
+
+// end closes the object.
+func (b body) end() []byte {
+	if len(b) == 0 {
+		return []byte("{}")
+	}
+	return append(b, '}')
 }

@@ -2,10 +2,12 @@ package slackbot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -67,7 +69,7 @@ func TestWebAPIAnswers(t *testing.T) {
 			}))
 			defer srv.Close()
 			w := &webAPI{http: srv.Client(), base: srv.URL + "/api/", token: token}
-			ans, err := w.postJSON(context.Background(), "chat.postMessage", map[string]string{"channel": "C1"})
+			ans, err := w.postJSON(context.Background(), "chat.postMessage", []byte(`{"channel":"C1"}`))
 			if !tt.check(err) {
 				t.Fatalf("error %v (%T) is not what was expected", err, err)
 			}
@@ -92,5 +94,36 @@ func TestChannelIDMissing(t *testing.T) {
 		if id, err := (apiAnswer{Channel: []byte(raw)}).channelID(); err == nil {
 			t.Errorf("channel %s: got id %q, want an error", raw, id)
 		}
+	}
+}
+
+// TestBody: the bodies built field by field are the JSON encoding/json
+// would write, whatever the text.
+func TestBody(t *testing.T) {
+	t.Parallel()
+	texts := []string{"", "plain", `quote " backslash \ slash /`, "<!channel> & <@U1>", "line\nbreak\ttab\x00\x1f",
+		"\u2028\u2029", "caf\xc3\xa9 \xff broken", "emoji 👍"}
+	for _, text := range texts {
+		got := body(nil).str("text", text).opt("thread_ts", "").opt("user", text).raw("blocks", []byte(`[{"type":"divider"}]`)).raw("none", nil).end()
+		want := map[string]any{"text": text, "blocks": []any{map[string]any{"type": "divider"}}}
+		if text != "" {
+			want["user"] = text
+		}
+		var decoded map[string]any
+		if err := json.Unmarshal(got, &decoded); err != nil {
+			t.Fatalf("%q: not JSON: %v\n%s", text, err, got)
+		}
+		// Both through a decoder: invalid UTF-8 reads back as U+FFFD.
+		wantJSON, _ := json.Marshal(want)
+		var wantDecoded map[string]any
+		if err := json.Unmarshal(wantJSON, &wantDecoded); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(decoded, wantDecoded) {
+			t.Errorf("%q:\n got %s\nwant %s", text, got, wantJSON)
+		}
+	}
+	if got := string(body(nil).end()); got != "{}" {
+		t.Errorf("empty body = %s", got)
 	}
 }
