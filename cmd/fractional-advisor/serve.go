@@ -58,7 +58,7 @@ func serveBot(ctx context.Context, cfg config.Config, kb *faq.KB, log *zap.Logge
 			}
 		}()
 	}
-	httpClient := &http.Client{Timeout: cfg.SlackTimeout}
+	httpClient := &http.Client{Timeout: cfg.SlackTimeout, Transport: slackTransport(cfg.Workers)}
 	bot := slackbot.New(slackbot.Deps{
 		BotToken:  cfg.BotToken,
 		AppToken:  cfg.AppToken,
@@ -96,4 +96,14 @@ func userRate(perMinute int) int {
 		return -1
 	}
 	return perMinute
+}
+
+// slackTransport is net/http's default transport with room to keep a
+// connection to Slack open for every worker (and the notes posted beside
+// them): the default keeps two, so under load most calls dialled a new
+// connection and closed it after.
+func slackTransport(workers int) *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = workers + slackbot.DefaultNotes
+	return t
 }

@@ -76,6 +76,10 @@ type Config struct {
 	Debug bool
 }
 
+// DefaultNotes is how many notes ("busy", "slow down") may be in flight
+// unless Config.Notes says otherwise.
+const DefaultNotes = 16
+
 // Defaults of the settings that need one.
 const (
 	defaultReadLimit = 1<<20 + 64<<10 // Slack's frames are far smaller; 1 MiB plus room for the envelope
@@ -115,7 +119,7 @@ func (c Config) withDefaults() Config {
 		c.UserRate = 20
 	}
 	num(&c.RateUsers, 10000)
-	num(&c.Notes, 16)
+	num(&c.Notes, DefaultNotes)
 	return c
 }
 
