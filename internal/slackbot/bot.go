@@ -229,13 +229,6 @@ func New(d Deps, cfg Config) *Bot {
 	return b
 }
 
-// Ready reports whether the Socket Mode connection is up (or only briefly
-// down).
-func (b *Bot) Ready() bool {
-	ok, _ := b.ready.Ready()
-	return ok
-}
-
 // Run serves until ctx is done, then stops reading envelopes, lets in-flight
 // work finish within the shutdown grace, and returns nil. It returns an
 // error when Slack refuses a token; every other failure is retried.
