@@ -409,3 +409,64 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkModalJSON is what views.open sends: the assessment modal, built
+// and encoded by each encoder.
+func BenchmarkModalJSON(b *testing.B) {
+	v := AssessmentModal(`{"channel":"C123","user":"U123"}`)
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			AssessmentModal(`{"channel":"C123","user":"U123"}`)
+		}
+	})
+	b.Run("AppendModalJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := AppendModalJSON(nil, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkHomeJSON is what views.publish sends: the Home tab with every
+// knowledge-base topic, built and encoded by each encoder.
+func BenchmarkHomeJSON(b *testing.B) {
+	kb, err := faq.Load(faq.DefaultContent())
+	if err != nil {
+		b.Fatal(err)
+	}
+	topics := kb.Entries()
+	v := HomeTab(topics)
+	b.Run("build", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			HomeTab(topics)
+		}
+	})
+	b.Run("AppendHomeTabJSON", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := AppendHomeTabJSON(nil, v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("json.Marshal", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := json.Marshal(v); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

@@ -8,15 +8,15 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// The bot sends every message as JSON. encoding/json spends most of its time
-// on slack-go's block types in reflection and in their MarshalJSON methods,
-// each of which marshals again and is then compacted again by the caller.
-// The encoder below writes the block types blockkit builds directly, with
-// the same field order, omitempty rules and escaping as encoding/json, so
-// the bytes are identical (encode_test.go checks every message blockkit can
-// build, hostile text, and fuzzes the rest). Anything else is handed to
-// json.Marshal, which gives the same bytes for a value alone as inside an
-// array.
+// The bot sends every message and view as JSON. encoding/json spends most
+// of its time on slack-go's block types in reflection and in their
+// MarshalJSON methods, each of which marshals again and is then compacted
+// again by the caller. The encoder below (and encode_view.go for views)
+// writes the types blockkit builds directly, with the same field order,
+// omitempty rules and escaping as encoding/json, so the bytes are identical
+// (encode_test.go checks every message and view blockkit can build, hostile
+// text, and fuzzes the rest). Anything else is handed to json.Marshal, which
+// gives the same bytes for a value alone as inside an array.
 
 // AppendBlocksJSON appends to dst the JSON of blocks: the same bytes as
 // json.Marshal(blocks), several times faster for the blocks blockkit builds.
@@ -44,13 +44,9 @@ func AppendBlocksJSON(dst []byte, blocks []slack.Block) ([]byte, error) {
 // m.Blocks}). On error it returns dst as it was.
 func (m Message) AppendJSON(dst []byte) ([]byte, error) {
 	n := len(dst)
-	// One allocation up front instead of a doubling series: a block is
-	// rarely over 512 bytes of JSON (a recommendation's nine are 4 KB).
-	if need := len(m.Text) + 512*len(m.Blocks) + 32; cap(dst)-n < need {
-		grown := make([]byte, n, n+need)
-		copy(grown, dst)
-		dst = grown
-	}
+	// A block is rarely over 512 bytes of JSON (a recommendation's nine are
+	// 4 KB).
+	dst = grow(dst, len(m.Text)+512*len(m.Blocks)+32)
 	dst = append(dst, `{"blocks":`...)
 	dst, err := AppendBlocksJSON(dst, m.Blocks)
 	if err != nil {
@@ -59,6 +55,18 @@ func (m Message) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"text":`...)
 	dst = AppendJSONString(dst, m.Text)
 	return append(dst, '}'), nil
+}
+
+// grow returns dst with room for n more bytes: one allocation up front
+// instead of append's doubling series. (slices.Grow clears all it
+// allocates; make need not when the memory is fresh.)
+func grow(dst []byte, n int) []byte {
+	if cap(dst)-len(dst) >= n {
+		return dst
+	}
+	grown := make([]byte, len(dst), len(dst)+n)
+	copy(grown, dst)
+	return grown
 }
 
 // AppendJSONString appends s as a JSON string: the same bytes as
@@ -164,6 +172,10 @@ func appendBlock(dst []byte, b slack.Block) ([]byte, error) {
 		if v != nil {
 			return appendActions(dst, v)
 		}
+	case *slack.InputBlock:
+		if v != nil {
+			return appendInput(dst, v)
+		}
 	case *slack.DividerBlock:
 		if v != nil {
 			dst = appendType(dst, string(v.Type))
@@ -199,6 +211,16 @@ func appendOptString(dst []byte, key, s string) []byte {
 	return AppendJSONString(dst, s)
 }
 
+// appendOptText writes a text object field tagged omitempty; key is as for
+// appendOptString.
+func appendOptText(dst []byte, key string, t *slack.TextBlockObject) []byte {
+	if t == nil {
+		return dst
+	}
+	dst = append(dst, key...)
+	return appendText(dst, t)
+}
+
 func appendText(dst []byte, t *slack.TextBlockObject) []byte {
 	if t == nil {
 		return append(dst, "null"...)
@@ -218,10 +240,7 @@ func appendText(dst []byte, t *slack.TextBlockObject) []byte {
 
 func appendHeader(dst []byte, h *slack.HeaderBlock) []byte {
 	dst = appendType(dst, string(h.Type))
-	if h.Text != nil {
-		dst = append(dst, `,"text":`...)
-		dst = appendText(dst, h.Text)
-	}
+	dst = appendOptText(dst, `,"text":`, h.Text)
 	dst = appendOptString(dst, `,"block_id":`, h.BlockID)
 	if h.Level != 0 {
 		dst = append(dst, `,"level":`...)
@@ -232,10 +251,7 @@ func appendHeader(dst []byte, h *slack.HeaderBlock) []byte {
 
 func appendSection(dst []byte, s *slack.SectionBlock) ([]byte, error) {
 	dst = appendType(dst, string(s.Type))
-	if s.Text != nil {
-		dst = append(dst, `,"text":`...)
-		dst = appendText(dst, s.Text)
-	}
+	dst = appendOptText(dst, `,"text":`, s.Text)
 	dst = appendOptString(dst, `,"block_id":`, s.BlockID)
 	if len(s.Fields) > 0 {
 		dst = append(dst, `,"fields":[`...)
@@ -305,12 +321,7 @@ func appendActions(dst []byte, a *slack.ActionBlock) ([]byte, error) {
 			dst = append(dst, ',')
 		}
 		var err error
-		if b, ok := el.(*slack.ButtonBlockElement); ok && b != nil {
-			dst, err = appendButton(dst, b)
-		} else {
-			dst, err = appendMarshal(dst, el)
-		}
-		if err != nil {
+		if dst, err = appendElement(dst, el); err != nil {
 			return dst, err
 		}
 	}

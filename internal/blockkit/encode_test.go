@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -31,30 +32,41 @@ var hostileTexts = []string{
 	strings.Repeat("long <text> & more ", 400),
 }
 
-// sameAsMarshal fails the test unless the fast encoder writes exactly what
-// encoding/json writes for blocks and for the message around them.
-func sameAsMarshal(t *testing.T, name string, m Message) {
+// sameJSON fails the test unless appendJSON appends exactly what
+// json.Marshal writes for v, or fails when json.Marshal fails and leaves
+// dst as it was. It reports whether v encoded.
+func sameJSON[V any](t *testing.T, name string, v V, appendJSON func([]byte, V) ([]byte, error)) bool {
 	t.Helper()
-	want, wantErr := json.Marshal(m.Blocks)
+	want, wantErr := json.Marshal(v)
 	prefix := []byte("prefix:")
-	got, err := AppendBlocksJSON(bytes.Clone(prefix), m.Blocks)
+	got, err := appendJSON(bytes.Clone(prefix), v)
 	if (err != nil) != (wantErr != nil) {
-		t.Fatalf("%s: blocks error %v, json.Marshal error %v", name, err, wantErr)
+		t.Fatalf("%s: error %v, json.Marshal error %v", name, err, wantErr)
 	}
 	if err != nil {
 		if !bytes.Equal(got, prefix) {
 			t.Errorf("%s: on error dst = %q, want it unchanged", name, got)
 		}
-		return
+		return false
 	}
 	if !bytes.HasPrefix(got, prefix) || !bytes.Equal(got[len(prefix):], want) {
-		t.Fatalf("%s: blocks differ from json.Marshal\n got: %s\nwant: %s", name, got, want)
+		t.Fatalf("%s: differs from json.Marshal\n got: %s\nwant: %s", name, got, want)
 	}
-	want, err = json.Marshal(message(m))
+	return true
+}
+
+// sameAsMarshal fails the test unless the fast encoder writes exactly what
+// encoding/json writes for blocks and for the message around them.
+func sameAsMarshal(t *testing.T, name string, m Message) {
+	t.Helper()
+	if !sameJSON(t, name+" blocks", m.Blocks, AppendBlocksJSON) {
+		return
+	}
+	want, err := json.Marshal(message(m))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err = m.AppendJSON(nil)
+	got, err := m.AppendJSON(nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,6 +125,10 @@ func TestAppendJSONEveryMessage(t *testing.T) {
 	}
 	sameAsMarshal(t, "home", Message{Blocks: HomeTab(entries).Blocks.BlockSet})
 	sameAsMarshal(t, "modal", Message{Blocks: AssessmentModal(`{"a":"<&>"}`).Blocks.BlockSet})
+	sameJSON(t, "home view", HomeTab(entries), AppendHomeTabJSON)
+	sameJSON(t, "no topics", HomeTab(nil), AppendHomeTabJSON)
+	sameJSON(t, "too many topics", HomeTab(slices.Repeat(entries, MaxViewBlocks/len(entries)+1)), AppendHomeTabJSON)
+	sameJSON(t, "modal view", AssessmentModal(`{"a":"<&>"}`), AppendModalJSON)
 }
 
 // TestAppendJSONHostile puts hostile text in every place a recommendation
@@ -133,6 +149,8 @@ func TestAppendJSONHostile(t *testing.T) {
 		sameAsMarshal(t, fmt.Sprintf("faq %q", h), FAQAnswer(FAQReply{Question: h, Echo: true,
 			Result: faq.Result{Match: &faq.Hit{Entry: e}}, Related: []*faq.Entry{e, e, e, e}}))
 		sameAsMarshal(t, fmt.Sprintf("home %q", h), Message{Text: h, Blocks: HomeTab([]*faq.Entry{e}).Blocks.BlockSet})
+		sameJSON(t, fmt.Sprintf("home view %q", h), HomeTab([]*faq.Entry{e, e}), AppendHomeTabJSON)
+		sameJSON(t, fmt.Sprintf("modal view %q", h), AssessmentModal(h), AppendModalJSON)
 	}
 }
 
@@ -166,21 +184,28 @@ func TestAppendJSONString(t *testing.T) {
 	}
 }
 
+// exoticFlags choose, for the exotic builders below, every optional field
+// alone, all but one, and each value of the multi-bit choices.
+func exoticFlags() []uint16 {
+	flags := []uint16{0, 0xffff}
+	for bit := range 16 {
+		flags = append(flags, 1<<bit, ^uint16(1<<bit))
+	}
+	for v := range uint16(4) {
+		flags = append(flags, v<<3, v<<3|0x7, v<<5, v<<5|0x1ff, v<<11, v<<11|0x7ff, v<<13, v<<13|0x1fff)
+	}
+	return flags
+}
+
 // TestAppendJSONOtherBlocks covers what blockkit does not build today:
 // fields it leaves empty, nil pointers, value blocks, other block and
 // element types (handed to json.Marshal), and a block that fails.
 func TestAppendJSONOtherBlocks(t *testing.T) {
 	t.Parallel()
-	flags := []uint16{0, 0xffff}
-	for bit := range 16 {
-		flags = append(flags, 1<<bit, ^uint16(1<<bit))
-	}
-	for v := range uint16(4) { // the multi-bit choices
-		flags = append(flags, v<<5, v<<5|0x1ff, v<<13, v<<13|0x1fff)
-	}
 	for _, h := range hostileTexts[:6] {
-		for _, f := range flags {
+		for _, f := range exoticFlags() {
 			sameAsMarshal(t, fmt.Sprintf("exotic %q %#x", h, f), Message{Text: h, Blocks: exoticBlocks(h, f)})
+			sameAsMarshal(t, fmt.Sprintf("exotic inputs %q %#x", h, f), Message{Text: h, Blocks: exoticInputs(h, f)})
 		}
 	}
 	sameAsMarshal(t, "nil blocks", Message{})
@@ -190,6 +215,23 @@ func TestAppendJSONOtherBlocks(t *testing.T) {
 	sameAsMarshal(t, "failing block", Message{Blocks: []slack.Block{section("a", "b"), slack.RawJSONBlock{}}})
 	sameAsMarshal(t, "failing context element", Message{Blocks: []slack.Block{section("a", "b"), slack.NewContextBlock("c", badElement{})}})
 	sameAsMarshal(t, "failing action element", Message{Blocks: []slack.Block{slack.NewActionBlock("c", button("a", "v", "t"), badElement{})}})
+	sameAsMarshal(t, "failing input element", Message{Blocks: []slack.Block{section("a", "b"), slack.NewInputBlock("c", nil, nil, badElement{})}})
+}
+
+// TestAppendViewJSONOther covers views blockkit does not build: every
+// field set and unset, no blocks, blocks of every kind, and a block that
+// fails.
+func TestAppendViewJSONOther(t *testing.T) {
+	t.Parallel()
+	for _, h := range hostileTexts[:6] {
+		for _, f := range exoticFlags() {
+			sameJSON(t, fmt.Sprintf("modal %q %#x", h, f), exoticModal(h, f), AppendModalJSON)
+			sameJSON(t, fmt.Sprintf("home %q %#x", h, f), exoticHomeTab(h, f), AppendHomeTabJSON)
+		}
+	}
+	failing := slack.Blocks{BlockSet: []slack.Block{section("a", "b"), slack.NewInputBlock("c", nil, nil, badElement{})}}
+	sameJSON(t, "failing modal", slack.ModalViewRequest{Type: slack.VTModal, Blocks: failing, PrivateMetadata: "m"}, AppendModalJSON)
+	sameJSON(t, "failing home", slack.HomeTabViewRequest{Type: slack.VTHomeTab, Blocks: failing, CallbackID: "c"}, AppendHomeTabJSON)
 }
 
 // badElement fails to marshal. No slack-go element does, but the encoder
@@ -200,21 +242,41 @@ func (badElement) MixedElementType() slack.MixedElementType { return slack.Mixed
 func (badElement) ElementType() slack.MessageElementType    { return slack.METButton }
 func (badElement) MarshalJSON() ([]byte, error)             { return nil, errors.New("bad element") }
 
-// exoticBlocks builds one of each block blockkit encodes itself, with s in
-// every string and flags choosing which optional fields are set, followed
-// by blocks the encoder hands to json.Marshal.
-func exoticBlocks(s string, flags uint16) []slack.Block {
-	on := func(bit uint) bool { return flags&(1<<bit) != 0 }
-	txt := func(typ string, bit uint) *slack.TextBlockObject {
-		if on(bit) && on(bit+1) {
-			return nil
-		}
-		t := slack.NewTextBlockObject(typ, s, on(bit), on(bit+1))
-		if on(bit + 2) {
-			t.Emoji = new(bool) // emoji: false
-		}
-		return t
+// exotic puts s in every string of what it builds, and flags choose which
+// optional fields are set.
+type exotic struct {
+	s     string
+	flags uint16
+}
+
+func (x exotic) on(bit uint) bool { return x.flags&(1<<bit) != 0 }
+
+// text is nil when bits bit and bit+1 are both set.
+func (x exotic) text(typ string, bit uint) *slack.TextBlockObject {
+	if x.on(bit) && x.on(bit+1) {
+		return nil
 	}
+	t := slack.NewTextBlockObject(typ, x.s, x.on(bit), x.on(bit+1))
+	if x.on(bit + 2) {
+		t.Emoji = new(bool) // emoji: false
+	}
+	return t
+}
+
+// str is s, or empty when bit is set.
+func (x exotic) str(bit uint) string {
+	if x.on(bit) {
+		return ""
+	}
+	return x.s
+}
+
+// exoticBlocks builds one of each message block blockkit encodes itself,
+// with s in every string and flags choosing which optional fields are set,
+// followed by blocks the encoder hands to json.Marshal.
+func exoticBlocks(s string, flags uint16) []slack.Block {
+	x := exotic{s, flags}
+	on, txt := x.on, x.text
 	btn := slack.NewButtonBlockElement(s, s, txt(slack.PlainTextType, 0))
 	if on(3) {
 		btn.Type = ""
@@ -271,12 +333,101 @@ func exoticBlocks(s string, flags uint16) []slack.Block {
 		*sec, *hdr, *ctx, *act, // values, not pointers
 		(*slack.SectionBlock)(nil), (*slack.HeaderBlock)(nil), (*slack.ContextBlock)(nil), (*slack.ActionBlock)(nil), (*slack.DividerBlock)(nil), nil,
 		slack.NewImageBlock(s, s, s, txt(slack.PlainTextType, 0)),
-		slack.NewInputBlock(s, txt(slack.PlainTextType, 0), nil, slack.NewPlainTextInputBlockElement(nil, s)),
 	)
 }
 
-// FuzzAppendBlocksJSON compares the encoder with json.Marshal on blocks
-// carrying arbitrary text in every string field.
+// exoticInputs builds input blocks holding each element the encoder writes
+// itself, with s in every string and flags choosing which optional fields
+// are set, followed by elements and blocks it hands to json.Marshal.
+func exoticInputs(s string, flags uint16) []slack.Block {
+	x := exotic{s, flags}
+	option := func(bit uint) *slack.OptionBlockObject {
+		o := slack.NewOptionBlockObject(s, x.text(slack.PlainTextType, bit), nil)
+		if x.on(10) {
+			o.Description, o.URL = x.text(slack.MarkdownType, bit+1), s
+		}
+		return o
+	}
+	var opts []*slack.OptionBlockObject
+	switch flags >> 3 & 3 {
+	case 1:
+		opts = []*slack.OptionBlockObject{}
+	case 2:
+		opts = []*slack.OptionBlockObject{option(0), nil, option(1)}
+	case 3:
+		opts = []*slack.OptionBlockObject{option(2)}
+	}
+	sel := slack.NewOptionsSelectBlockElement(slack.OptTypeStatic, x.text(slack.PlainTextType, 1), s, opts...)
+	radio := slack.NewRadioButtonsBlockElement(s, opts...)
+	input := slack.NewPlainTextInputBlockElement(x.text(slack.PlainTextType, 2), s)
+	if x.on(5) { // everything else set
+		n := int(flags%7) - 3
+		confirm := slack.NewConfirmationBlockObject(x.text(slack.PlainTextType, 0), x.text(slack.MarkdownType, 1), x.text(slack.PlainTextType, 2), nil)
+		sel.OptionGroups = []*slack.OptionGroupBlockObject{slack.NewOptionGroupBlockElement(x.text(slack.PlainTextType, 0), opts...), nil, {}}
+		sel.InitialOption = option(1)
+		sel.InitialUser, sel.InitialConversation, sel.InitialChannel = s, s, s
+		sel.DefaultToCurrentConversation, sel.ResponseURLEnabled, sel.FocusOnLoad = true, true, true
+		sel.Filter = &slack.SelectBlockElementFilter{Include: []string{s}, ExcludeBotUsers: true}
+		sel.MinQueryLength, sel.Confirm = &n, confirm
+		radio.InitialOption, radio.Confirm, radio.FocusOnLoad = option(0), confirm, true
+		input.InitialValue, input.Multiline, input.MinLength, input.MaxLength, input.FocusOnLoad = s, true, n, n*1000, true
+		input.DispatchActionConfig = &slack.DispatchActionConfig{TriggerActionsOn: []string{s}}
+	}
+	if x.on(6) {
+		sel.Type, radio.Type, input.Type = "", slack.MessageElementType(s), slack.MessageElementType(s)
+		sel.OptionGroups = []*slack.OptionGroupBlockObject{}
+	}
+	in := func(el slack.BlockElement) *slack.InputBlock {
+		b := slack.NewInputBlock(x.str(9), x.text(slack.PlainTextType, 0), x.text(slack.MarkdownType, 1), el)
+		b.Optional, b.DispatchAction = x.on(7), x.on(8)
+		if x.on(11) {
+			b.Type = slack.MessageBlockType(s)
+		}
+		return b
+	}
+	return []slack.Block{
+		in(sel), in(radio), in(input), in(&slack.SelectBlockElement{}), in(&slack.RadioButtonsBlockElement{}),
+		in(&slack.PlainTextInputBlockElement{}), in(button(s, s, s)),
+		slack.NewActionBlock(s, sel, radio, input),
+		// Handed to json.Marshal.
+		in(nil), in((*slack.SelectBlockElement)(nil)), in((*slack.RadioButtonsBlockElement)(nil)),
+		in((*slack.PlainTextInputBlockElement)(nil)), in(*sel), in(slack.NewDatePickerBlockElement(s)),
+		*in(radio), (*slack.InputBlock)(nil),
+	}
+}
+
+// exoticModal is a modal with s in every string, flags choosing which
+// optional fields are set and which blocks it holds.
+func exoticModal(s string, flags uint16) slack.ModalViewRequest {
+	x := exotic{s, flags}
+	return slack.ModalViewRequest{
+		Type: slack.ViewType(s), Title: x.text(slack.PlainTextType, 0), Blocks: exoticViewBlocks(x),
+		Close: x.text(slack.PlainTextType, 1), Submit: x.text(slack.PlainTextType, 2),
+		PrivateMetadata: x.str(3), CallbackID: x.str(4), ClearOnClose: x.on(5), NotifyOnClose: x.on(6), ExternalID: x.str(7),
+	}
+}
+
+// exoticHomeTab is a Home tab as exoticModal is a modal.
+func exoticHomeTab(s string, flags uint16) slack.HomeTabViewRequest {
+	x := exotic{s, flags}
+	return slack.HomeTabViewRequest{Type: slack.ViewType(s), Blocks: exoticViewBlocks(x),
+		PrivateMetadata: x.str(3), CallbackID: x.str(4), ExternalID: x.str(7)}
+}
+
+func exoticViewBlocks(x exotic) slack.Blocks {
+	switch x.flags >> 11 & 3 {
+	case 1:
+		return slack.Blocks{}
+	case 2:
+		return slack.Blocks{BlockSet: []slack.Block{}}
+	case 3:
+		return AssessmentModal(x.s).Blocks
+	}
+	return slack.Blocks{BlockSet: append(exoticBlocks(x.s, x.flags), exoticInputs(x.s, x.flags)...)}
+}
+
+// FuzzAppendBlocksJSON compares the encoder with json.Marshal on blocks and
+// views carrying arbitrary text in every string field.
 func FuzzAppendBlocksJSON(f *testing.F) {
 	for i, h := range hostileTexts {
 		// Long seeds make the fuzzer spend its time minimising them.
@@ -284,6 +435,9 @@ func FuzzAppendBlocksJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string, flags uint16) {
 		sameAsMarshal(t, fmt.Sprintf("%q %#x", s, flags), Message{Text: s, Blocks: exoticBlocks(s, flags)})
+		sameAsMarshal(t, fmt.Sprintf("inputs %q %#x", s, flags), Message{Text: s, Blocks: exoticInputs(s, flags)})
+		sameJSON(t, fmt.Sprintf("modal %q %#x", s, flags), exoticModal(s, flags), AppendModalJSON)
+		sameJSON(t, fmt.Sprintf("home %q %#x", s, flags), exoticHomeTab(s, flags), AppendHomeTabJSON)
 		if want, _ := json.Marshal(s); !bytes.Equal(AppendJSONString(nil, s), want) {
 			t.Errorf("AppendJSONString(%q) = %s, want %s", s, AppendJSONString(nil, s), want)
 		}
@@ -291,6 +445,8 @@ func FuzzAppendBlocksJSON(f *testing.F) {
 		e := &faq.Entry{ID: s, Question: s, Answer: s}
 		sameAsMarshal(t, fmt.Sprintf("faq %q", s), FAQAnswer(FAQReply{Question: s, Echo: true,
 			Result: faq.Result{Match: &faq.Hit{Entry: e}}, Related: []*faq.Entry{e}}))
+		sameJSON(t, fmt.Sprintf("assessment %q", s), AssessmentModal(s), AppendModalJSON)
+		sameJSON(t, fmt.Sprintf("home tab %q", s), HomeTab([]*faq.Entry{e}), AppendHomeTabJSON)
 	})
 }
 
@@ -309,11 +465,24 @@ func TestEncoderKnowsEveryField(t *testing.T) {
 		reflect.TypeFor[slack.ContextElements]():    "Elements:",
 		reflect.TypeFor[slack.BlockElements]():      "ElementSet:elements,omitempty",
 		reflect.TypeFor[slack.ButtonBlockElement](): "Type:type,omitempty Text:text ActionID:action_id,omitempty URL:url,omitempty Value:value,omitempty Confirm:confirm,omitempty Style:style,omitempty AccessibilityLabel:accessibility_label,omitempty AgentPrompt:agent_prompt,omitempty AgentPromptDisplay:agent_prompt_display,omitempty VisibleToUserIDs:visible_to_user_ids,omitempty",
+
+		reflect.TypeFor[slack.InputBlock]():                 "Type:type BlockID:block_id,omitempty Label:label Element:element Hint:hint,omitempty Optional:optional,omitempty DispatchAction:dispatch_action,omitempty",
+		reflect.TypeFor[slack.SelectBlockElement]():         "Type:type,omitempty Placeholder:placeholder,omitempty ActionID:action_id,omitempty Options:options,omitempty OptionGroups:option_groups,omitempty InitialOption:initial_option,omitempty InitialUser:initial_user,omitempty InitialConversation:initial_conversation,omitempty InitialChannel:initial_channel,omitempty DefaultToCurrentConversation:default_to_current_conversation,omitempty ResponseURLEnabled:response_url_enabled,omitempty Filter:filter,omitempty MinQueryLength:min_query_length,omitempty Confirm:confirm,omitempty FocusOnLoad:focus_on_load,omitempty",
+		reflect.TypeFor[slack.RadioButtonsBlockElement]():   "Type:type ActionID:action_id,omitempty Options:options InitialOption:initial_option,omitempty Confirm:confirm,omitempty FocusOnLoad:focus_on_load,omitempty",
+		reflect.TypeFor[slack.PlainTextInputBlockElement](): "Type:type ActionID:action_id,omitempty Placeholder:placeholder,omitempty InitialValue:initial_value,omitempty Multiline:multiline,omitempty MinLength:min_length,omitempty MaxLength:max_length,omitempty DispatchActionConfig:dispatch_action_config,omitempty FocusOnLoad:focus_on_load,omitempty",
+		reflect.TypeFor[slack.OptionBlockObject]():          "Text:text Value:value Description:description,omitempty URL:url,omitempty",
+		reflect.TypeFor[slack.OptionGroupBlockObject]():     "Label:label,omitempty Options:options",
+		reflect.TypeFor[slack.ModalViewRequest]():           "Type:type Title:title,omitempty Blocks:blocks Close:close,omitempty Submit:submit,omitempty PrivateMetadata:private_metadata,omitempty CallbackID:callback_id,omitempty ClearOnClose:clear_on_close,omitempty NotifyOnClose:notify_on_close,omitempty ExternalID:external_id,omitempty",
+		reflect.TypeFor[slack.HomeTabViewRequest]():         "Type:type Blocks:blocks PrivateMetadata:private_metadata,omitempty CallbackID:callback_id,omitempty ExternalID:external_id,omitempty",
+		reflect.TypeFor[slack.Blocks]():                     "BlockSet:blocks,omitempty",
 	}
 	// The marshalers the encoder mirrors; any other is new.
 	marshalers := map[reflect.Type]bool{
 		reflect.TypeFor[slack.ContextElements](): true, reflect.TypeFor[*slack.ContextElements](): true,
 		reflect.TypeFor[*slack.BlockElements](): true,
+
+		// Blocks marshals as its BlockSet alone, as AppendBlocksJSON.
+		reflect.TypeFor[slack.Blocks](): true, reflect.TypeFor[*slack.Blocks](): true,
 	}
 	marshaler := reflect.TypeFor[json.Marshaler]()
 	for typ, want := range known {
@@ -355,4 +524,25 @@ func ExampleAppendBlocksJSON() {
 	}
 	fmt.Println(string(append(body, '}')))
 	// Output: {"channel":"C123","text":"I'm a bit busy \u003cright\u003e now.","blocks":[{"type":"section","text":{"type":"mrkdwn","text":"I'm a bit busy \u003cright\u003e now."},"block_id":"busy"}]}
+}
+
+// A views.open body, written without encoding/json.
+func ExampleAppendModalJSON() {
+	name := slack.NewInputBlock("name", &slack.TextBlockObject{Type: slack.PlainTextType, Text: "Name"}, nil,
+		slack.NewPlainTextInputBlockElement(nil, "name"))
+	v := slack.ModalViewRequest{
+		Type:            slack.VTModal,
+		Title:           &slack.TextBlockObject{Type: slack.PlainTextType, Text: "Hello"},
+		Blocks:          slack.Blocks{BlockSet: []slack.Block{name}},
+		PrivateMetadata: `{"channel":"C123"}`,
+	}
+	body := append([]byte(nil), `{"trigger_id":`...)
+	body = AppendJSONString(body, "123.456")
+	body = append(body, `,"view":`...)
+	body, err := AppendModalJSON(body, v)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(string(append(body, '}')))
+	// Output: {"trigger_id":"123.456","view":{"type":"modal","title":{"type":"plain_text","text":"Hello"},"blocks":[{"type":"input","block_id":"name","label":{"type":"plain_text","text":"Name"},"element":{"type":"plain_text_input","action_id":"name"}}],"private_metadata":"{\"channel\":\"C123\"}"}}
 }
