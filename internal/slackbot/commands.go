@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -90,7 +89,7 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 // openAssessment opens the modal; meta says where its answer goes. If the
 // modal cannot be opened the user is told at fallback.
 func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
-	view, err := json.Marshal(blockkit.AssessmentModal(meta.encode()))
+	view, err := blockkit.AppendModalJSON(nil, blockkit.AssessmentModal(meta.encode()))
 	if err != nil {
 		return "views.open failed", fmt.Errorf("encode the modal: %w", err)
 	}

@@ -2,7 +2,6 @@ package slackbot
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -56,7 +55,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 		r.kind, r.user = "event:app_home_opened", ev.User
 		work = func(ctx context.Context) (string, error) {
 			// views.publish replaces the whole tab: safe to retry.
-			view, err := json.Marshal(blockkit.HomeTab(b.kb.Entries()))
+			view, err := blockkit.AppendHomeTabJSON(nil, blockkit.HomeTab(b.kb.Entries()))
 			if err != nil {
 				return "home not published", fmt.Errorf("encode the Home tab: %w", err)
 			}
