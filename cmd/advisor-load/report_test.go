@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"math"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -150,11 +153,12 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	tr := newTracker()
 	// Waiting first, then the post.
 	w := tr.expect("u:U1")
-	tr.onPost(slackemu.Posted{Kind: "response_url", UserID: "U1", Text: "a"})
+	at := func(sec int64) time.Time { return time.Unix(sec, 0) } // tells the posts apart
+	tr.onPost(slackemu.Posted{Kind: "response_url", UserID: "U1", At: at(1)})
 	select {
 	case <-w.done:
-		if w.post.Text != "a" {
-			t.Errorf("got %q", w.post.Text)
+		if !w.post.at.Equal(at(1)) {
+			t.Errorf("got the post of %v", w.post.at)
 		}
 	default:
 		t.Fatal("waiter not woken")
@@ -185,12 +189,12 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	}
 	// Two waiters on one key are served in order.
 	w1, w2 := tr.expect("u:U4"), tr.expect("u:U4")
-	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", Text: "1"})
-	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", Text: "2"})
+	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", At: at(2)})
+	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", At: at(3)})
 	<-w1.done
 	<-w2.done
-	if w1.post.Text != "1" || w2.post.Text != "2" {
-		t.Errorf("got %q then %q", w1.post.Text, w2.post.Text)
+	if !w1.post.at.Equal(at(2)) || !w2.post.at.Equal(at(3)) {
+		t.Errorf("got the posts of %v then %v", w1.post.at, w2.post.at)
 	}
 	if tr.abandon("u:U4", w1) {
 		t.Error("abandon of an answered waiter = true")
@@ -248,6 +252,32 @@ func TestParseProc(t *testing.T) {
 	}
 	if _, err := parseStat([]byte("4242 (x) S 1")); err == nil {
 		t.Error("parseStat of a short line succeeded")
+	}
+	if pages, err := parseStatm([]byte("315250 4429 2093 1210 0 35760 0\n")); err != nil || pages != 4429 {
+		t.Errorf("parseStatm = %d, %v; want 4429", pages, err)
+	}
+	if _, err := parseStatm([]byte("315250")); err == nil {
+		t.Error("parseStatm of one field succeeded")
+	}
+}
+
+// The sampler's statm reading is the VmRSS that /proc/PID/status shows.
+func TestRSSReaderAgreesWithStatus(t *testing.T) {
+	t.Parallel()
+	r, err := newRSSReader(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	for range 2 { // the file is read again, not just once
+		got, err := r.kB()
+		want, _, werr := memKB(os.Getpid())
+		if err != nil || werr != nil {
+			t.Fatal(err, werr)
+		}
+		if d := got - want; d < -1024 || d > 1024 {
+			t.Errorf("statm says %d kB, status %d kB", got, want)
+		}
 	}
 }
 
@@ -441,5 +471,88 @@ func TestTailBuffer(t *testing.T) {
 	}
 	if got := b.tail(3); got != "ld!" {
 		t.Errorf("tail(3) = %q", got)
+	}
+}
+
+// driveRate runs every transaction it starts, on at most -max-inflight
+// goroutines at once, and counts the ticks it had no room for.
+func TestDriveRateBoundsInflight(t *testing.T) {
+	t.Parallel()
+	m, err := parseMix("ask=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := options{rate: 1000, duration: time.Second, mix: m, maxInflight: 3}
+	release := make(chan struct{})
+	var mu sync.Mutex
+	running, most, ran, overloads := 0, 0, 0, 0
+	runTx := func(context.Context, tx) {
+		mu.Lock()
+		running++
+		most = max(most, running)
+		mu.Unlock()
+		<-release
+		mu.Lock()
+		running--
+		ran++
+		mu.Unlock()
+	}
+	fail := func(what string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if what == "generator_overload" {
+			overloads++
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		driveRate(context.Background(), runTx, fail, newScheduler(m, 10), o)
+	}()
+	// Three transactions hold the three goroutines; the other seven ticks
+	// find no room. Then the three finish and driveRate returns.
+	time.Sleep(100 * time.Millisecond)
+	close(release)
+	<-done
+	if most != 3 || ran != 3 || overloads != 7 {
+		t.Errorf("at most %d at once, %d ran, %d overloads; want 3, 3, 7", most, ran, overloads)
+	}
+
+	// Without the limit, workers are reused: all ten run.
+	m2 := o
+	m2.maxInflight = 100
+	ran, overloads = 0, 0
+	quick := func(context.Context, tx) {
+		mu.Lock()
+		ran++
+		mu.Unlock()
+	}
+	driveRate(context.Background(), quick, fail, newScheduler(m, 10), m2)
+	if ran != 10 || overloads != 0 {
+		t.Errorf("%d ran, %d overloads; want 10, 0", ran, overloads)
+	}
+}
+
+// -cpuprofile and -memprofile write profiles pprof can read.
+func TestProfiles(t *testing.T) {
+	dir := t.TempDir() // not parallel: only one CPU profile at a time
+	cpu, mem := dir+"/cpu.pprof", dir+"/mem.pprof"
+	p, err := startProfile(cpu, mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.stop(); err != nil { // a second stop (the deferred one) is harmless
+		t.Fatal(err)
+	}
+	for _, f := range []string{cpu, mem} {
+		if fi, err := os.Stat(f); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v, %v", f, fi, err)
+		}
+	}
+	if _, err := startProfile(dir+"/no/such/dir/cpu.pprof", ""); err == nil {
+		t.Error("a CPU profile in a missing directory started")
 	}
 }

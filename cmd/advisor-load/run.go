@@ -59,6 +59,8 @@ type options struct {
 	verbose      bool
 	botArgv      []string // nil: build and run the project's bot
 	botEnv       []string
+	cpuProfile   string // this process's CPU profile over the load, if set
+	memProfile   string // this process's heap profile at the end of the load, if set
 }
 
 // rateMode reports whether the run is at a fixed rate (else N at C).
@@ -113,6 +115,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.maxInflight, "max-inflight", 20_000, "rate mode: most transactions in flight; beyond it a tick is an error (generator_overload)")
 	fs.BoolVar(&o.json, "json", false, "print the report as one JSON line instead of a table")
 	fs.BoolVar(&o.verbose, "v", false, "copy the bot's output to stderr")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load tool's own CPU profile over the load to this file (the bot has ADVISOR_PPROF)")
+	fs.StringVar(&o.memProfile, "memprofile", "", "write the load tool's own heap profile, taken at the end of the load, to this file")
 	botCmd := fs.String("bot-cmd", "", "the bot's command line, split on spaces (default: build and run fractional-advisor serve)")
 	var env multiFlag
 	fs.Var(&env, "bot-env", "NAME=value for the bot's environment (repeatable; e.g. ADVISOR_WORKERS=16)")
@@ -232,8 +236,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 
 	emu, err := slackemu.Start(slackemu.Config{
-		MaxRecords: 1000, // the tool counts through hooks; the emulator keeps only a little
-		AckTimeout: o.ackTimeout,
+		// The emulator shares the machine with the bot it measures, so it
+		// keeps little: no records (the tool counts through hooks), a few
+		// messages (no move of this tool updates one), and the rest only
+		// while a transaction can still refer to it. An assessment's last
+		// reply goes to the response_url of its first envelope, two
+		// replies (each at most a timeout) back.
+		MaxRecords:  -1,
+		MaxMessages: 500,
+		ForgetAfter: 2*max(o.replyTimeout, o.ackTimeout) + time.Second,
+		AckTimeout:  o.ackTimeout,
 	})
 	if err != nil {
 		return err
@@ -269,6 +281,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("bot cpu: %w", err)
 	}
+	prof, err := startProfile(o.cpuProfile, o.memProfile)
+	if err != nil {
+		return err
+	}
+	defer prof.stop() // on early returns; the normal path stops it after the load
 	self0, wall0 := selfCPUSeconds(), time.Now()
 	sampler := startRSSSampler(bot.pid())
 
@@ -276,7 +293,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sched := newScheduler(o.mix, o.envelopes())
 	var maxLag time.Duration
 	if o.rateMode() {
-		maxLag = driveRate(ctx, d, sched, o)
+		maxLag = driveRate(ctx, d.run, d.res.fail, sched, o)
 	} else {
 		driveCount(ctx, d, sched, o.c)
 	}
@@ -300,6 +317,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	stats.CPUUtilization = stats.CPUSeconds / wall.Seconds()
 	stats.LoadToolCPUSecs = selfCPUSeconds() - self0
 	stats.LoadToolPeakMB = float64(selfHWM) / 1024
+	if err := prof.stop(); err != nil {
+		return err
+	}
 
 	r := buildReport(o, res, track, stats, maxLag)
 	if ctx.Err() != nil {
@@ -366,11 +386,22 @@ func driveCount(ctx context.Context, d *driver, sched *scheduler, c int) {
 // second, for o.duration, without waiting for earlier ones (open loop: a
 // slow bot does not slow the load). When it falls behind it catches up at
 // once. It returns how far behind the schedule it fell at most.
-func driveRate(ctx context.Context, d *driver, sched *scheduler, o options) time.Duration {
+func driveRate(ctx context.Context, run func(context.Context, tx), fail func(string), sched *scheduler, o options) time.Duration {
 	interval := time.Duration(float64(time.Second) * o.mix.envelopesPerTx() / o.rate)
-	inflight := make(chan struct{}, o.maxInflight)
+	// Transactions run on a pool that grows as needed, up to maxInflight
+	// goroutines: one that is reused keeps the stack it has grown, which a
+	// goroutine per transaction would grow (and copy) every time.
+	jobs := make(chan tx)
+	workers := 0
+	work := func(t tx) {
+		for ok := true; ok; t, ok = <-jobs {
+			run(ctx, t)
+		}
+	}
 	var wg sync.WaitGroup
 	var maxLag time.Duration
+	tick := time.NewTimer(time.Hour) // one timer, reset for every tick
+	defer tick.Stop()
 	start := time.Now()
 	for i := 0; ctx.Err() == nil; i++ {
 		due := start.Add(time.Duration(i) * interval)
@@ -378,7 +409,12 @@ func driveRate(ctx context.Context, d *driver, sched *scheduler, o options) time
 			break
 		}
 		if wait := time.Until(due); wait > 0 {
-			if sleepCtx(ctx, wait) != nil {
+			tick.Reset(wait)
+			select {
+			case <-tick.C:
+			case <-ctx.Done():
+			}
+			if ctx.Err() != nil {
 				break
 			}
 		} else {
@@ -389,16 +425,17 @@ func driveRate(ctx context.Context, d *driver, sched *scheduler, o options) time
 			break
 		}
 		select {
-		case inflight <- struct{}{}:
+		case jobs <- t: // an idle worker took it
 		default:
-			d.res.fail("generator_overload")
-			continue
+			if workers == o.maxInflight {
+				fail("generator_overload")
+				continue
+			}
+			workers++
+			wg.Go(func() { work(t) })
 		}
-		wg.Go(func() {
-			defer func() { <-inflight }()
-			d.run(ctx, t)
-		})
 	}
+	close(jobs)
 	wg.Wait()
 	return maxLag
 }
@@ -424,11 +461,17 @@ func startRSSSampler(pid int) *rssSampler {
 	s := &rssSampler{done: make(chan struct{}), peak: make(chan int64, 1)}
 	go func() {
 		var peak int64
+		r, err := newRSSReader(pid)
+		if err == nil {
+			defer r.close()
+		}
 		t := time.NewTicker(rssSampleEvery)
 		defer t.Stop()
 		for {
-			if rss, _, err := memKB(pid); err == nil {
-				peak = max(peak, rss)
+			if r != nil {
+				if rss, err := r.kB(); err == nil {
+					peak = max(peak, rss)
+				}
 			}
 			select {
 			case <-s.done:

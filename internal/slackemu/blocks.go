@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -30,13 +31,9 @@ func decodeJSON(raw []byte) (any, error) {
 	return v, nil
 }
 
-func mustJSON(v any) json.RawMessage {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic(fmt.Sprintf("slackemu: marshal: %v", err)) // only ever called on values decoded from JSON
-	}
-	return b
-}
+// mustJSON encodes the emulator's own values and values decoded from JSON,
+// which cannot fail.
+func mustJSON(v any) json.RawMessage { return appendJSON(make([]byte, 0, 512), v) }
 
 // blockProblem is one reason blocks were rejected, phrased the way Slack
 // phrases response_metadata.messages.
@@ -302,6 +299,9 @@ func findElement(blocks []any, actionID string) (elementRef, bool) {
 // blockIDs lists the block_ids of a blocks array, for tests that look for
 // the contract's "recommendation:…" and "faq:…" ids.
 func blockIDs(raw []byte) []string {
+	if ids, err := fastBlockIDs(raw); err == nil {
+		return ids
+	}
 	arr, ok := parseBlocks(raw)
 	if !ok {
 		return nil
@@ -337,4 +337,435 @@ func (p Posted) HasBlockIDPrefix(prefix string) bool {
 		}
 	}
 	return false
+}
+
+// The fast path of parseBlocks and checkBlocks: the same verdict for blocks
+// with nothing to report, without decoding them (see jsonfast.go).
+
+// blockScan is what fastBlocks learnt from a blocks array.
+type blockScan struct {
+	out      json.RawMessage // the array with the block_ids Slack generates spliced in
+	n        int             // blocks in it
+	hasInput bool            // an input block among them
+}
+
+// fastBlocks checks raw, a blocks array for a surface of at most max
+// blocks, the way parseBlocks and checkBlocks do. For blocks that pass
+// every check and need nothing filled in but block_ids, it returns them
+// with the ids spliced in; for anything else (a problem to report, a
+// missing action_id, a field of an unexpected type) it returns errNotPlain
+// and the caller takes the slow path, which answers the same and words
+// the problems.
+func fastBlocks(raw []byte, max int) (blockScan, error) {
+	s := scanner{data: raw}
+	res, err := s.blocks(max)
+	if err != nil || !s.end() {
+		return blockScan{}, errNotPlain
+	}
+	return res, nil
+}
+
+// blocks is fastBlocks for the array at the scanner's position.
+func (s *scanner) blocks(max int) (blockScan, error) {
+	var res blockScan
+	var ids []string // block_ids seen; at most max of them
+	var fill []int   // offsets just inside blocks that lack a block_id
+	if s.peek() != '[' {
+		return res, errNotPlain
+	}
+	start := s.pos
+	err := s.array(func(int) error {
+		if s.peek() != '{' {
+			return errNotPlain
+		}
+		at := s.pos + 1
+		b, err := s.block()
+		if err != nil || !b.plain() {
+			return errNotPlain
+		}
+		if res.n++; res.n > max {
+			return errNotPlain
+		}
+		res.hasInput = res.hasInput || b.typ == "input"
+		if !b.hasID {
+			fill = append(fill, at)
+			return nil
+		}
+		if utf8.RuneCountInString(b.id) > 255 || slices.Contains(ids, b.id) {
+			return errNotPlain
+		}
+		ids = append(ids, b.id)
+		return nil
+	})
+	if err != nil {
+		return blockScan{}, err
+	}
+	raw := s.data[start:s.pos]
+	if len(fill) == 0 {
+		res.out = raw
+		return res, nil
+	}
+	// A block that passed has a type, so a comma after the id is right.
+	out := make([]byte, 0, len(raw)+len(fill)*len(`"block_id":"XXXXX",`))
+	prev := 0
+	for _, at := range fill {
+		id := blockID()
+		for slices.Contains(ids, id) {
+			id = blockID()
+		}
+		ids = append(ids, id)
+		out = append(out, raw[prev:at-start]...)
+		out = append(append(append(out, `"block_id":"`...), id...), `",`...)
+		prev = at - start
+	}
+	res.out = append(out, raw[prev:]...)
+	return res, nil
+}
+
+// textInfo is a field that checkBlock reads as a text object.
+type textInfo struct {
+	obj   bool // it is an object
+	runes int  // its "text", if a string
+}
+
+// elementInfo is an interactive element, as checkElement and
+// fillActionIDs see it.
+type elementInfo struct {
+	typ      string
+	actionID bool // a non-empty action_id string
+	problem  bool // checkElement would report it
+}
+
+// blockInfo is a block, as checkBlock sees it.
+type blockInfo struct {
+	typ, id         string
+	hasID           bool
+	text, label     textInfo
+	fields          int  // items in "fields"
+	fieldTooLong    bool // a field's text over 2000 characters
+	acc, element    elementInfo
+	hasAcc, hasElem bool
+	elements        int  // items in "elements"
+	badElement      bool // an actions element with a problem or no action_id
+}
+
+// plain reports whether checkBlock and fillActionIDs have nothing to say.
+func (b *blockInfo) plain() bool {
+	switch b.typ {
+	case "":
+		return false
+	case "section":
+		if b.text.obj && b.text.runes > 3000 || !b.text.obj && b.fields == 0 || b.fields > 10 || b.fieldTooLong {
+			return false
+		}
+		return !b.hasAcc || !b.acc.problem && (b.acc.actionID || b.acc.typ == "image")
+	case "header":
+		return b.text.obj && b.text.runes <= 150
+	case "context":
+		return b.elements >= 1 && b.elements <= 10
+	case "actions":
+		return b.elements >= 1 && b.elements <= 25 && !b.badElement
+	case "input":
+		return b.label.obj && b.label.runes <= 2000 && b.hasElem && !b.element.problem && b.element.actionID
+	}
+	return true
+}
+
+// block reads one block object. Repeated keys, escaped keys and a type or
+// block_id that is not a non-empty string are not plain.
+func (s *scanner) block() (blockInfo, error) {
+	var b blockInfo
+	var keys seen
+	err := s.object(func(key jsonString) error {
+		if key.escaped {
+			return errNotPlain
+		}
+		var err error
+		switch string(key.raw) {
+		case "type":
+			if err := keys.add(0); err != nil {
+				return err
+			}
+			var t jsonString
+			t, err = s.str()
+			b.typ = t.value()
+		case "block_id":
+			if err := keys.add(1); err != nil {
+				return err
+			}
+			var t jsonString
+			t, err = s.str()
+			b.id, b.hasID = t.value(), true
+			if b.id == "" {
+				return errNotPlain
+			}
+		case "text":
+			if err := keys.add(2); err != nil {
+				return err
+			}
+			b.text, err = s.textObject()
+		case "label":
+			if err := keys.add(3); err != nil {
+				return err
+			}
+			b.label, err = s.textObject()
+		case "fields":
+			if err := keys.add(4); err != nil {
+				return err
+			}
+			if s.peek() != '[' {
+				return s.skip()
+			}
+			err = s.array(func(int) error {
+				b.fields++
+				f, err := s.textObject()
+				b.fieldTooLong = b.fieldTooLong || f.runes > 2000
+				return err
+			})
+		case "accessory":
+			if err := keys.add(5); err != nil {
+				return err
+			}
+			if s.peek() != '{' {
+				return s.skip()
+			}
+			b.hasAcc = true
+			b.acc, err = s.element()
+		case "element":
+			if err := keys.add(6); err != nil {
+				return err
+			}
+			if s.peek() != '{' {
+				return s.skip()
+			}
+			b.hasElem = true
+			b.element, err = s.element()
+		case "elements":
+			if err := keys.add(7); err != nil {
+				return err
+			}
+			if s.peek() != '[' {
+				return s.skip()
+			}
+			err = s.array(func(int) error {
+				b.elements++
+				if s.peek() != '{' {
+					return s.skip()
+				}
+				e, err := s.element()
+				b.badElement = b.badElement || e.problem || !e.actionID
+				return err
+			})
+		default:
+			err = s.skip()
+		}
+		return err
+	})
+	return b, err
+}
+
+// textObject reads a value that should be a text object; only its "text"
+// is looked at.
+func (s *scanner) textObject() (textInfo, error) {
+	if s.peek() != '{' {
+		return textInfo{}, s.skip()
+	}
+	t := textInfo{obj: true}
+	var keys seen
+	err := s.object(func(key jsonString) error {
+		if key.escaped {
+			return errNotPlain
+		}
+		if string(key.raw) != "text" {
+			return s.skip()
+		}
+		if err := keys.add(0); err != nil {
+			return err
+		}
+		if s.peek() != '"' {
+			return s.skip()
+		}
+		v, err := s.str()
+		t.runes = v.runes()
+		return err
+	})
+	return t, err
+}
+
+// element reads an element object and judges it as checkElement does.
+func (s *scanner) element() (elementInfo, error) {
+	var e elementInfo
+	var keys seen
+	var text textInfo
+	idRunes, valueRunes, opts := 0, 0, 0
+	groups, badOption := false, false
+	option := func() error {
+		if s.peek() != '{' {
+			return s.skip()
+		}
+		opts++
+		var keys seen
+		return s.object(func(key jsonString) error {
+			if key.escaped {
+				return errNotPlain
+			}
+			switch string(key.raw) {
+			case "text":
+				if err := keys.add(0); err != nil {
+					return err
+				}
+				t, err := s.textObject()
+				badOption = badOption || t.runes > 75
+				return err
+			case "value":
+				if err := keys.add(1); err != nil {
+					return err
+				}
+				if s.peek() != '"' {
+					return s.skip()
+				}
+				v, err := s.str()
+				badOption = badOption || v.runes() > 150
+				return err
+			}
+			return s.skip()
+		})
+	}
+	optionList := func() error {
+		if s.peek() != '[' {
+			return s.skip()
+		}
+		return s.array(func(int) error { return option() })
+	}
+	err := s.object(func(key jsonString) error {
+		if key.escaped {
+			return errNotPlain
+		}
+		var err error
+		switch string(key.raw) {
+		case "action_id":
+			if err := keys.add(0); err != nil {
+				return err
+			}
+			if s.peek() != '"' {
+				return s.skip()
+			}
+			var t jsonString
+			t, err = s.str()
+			idRunes = t.runes()
+			e.actionID = idRunes > 0
+		case "type":
+			if err := keys.add(1); err != nil {
+				return err
+			}
+			if s.peek() != '"' {
+				return s.skip()
+			}
+			var t jsonString
+			t, err = s.str()
+			e.typ = t.value()
+		case "text":
+			if err := keys.add(2); err != nil {
+				return err
+			}
+			text, err = s.textObject()
+		case "value":
+			if err := keys.add(3); err != nil {
+				return err
+			}
+			if s.peek() != '"' {
+				return s.skip()
+			}
+			var t jsonString
+			t, err = s.str()
+			valueRunes = t.runes()
+		case "options":
+			if err := keys.add(4); err != nil {
+				return err
+			}
+			err = optionList()
+		case "option_groups":
+			if err := keys.add(5); err != nil {
+				return err
+			}
+			switch s.peek() {
+			case 'n':
+				return s.literal("null")
+			case '[':
+				groups = true
+				err = s.array(func(int) error {
+					if s.peek() != '{' {
+						return s.skip()
+					}
+					var keys seen
+					return s.object(func(key jsonString) error {
+						if key.escaped {
+							return errNotPlain
+						}
+						if string(key.raw) != "options" {
+							return s.skip()
+						}
+						if err := keys.add(0); err != nil {
+							return err
+						}
+						return optionList()
+					})
+				})
+			default:
+				groups = true
+				err = s.skip()
+			}
+		default:
+			err = s.skip()
+		}
+		return err
+	})
+	e.problem = idRunes > 255
+	switch e.typ {
+	case "button":
+		e.problem = e.problem || !text.obj || text.runes > 75 || valueRunes > 2000
+	case "static_select", "multi_static_select", "radio_buttons", "checkboxes", "overflow":
+		max := 100
+		switch e.typ {
+		case "radio_buttons", "checkboxes":
+			max = 10
+		case "overflow":
+			max = 5
+		}
+		e.problem = e.problem || opts == 0 && !groups || opts > max || badOption
+	}
+	return e, err
+}
+
+// fastBlockIDs is blockIDs without decoding the blocks.
+func fastBlockIDs(raw []byte) ([]string, error) {
+	s := scanner{data: raw}
+	var out []string
+	err := s.array(func(int) error {
+		if s.peek() != '{' {
+			return errNotPlain
+		}
+		id, has := "", false
+		err := s.object(func(key jsonString) error {
+			if !key.is("block_id") {
+				return s.skip()
+			}
+			// The last of repeated keys counts, as it does for a map.
+			id, has = "", false
+			if s.peek() != '"' {
+				return s.skip()
+			}
+			t, err := s.str()
+			id, has = t.value(), true
+			return err
+		})
+		if has {
+			out = append(out, id)
+		}
+		return err
+	})
+	if err != nil || !s.end() {
+		return nil, errNotPlain
+	}
+	return out, nil
 }

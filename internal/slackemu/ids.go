@@ -3,7 +3,7 @@ package slackemu
 import (
 	"crypto/rand"
 	"encoding/hex"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -35,7 +35,7 @@ func envelopeID() string {
 // triggerID follows the documented "132456.7890123.abcdef" shape.
 func (s *Server) triggerIDLocked() string {
 	s.counter++
-	return fmt.Sprintf("%d.%d.%s", time.Now().Unix(), s.counter, randHex(16))
+	return strconv.FormatInt(time.Now().Unix(), 10) + "." + strconv.Itoa(s.counter) + "." + randHex(16)
 }
 
 func eventID() string { return "Ev" + randUpper(10) }
@@ -45,4 +45,4 @@ func viewID() string { return "V" + randUpper(10) }
 // blockID mimics the short IDs Slack generates for blocks sent without one.
 func blockID() string { return randUpper(5) }
 
-func viewHash() string { return fmt.Sprintf("%d.%s", time.Now().Unix(), randHex(4)) }
+func viewHash() string { return strconv.FormatInt(time.Now().Unix(), 10) + "." + randHex(4) }

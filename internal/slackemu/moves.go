@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 )
@@ -87,22 +86,21 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (Ack, Comma
 		ResponseURL: s.newResponseURLLocked("commands", ch, user, "", false, ""),
 	}
 	s.mu.Unlock()
-	payload := obj{
-		"token":                 verificationToken,
-		"team_id":               s.cfg.TeamID,
-		"team_domain":           "emulated",
-		"channel_id":            ch,
-		"channel_name":          s.channelName(ch),
-		"user_id":               user,
-		"user_name":             "user-" + strings.ToLower(user),
-		"command":               cmd.Command,
-		"text":                  cmd.Text,
-		"api_app_id":            s.cfg.AppID,
-		"is_enterprise_install": false,
-		"response_url":          info.ResponseURL,
-		"trigger_id":            info.TriggerID,
-	}
-	ack, err := s.SendEnvelope(ctx, "slash_commands", mustJSON(payload), true)
+	p := jsonObject{b: make([]byte, 0, 768)}
+	p.str("api_app_id", s.cfg.AppID)
+	p.str("channel_id", ch)
+	p.str("channel_name", s.channelName(ch))
+	p.str("command", cmd.Command)
+	p.boolean("is_enterprise_install", false)
+	p.str("response_url", info.ResponseURL)
+	p.str("team_domain", "emulated")
+	p.str("team_id", s.cfg.TeamID)
+	p.str("text", cmd.Text)
+	p.str("token", verificationToken)
+	p.str("trigger_id", info.TriggerID)
+	p.str("user_id", user)
+	p.str("user_name", "user-"+strings.ToLower(user))
+	ack, err := s.sendOwn(ctx, "slash_commands", p.done(), true)
 	return ack, info, err
 }
 
@@ -145,41 +143,39 @@ func richText(text string) []any {
 func (s *Server) sendEvent(ctx context.Context, inner obj) (Ack, string, error) {
 	id := eventID()
 	typ, _ := inner["type"].(string)
-	payload := mustJSON(obj{
-		"token":           verificationToken,
-		"team_id":         s.cfg.TeamID,
-		"context_team_id": s.cfg.TeamID,
-		"api_app_id":      s.cfg.AppID,
-		"event":           inner,
-		"type":            "event_callback",
-		"event_id":        id,
-		"event_time":      time.Now().Unix(),
-		"authorizations": []any{obj{
-			"enterprise_id": nil, "team_id": s.cfg.TeamID, "user_id": s.cfg.BotUserID,
-			"is_bot": true, "is_enterprise_install": false,
-		}},
-		"is_ext_shared_channel": false,
-		"event_context":         "4-" + typ + "-" + s.cfg.TeamID + "-" + randUpper(8),
-	})
+	p := jsonObject{b: make([]byte, 0, 1024)}
+	p.str("api_app_id", s.cfg.AppID)
+	p.value("authorizations", []any{obj{
+		"enterprise_id": nil, "team_id": s.cfg.TeamID, "user_id": s.cfg.BotUserID,
+		"is_bot": true, "is_enterprise_install": false,
+	}})
+	p.str("context_team_id", s.cfg.TeamID)
+	p.value("event", inner)
+	p.str("event_context", "4-"+typ+"-"+s.cfg.TeamID+"-"+randUpper(8))
+	p.str("event_id", id)
+	p.int("event_time", time.Now().Unix())
+	p.boolean("is_ext_shared_channel", false)
+	p.str("team_id", s.cfg.TeamID)
+	p.str("token", verificationToken)
+	p.str("type", "event_callback")
+	payload := p.done()
 	s.mu.Lock()
 	s.events[id] = payload
-	s.eventIDs = append(s.eventIDs, id)
 	// Slack retries for minutes, not forever; keep enough for any test.
-	if len(s.eventIDs) > 2*maxStoredEvents {
-		for _, old := range s.eventIDs[:len(s.eventIDs)-maxStoredEvents] {
-			delete(s.events, old)
-		}
-		s.eventIDs = slices.Clone(s.eventIDs[len(s.eventIDs)-maxStoredEvents:])
+	keep := maxStoredEvents
+	if n := s.cfg.MaxMessages; n > 0 {
+		keep = min(keep, n)
 	}
+	s.eventMemo.add(id, time.Now(), s.cfg.ForgetAfter, keep, func(id string) { delete(s.events, id) })
 	s.mu.Unlock()
-	ack, err := s.SendEnvelope(ctx, "events_api", payload, false)
+	ack, err := s.sendOwn(ctx, "events_api", payload, false)
 	return ack, id, err
 }
 
 // storeUserMessageLocked keeps a user's message so that chat.update on it
 // fails the way Slack's does.
 func (s *Server) storeUserMessageLocked(ch, ts, thread, user, text string) {
-	s.messages[msgKey(ch, ts)] = &message{channel: ch, ts: ts, threadTS: thread, user: user, text: text}
+	s.storeMessageLocked(&message{channel: ch, ts: ts, threadTS: thread, user: user, text: text})
 }
 
 // Mention sends an app_mention event. The text gets a leading
@@ -316,7 +312,7 @@ func (s *Server) RedeliverEvent(ctx context.Context, eventID string, retryAttemp
 	}
 	env := envelope{EnvelopeID: envelopeID(), Payload: payload, Type: "events_api",
 		RetryAttempt: &retryAttempt, RetryReason: &reason}
-	return s.deliverEnvelope(ctx, env)
+	return s.deliverEnvelope(ctx, env, true)
 }
 
 // OpenHome sends app_home_opened for the Home tab, with the Home view
@@ -409,4 +405,59 @@ func (a Ack) Decode(v any) (bool, error) {
 		return false, nil
 	}
 	return true, json.Unmarshal(a.Payload, v)
+}
+
+// PayloadBlockIDs returns the block_id of each block in the ack payload's
+// "blocks" array, in order ("" for a block without one), so that a load
+// tool can classify an answer carried by the ack without decoding all of
+// it. It fails where Decode into a struct with such fields would.
+func (a Ack) PayloadBlockIDs() ([]string, error) {
+	if a.Payload == nil {
+		return nil, nil
+	}
+	if ids, err := fastPayloadBlockIDs(a.Payload); err == nil {
+		return ids, nil
+	}
+	var m struct {
+		Blocks []struct {
+			BlockID string `json:"block_id"`
+		} `json:"blocks"`
+	}
+	if err := json.Unmarshal(a.Payload, &m); err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(m.Blocks))
+	for i, b := range m.Blocks {
+		ids[i] = b.BlockID
+	}
+	return ids, nil
+}
+
+func fastPayloadBlockIDs(payload []byte) ([]string, error) {
+	s := scanner{data: payload}
+	var ids []string
+	err := s.object(func(key jsonString) error {
+		if i, err := keyIndex(key, "blocks"); err != nil || i < 0 {
+			return skipUnless(&s, err)
+		}
+		ids = ids[:0]
+		if s.peek() != '[' {
+			return errNotPlain
+		}
+		return s.array(func(int) error {
+			id := ""
+			err := s.object(func(key jsonString) error {
+				if i, err := keyIndex(key, "block_id"); err != nil || i < 0 {
+					return skipUnless(&s, err)
+				}
+				return s.stringInto(&id)
+			})
+			ids = append(ids, id)
+			return err
+		})
+	})
+	if err != nil || !s.end() {
+		return nil, errNotPlain
+	}
+	return ids, nil
 }

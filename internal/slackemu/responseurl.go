@@ -2,9 +2,8 @@ package slackemu
 
 import (
 	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -23,7 +22,8 @@ type responseURL struct {
 func (s *Server) newResponseURLLocked(kind, channel, user, originTS string, originEphemeral bool, threadTS string) string {
 	s.sweepLocked()
 	s.counter++
-	path := fmt.Sprintf("/hooks/%s/%s/%d/%s", kind, s.cfg.TeamID, s.counter, randHex(12))
+	path := "/hooks/" + kind + "/" + s.cfg.TeamID + "/" + strconv.Itoa(s.counter) + "/" + randHex(12)
+	s.responseMemo.add(path, time.Now(), s.cfg.ForgetAfter, 0, func(p string) { delete(s.responses, p) })
 	s.responses[path] = &responseURL{
 		channel: channel, user: user, threadTS: threadTS,
 		originTS: originTS, originEphemeral: originEphemeral,
@@ -48,22 +48,10 @@ func present(raw json.RawMessage) bool {
 }
 
 func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBodySize))
-	drain(r.Body)
-	call := Call{Method: "response_url", At: time.Now(), Params: map[string]string{}}
-	var top map[string]json.RawMessage
-	if json.Unmarshal(body, &top) == nil {
-		call.Body = json.RawMessage(body)
-		for k, v := range top {
-			var str string
-			if json.Unmarshal(v, &str) == nil {
-				call.Params[k] = str
-			} else {
-				call.Params[k] = string(v)
-			}
-		}
-	} else {
-		call.Body = mustJSON(string(body))
+	body := readBody(r)
+	call := Call{Method: "response_url", At: time.Now()}
+	if s.details() {
+		call.Params, call.Body = responseParams(body)
 	}
 	status, code := s.serveResponseURL(r, body)
 	call.Status = status
@@ -75,10 +63,66 @@ func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	if status == http.StatusOK {
-		_, _ = w.Write(mustJSON(obj{"ok": true}))
+		_, _ = w.Write([]byte(`{"ok":true}`))
 		return
 	}
 	_, _ = w.Write(mustJSON(obj{"ok": false, "error": code}))
+}
+
+// responseParams is what Call records of a response_url post.
+func responseParams(body []byte) (map[string]string, json.RawMessage) {
+	params := map[string]string{}
+	var top map[string]json.RawMessage
+	if json.Unmarshal(body, &top) != nil {
+		return params, mustJSON(string(body))
+	}
+	for k, v := range top {
+		var str string
+		if json.Unmarshal(v, &str) == nil {
+			params[k] = str
+		} else {
+			params[k] = string(v)
+		}
+	}
+	return params, json.RawMessage(body)
+}
+
+// parseResponseBody reads a response_url post as json.Unmarshal into
+// responseBody does, the JSON values left in body rather than copied.
+func parseResponseBody(body []byte) (responseBody, error) {
+	var rb responseBody
+	s := scanner{data: body}
+	err := s.object(func(key jsonString) error {
+		i, err := keyIndex(key, "text", "blocks", "attachments", "response_type", "replace_original", "delete_original", "thread_ts")
+		if err != nil {
+			return err
+		}
+		switch i {
+		case 0:
+			return s.stringInto(&rb.Text)
+		case 1:
+			rb.Blocks, err = s.rawValue()
+			return err
+		case 2:
+			rb.Attachments, err = s.rawValue()
+			return err
+		case 3:
+			return s.stringInto(&rb.ResponseType)
+		case 4:
+			return s.boolInto(&rb.ReplaceOriginal)
+		case 5:
+			return s.boolInto(&rb.DeleteOriginal)
+		case 6:
+			return s.stringInto(&rb.ThreadTS)
+		}
+		return s.skip()
+	})
+	if err != nil || !s.end() {
+		var slow responseBody // only this one escapes to the heap
+		err := json.Unmarshal(body, &slow)
+		return slow, err
+	}
+	return rb, nil
 }
 
 // serveResponseURL answers like a Slack webhook: HTTP errors with a short
@@ -114,8 +158,8 @@ func (s *Server) serveResponseURL(r *http.Request, body []byte) (int, string) {
 	}
 	s.mu.Unlock()
 
-	var rb responseBody
-	if err := json.Unmarshal(body, &rb); err != nil {
+	rb, err := parseResponseBody(body)
+	if err != nil {
 		return http.StatusBadRequest, "invalid_payload"
 	}
 	hasAtt := present(rb.Attachments) && string(rb.Attachments) != "[]"
@@ -163,10 +207,10 @@ func (s *Server) serveResponseURL(r *http.Request, body []byte) (int, string) {
 		p.ResponseType = "ephemeral"
 	}
 	ru.lastTS = p.TS
-	s.messages[msgKey(ru.channel, p.TS)] = &message{
+	s.storeMessageLocked(&message{
 		channel: ru.channel, ts: p.TS, threadTS: thread, user: s.cfg.BotUserID, fromBot: true,
 		text: p.Text, blocks: p.Blocks, ephemeral: p.ResponseType != "in_channel", viewer: ru.user,
-	}
+	})
 	s.postLocked(p)
 	return http.StatusOK, ""
 }

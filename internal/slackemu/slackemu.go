@@ -85,8 +85,28 @@ type Config struct {
 
 	// MaxRecords, if positive, keeps only the newest MaxRecords calls and
 	// posts, so a long load run does not grow without bound. Seq numbers
-	// keep counting. 0 keeps everything.
+	// keep counting. 0 keeps everything. Negative keeps none, for load
+	// tools that only count through OnCall and OnPost: Calls and Posts
+	// stay empty (WaitCall and WaitPost see nothing), and the Calls that
+	// OnCall hooks get have no Params or Body, which would cost a copy
+	// and an encoding of every request.
 	MaxRecords int
+
+	// ForgetAfter, if positive, makes the emulator forget what it stored
+	// longer ago than this: trigger_ids, response_urls, views and DM
+	// channels, which later requests name, and messages and events. A
+	// request that names a forgotten one is answered as Slack answers an
+	// unknown one. For long load runs, where nothing refers back further
+	// than a few reply timeouts; 0 keeps everything (expired trigger_ids
+	// and response_urls are still swept now and then).
+	ForgetAfter time.Duration
+
+	// MaxMessages, if positive, keeps only the newest MaxMessages messages
+	// (which chat.update, chat.delete, response_url replacements and
+	// PressButton look up) and events (for RedeliverEvent). They are most
+	// of what a load run would otherwise hold, and no user move of a load
+	// run looks them up.
+	MaxMessages int
 
 	// Logf, if set, receives a line for each connection change and each
 	// rejected request. Nil means silent.
@@ -175,6 +195,7 @@ type Server struct {
 	handlers map[string]apiHandler
 
 	deliverMu sync.Mutex // serializes OnPost delivery so subscribers see posts in order
+	buffers   sync.Pool  // *[]byte for answers and frames, reused once written
 
 	connMu   sync.Mutex
 	newConns map[net.Conn]struct{} // HTTP connections that have not sent a request yet
@@ -202,15 +223,49 @@ type Server struct {
 	triggers  map[string]*trigger
 	responses map[string]*responseURL
 	events    map[string][]byte // event_id -> events_api payload, for RedeliverEvent
-	eventIDs  []string          // events in delivery order, to bound the map
 	messages  map[string]*message
 	dms       map[string]string // user -> D channel
+	dmUsers   map[string]string // D channel -> user
 	mpims     map[string]string // sorted users -> G channel
 	views     map[string]*viewRec
 	stacks    map[string][]string // user -> open modal stack (view ids)
 	latest    map[string]string   // user -> last modal opened
 	homes     map[string]string   // user -> home view id
 	external  map[string]string   // external_id -> view id
+
+	// When things were stored, for ForgetAfter and MaxMessages.
+	messageMemo, viewMemo, triggerMemo, responseMemo, dmMemo, eventMemo memo
+}
+
+// memo remembers when keys were stored, so that with ForgetAfter or
+// MaxMessages set the old ones can be forgotten.
+type memo struct {
+	q    []stamped
+	head int // q[:head] are forgotten
+}
+
+type stamped struct {
+	key string
+	at  time.Time
+}
+
+// add notes k as stored at now, and calls forget with the oldest keys
+// while more than max are noted (if max > 0) or they were stored more
+// than ttl before now (if ttl > 0). With neither limit it notes nothing.
+func (m *memo) add(k string, now time.Time, ttl time.Duration, max int, forget func(string)) {
+	if ttl <= 0 && max <= 0 {
+		return
+	}
+	m.q = append(m.q, stamped{k, now})
+	for m.head < len(m.q) && (max > 0 && len(m.q)-m.head > max || ttl > 0 && now.Sub(m.q[m.head].at) > ttl) {
+		forget(m.q[m.head].key)
+		m.q[m.head] = stamped{}
+		m.head++
+	}
+	if m.head > 64 && m.head > len(m.q)/2 { // reuse the space, at constant cost per key
+		m.q = append(m.q[:0], m.q[m.head:]...)
+		m.head = 0
+	}
 }
 
 // Start listens on 127.0.0.1 and serves until Close.
@@ -238,6 +293,7 @@ func Start(cfg Config) (*Server, error) {
 		events:    map[string][]byte{},
 		messages:  map[string]*message{},
 		dms:       map[string]string{},
+		dmUsers:   map[string]string{},
 		mpims:     map[string]string{},
 		views:     map[string]*viewRec{},
 		stacks:    map[string][]string{},
@@ -309,6 +365,11 @@ func (s *Server) dmLocked(userID string) string {
 	}
 	d := "D" + randUpper(10)
 	s.dms[userID] = d
+	s.dmUsers[d] = userID
+	s.dmMemo.add(userID, time.Now(), s.cfg.ForgetAfter, 0, func(u string) {
+		delete(s.dmUsers, s.dms[u])
+		delete(s.dms, u)
+	})
 	return d
 }
 
@@ -559,13 +620,18 @@ func (s *Server) takeFault(method string) (Fault, bool) {
 	return f, true
 }
 
+// details reports whether Calls carry Params and Body (see MaxRecords).
+func (s *Server) details() bool { return s.cfg.MaxRecords >= 0 }
+
 func (s *Server) record(c Call) {
 	s.mu.Lock()
-	s.calls = append(s.calls, c)
-	if n := s.cfg.MaxRecords; n > 0 && len(s.calls) > 2*n {
-		s.calls = slices.Clone(s.calls[len(s.calls)-n:])
+	if s.details() {
+		s.calls = append(s.calls, c)
+		if n := s.cfg.MaxRecords; n > 0 && len(s.calls) > 2*n {
+			s.calls = slices.Clone(s.calls[len(s.calls)-n:])
+		}
+		s.notifyLocked() // for WaitCall
 	}
-	s.notifyLocked()   // for WaitCall
 	subs := s.callSubs // append-only: this slice header stays valid
 	s.mu.Unlock()
 	for _, fn := range subs {
@@ -601,9 +667,15 @@ func (s *Server) deliver() {
 			s.mu.Unlock()
 			return
 		}
-		p := s.posts[s.delivered-s.postBase]
+		i := s.delivered - s.postBase
+		p := s.posts[i]
 		s.delivered++
-		subs := slices.Clone(s.subs)
+		if s.cfg.MaxRecords < 0 { // kept only until delivered
+			s.posts[i] = Posted{}
+			s.posts = s.posts[i+1:]
+			s.postBase += i + 1
+		}
+		subs := s.subs // append-only: this slice header stays valid
 		s.mu.Unlock()
 		for _, fn := range subs {
 			fn(p)
@@ -619,7 +691,8 @@ func (s *Server) nextTSLocked() string {
 		now = s.lastTS + 1
 	}
 	s.lastTS = now
-	return fmt.Sprintf("%d.%06d", now/1e6, now%1e6)
+	micros := strconv.FormatInt(1e6+now%1e6, 10) // "1" and six digits, zeros kept
+	return strconv.FormatInt(now/1e6, 10) + "." + micros[1:]
 }
 
 // redactToken keeps only the token's type prefix, so recordings can say
@@ -648,6 +721,24 @@ func (s *Server) sleepCtx(ctx context.Context, d time.Duration) error {
 		return ctx.Err()
 	case <-s.ctx.Done():
 		return ErrClosed
+	}
+}
+
+// buffer returns an empty buffer for an answer or a frame; reuse takes it
+// back once written. Encoding into buffers that have grown already spares
+// growing (and clearing) new ones for every request.
+func (s *Server) buffer() *[]byte {
+	if b, ok := s.buffers.Get().(*[]byte); ok {
+		*b = (*b)[:0]
+		return b
+	}
+	b := make([]byte, 0, 8<<10)
+	return &b
+}
+
+func (s *Server) reuse(b *[]byte) {
+	if cap(*b) <= 256<<10 { // a rare huge one is not worth keeping
+		s.buffers.Put(b)
 	}
 }
 

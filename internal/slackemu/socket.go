@@ -1,12 +1,14 @@
 package slackemu
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -168,13 +170,20 @@ func (s *Server) pinger(c *wsConn) {
 }
 
 func (s *Server) readLoop(c *wsConn) {
+	// ReadMessage would grow a new buffer for every frame; reading into
+	// one kept for the connection leaves a single exact-size copy.
+	var buf bytes.Buffer
 	for {
-		typ, data, err := c.ws.ReadMessage()
+		typ, r, err := c.ws.NextReader()
 		if err != nil {
 			return
 		}
+		buf.Reset()
+		if _, err := buf.ReadFrom(r); err != nil {
+			return
+		}
 		if typ == websocket.TextMessage {
-			s.handleAck(data)
+			s.handleAck(bytes.Clone(buf.Bytes()))
 		}
 	}
 }
@@ -182,22 +191,25 @@ func (s *Server) readLoop(c *wsConn) {
 // handleAck matches an ack frame to the move waiting for it.
 func (s *Server) handleAck(data []byte) {
 	now := time.Now()
-	var a struct {
-		EnvelopeID string          `json:"envelope_id"`
-		Payload    json.RawMessage `json:"payload"`
-	}
 	call := Call{Method: "socket_mode.ack", At: now}
-	if err := json.Unmarshal(data, &a); err != nil {
-		call.Error, call.Body = "invalid_json", mustJSON(string(data))
+	a, err := parseAck(data)
+	if err != nil {
+		call.Error = "invalid_json"
+		if s.details() {
+			call.Body = mustJSON(string(data))
+		}
 		s.record(call)
 		return
 	}
-	call.Body = json.RawMessage(data)
-	call.Params = map[string]string{"envelope_id": a.EnvelopeID}
-	if len(a.Payload) > 0 && string(a.Payload) != "null" {
-		call.Params["payload"] = string(a.Payload)
-	} else {
+	if !present(a.Payload) {
 		a.Payload = nil
+	}
+	if s.details() {
+		call.Body = json.RawMessage(data)
+		call.Params = map[string]string{"envelope_id": a.EnvelopeID}
+		if a.Payload != nil {
+			call.Params["payload"] = string(a.Payload)
+		}
 	}
 	tooLarge := len(data) >= maxAckBytes
 	s.mu.Lock()
@@ -221,9 +233,49 @@ func (s *Server) handleAck(data []byte) {
 	p.ch <- r
 }
 
+// ackFrame is what an ack says.
+type ackFrame struct {
+	EnvelopeID string          `json:"envelope_id"`
+	Payload    json.RawMessage `json:"payload"`
+}
+
+// parseAck reads an ack as json.Unmarshal into ackFrame does, the payload
+// left in data rather than copied.
+func parseAck(data []byte) (ackFrame, error) {
+	var a ackFrame
+	s := scanner{data: data}
+	err := s.object(func(key jsonString) error {
+		i, err := keyIndex(key, "envelope_id", "payload")
+		switch {
+		case err != nil:
+			return err
+		case i == 0:
+			return s.stringInto(&a.EnvelopeID)
+		case i == 1:
+			a.Payload, err = s.rawValue()
+			return err
+		}
+		return s.skip()
+	})
+	if err != nil || !s.end() {
+		var slow ackFrame // only this one escapes to the heap
+		err := json.Unmarshal(data, &slow)
+		return slow, err
+	}
+	return a, nil
+}
+
 // pickConn returns the next connection in round-robin order, waiting (up
 // to AckTimeout) for one if none is open.
 func (s *Server) pickConn(ctx context.Context) (*wsConn, error) {
+	s.mu.Lock()
+	if n := len(s.conns); n > 0 && !s.closed { // the usual case: no timer to set up
+		c := s.conns[s.rr%n]
+		s.rr++
+		s.mu.Unlock()
+		return c, nil
+	}
+	s.mu.Unlock()
 	ctx, cancel := context.WithTimeoutCause(ctx, s.cfg.AckTimeout, ErrNotConnected)
 	defer cancel()
 	var c *wsConn
@@ -257,15 +309,49 @@ type envelope struct {
 // "slash_commands", "interactive", or anything else a test wants) to one
 // connected client and waits for its ack.
 func (s *Server) SendEnvelope(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
+	return s.deliverEnvelope(ctx, newEnvelope(typ, payload, acceptsResponsePayload), false)
+}
+
+// sendOwn is SendEnvelope for a payload the emulator encoded itself, from
+// its own values and JSON it has checked.
+func (s *Server) sendOwn(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
+	return s.deliverEnvelope(ctx, newEnvelope(typ, payload, acceptsResponsePayload), true)
+}
+
+func newEnvelope(typ string, payload json.RawMessage, acceptsResponsePayload bool) envelope {
 	env := envelope{EnvelopeID: envelopeID(), Payload: payload, Type: typ, AcceptsResponsePayload: acceptsResponsePayload}
 	if typ == "events_api" {
 		zero, none := 0, ""
 		env.RetryAttempt, env.RetryReason = &zero, &none
 	}
-	return s.deliverEnvelope(ctx, env)
+	return env
 }
 
-func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error) {
+// appendFrame appends the envelope as json.Marshal encodes it, except
+// that a payload the emulator encoded itself (own), valid already, goes in
+// as it is rather than being checked and compacted again.
+func (env envelope) appendFrame(b []byte, own bool) []byte {
+	if !own {
+		m, err := json.Marshal(env)
+		if err != nil {
+			panic("slackemu: marshal: " + err.Error())
+		}
+		return append(b, m...)
+	}
+	b = appendString(append(b, `{"envelope_id":`...), env.EnvelopeID)
+	b = appendJSON(append(b, `,"payload":`...), env.Payload)
+	b = appendString(append(b, `,"type":`...), env.Type)
+	b = strconv.AppendBool(append(b, `,"accepts_response_payload":`...), env.AcceptsResponsePayload)
+	if env.RetryAttempt != nil {
+		b = strconv.AppendInt(append(b, `,"retry_attempt":`...), int64(*env.RetryAttempt), 10)
+	}
+	if env.RetryReason != nil {
+		b = appendString(append(b, `,"retry_reason":`...), *env.RetryReason)
+	}
+	return append(b, '}')
+}
+
+func (s *Server) deliverEnvelope(ctx context.Context, env envelope, own bool) (Ack, error) {
 	c, err := s.pickConn(ctx)
 	if err != nil {
 		return Ack{}, err
@@ -280,7 +366,11 @@ func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error)
 		delete(s.pending, env.EnvelopeID)
 		s.mu.Unlock()
 	}()
-	if err := c.write(mustJSON(env)); err != nil {
+	frame := s.buffer()
+	*frame = env.appendFrame(*frame, own)
+	err = c.write(*frame)
+	s.reuse(frame)
+	if err != nil {
 		return Ack{}, fmt.Errorf("slackemu: write envelope: %w", err)
 	}
 	t := time.NewTimer(s.cfg.AckTimeout)

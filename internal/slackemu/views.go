@@ -24,15 +24,17 @@ type trigger struct {
 func (s *Server) issueTriggerLocked(user string) string {
 	s.sweepLocked()
 	id := s.triggerIDLocked()
+	s.triggerMemo.add(id, time.Now(), s.cfg.ForgetAfter, 0, func(id string) { delete(s.triggers, id) })
 	s.triggers[id] = &trigger{user: user, issued: time.Now()}
 	return id
 }
 
 // sweepLocked now and then forgets triggers, response_urls and websocket
-// tickets long past expiry, so a long-running emulator (the load tool)
-// stays small.
+// tickets long past expiry, so a long-running emulator stays small. With
+// ForgetAfter set they are forgotten sooner, at a constant cost, rather
+// than by scanning them all.
 func (s *Server) sweepLocked() {
-	if s.counter%256 != 0 {
+	if s.counter%256 != 0 || s.cfg.ForgetAfter > 0 {
 		return
 	}
 	for id, t := range s.triggers {
@@ -69,11 +71,13 @@ func (s *Server) exchangeTriggerLocked(id string) (string, *apiError) {
 	return t.user, nil
 }
 
-// viewRec is a stored modal or Home tab.
+// viewRec is a stored modal or Home tab. Its parts are kept as JSON text,
+// ready to echo: Slack sends the whole view back with every interaction.
 type viewRec struct {
 	id, typ, user                         string
-	title, submit, close                  any // plain_text objects as sent, or nil
-	blocks                                []any
+	title, submit, close                  json.RawMessage // plain_text objects as sent; nil when absent
+	titleText, submitText, closeText      string
+	blocks                                json.RawMessage // with the block_ids Slack generates filled in
 	privateMetadata, callbackID, external string
 	clearOnClose, notifyOnClose           bool
 	hash, rootID, previousID              string
@@ -94,6 +98,15 @@ func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
 	if len(raw) > 250*1024 {
 		return nil, fail("view_too_large")
 	}
+	if v, err := fastView(raw, wantType); err == nil {
+		return v, nil
+	}
+	return slowView(raw, wantType)
+}
+
+// slowView is parseView's encoding/json path: for views with a problem to
+// word, or with something to fill in beyond block_ids.
+func slowView(raw []byte, wantType string) (*viewRec, *apiError) {
 	dec, err := decodeJSON(raw)
 	m, ok := dec.(obj)
 	if err != nil || !ok {
@@ -117,7 +130,6 @@ func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
 	if len(p.msgs) == 0 {
 		p.msgs = append(p.msgs, checkBlocks(blocks, maxViewBlocks, "/view/blocks")...)
 	}
-	v.blocks = blocks
 	str := func(k string, max int) string {
 		s, _ := m[k].(string)
 		if utf8.RuneCountInString(s) > max {
@@ -131,7 +143,6 @@ func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
 	v.clearOnClose, _ = m["clear_on_close"].(bool)
 	v.notifyOnClose, _ = m["notify_on_close"].(bool)
 	if wantType == "modal" {
-		v.title, v.submit, v.close = m["title"], m["submit"], m["close"]
 		for _, k := range []string{"title", "submit", "close"} {
 			t, present := m[k]
 			if !present || t == nil {
@@ -143,10 +154,10 @@ func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
 				p.addf("/view/"+k+"/text", "must be less than 25 characters")
 			}
 		}
-		if v.title == nil {
+		if m["title"] == nil {
 			p.addf("/view/title", "missing required field: title")
 		}
-		if v.submit == nil && slices.ContainsFunc(blocks, func(b any) bool {
+		if m["submit"] == nil && slices.ContainsFunc(blocks, func(b any) bool {
 			bm, _ := b.(obj)
 			return bm["type"] == "input"
 		}) {
@@ -156,40 +167,186 @@ func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
 	if len(p.msgs) > 0 {
 		return nil, fail("invalid_arguments", p.msgs...)
 	}
+	v.blocks = mustJSON(blocks)
+	if wantType == "modal" {
+		text := func(t any) (json.RawMessage, string) {
+			if t == nil {
+				return nil, ""
+			}
+			return mustJSON(t), plainText(t)
+		}
+		v.title, v.titleText = text(m["title"])
+		v.submit, v.submitText = text(m["submit"])
+		v.close, v.closeText = text(m["close"])
+	}
 	return v, nil
 }
 
-// viewJSON renders a stored view the way Slack returns and sends it.
-func (s *Server) viewJSON(v *viewRec, state obj) obj {
-	if state == nil {
-		state = obj{}
+// fastView is parseView for a view with nothing to report, without decoding
+// it; errNotPlain sends the caller to slowView.
+func fastView(raw []byte, wantType string) (*viewRec, error) {
+	s := scanner{data: raw}
+	v := &viewRec{}
+	var keys seen
+	var blocks blockScan
+	hasBlocks := false
+	// plainTextObject reads title, submit or close: a plain_text object
+	// of at most 24 characters, or null.
+	plainTextObject := func(dst *json.RawMessage, text *string) error {
+		if s.peek() == 'n' {
+			return s.literal("null")
+		}
+		if s.peek() != '{' {
+			return errNotPlain
+		}
+		start, isPlain := s.pos, false
+		var keys seen
+		err := s.object(func(key jsonString) error {
+			if key.escaped {
+				return errNotPlain
+			}
+			switch string(key.raw) {
+			case "type":
+				if err := keys.add(0); err != nil {
+					return err
+				}
+				t, err := s.str()
+				isPlain = t.is("plain_text")
+				return err
+			case "text":
+				if err := keys.add(1); err != nil {
+					return err
+				}
+				if s.peek() != '"' {
+					return s.skip()
+				}
+				t, err := s.str()
+				*text = t.value()
+				return err
+			}
+			return s.skip()
+		})
+		if err != nil || !isPlain || utf8.RuneCountInString(*text) > 24 {
+			return errNotPlain
+		}
+		*dst = s.data[start:s.pos]
+		return nil
 	}
-	o := obj{
-		"id":                    v.id,
-		"team_id":               s.cfg.TeamID,
-		"type":                  v.typ,
-		"blocks":                v.blocks,
-		"private_metadata":      v.privateMetadata,
-		"callback_id":           v.callbackID,
-		"external_id":           v.external,
-		"state":                 obj{"values": state},
-		"hash":                  v.hash,
-		"clear_on_close":        v.clearOnClose,
-		"notify_on_close":       v.notifyOnClose,
-		"root_view_id":          v.rootID,
-		"app_id":                s.cfg.AppID,
-		"app_installed_team_id": s.cfg.TeamID,
-		"bot_id":                s.cfg.BotID,
+	// optString reads a string that may be too long; Slack (and slowView)
+	// take a value of another type as "".
+	optString := func(dst *string, max int) error {
+		if s.peek() != '"' {
+			return s.skip()
+		}
+		t, err := s.str()
+		*dst = t.value()
+		if err == nil && utf8.RuneCountInString(*dst) > max {
+			return errNotPlain
+		}
+		return err
 	}
-	if v.typ == "modal" {
-		o["title"], o["submit"], o["close"] = v.title, v.submit, v.close
+	optBool := func(dst *bool) error {
+		*dst = s.peek() == 't'
+		return s.skip()
+	}
+	err := s.object(func(key jsonString) error {
+		if key.escaped {
+			return errNotPlain
+		}
+		k := string(key.raw)
+		i := slices.Index([]string{"type", "blocks", "private_metadata", "callback_id", "external_id",
+			"clear_on_close", "notify_on_close", "title", "submit", "close"}, k)
+		if i < 0 {
+			return s.skip()
+		}
+		if err := keys.add(i); err != nil {
+			return err
+		}
+		switch k {
+		case "type":
+			t, err := s.str()
+			v.typ = t.value()
+			return err
+		case "blocks":
+			var err error
+			blocks, err = s.blocks(maxViewBlocks)
+			hasBlocks = true
+			return err
+		case "private_metadata":
+			return optString(&v.privateMetadata, 3000)
+		case "callback_id":
+			return optString(&v.callbackID, 255)
+		case "external_id":
+			return optString(&v.external, 255)
+		case "clear_on_close":
+			return optBool(&v.clearOnClose)
+		case "notify_on_close":
+			return optBool(&v.notifyOnClose)
+		}
+		if wantType != "modal" { // a Home tab has no title or buttons
+			return s.skip()
+		}
+		switch k {
+		case "title":
+			return plainTextObject(&v.title, &v.titleText)
+		case "submit":
+			return plainTextObject(&v.submit, &v.submitText)
+		}
+		return plainTextObject(&v.close, &v.closeText)
+	})
+	switch {
+	case err != nil || !s.end() || v.typ != wantType || !hasBlocks:
+		return nil, errNotPlain
+	case wantType == "modal" && (v.title == nil || v.submit == nil && blocks.hasInput):
+		return nil, errNotPlain
+	}
+	v.blocks = blocks.out
+	return v, nil
+}
+
+// viewJSON renders a stored view the way Slack returns and sends it, with
+// values as state.values (nil for none). It writes what json.Marshal wrote
+// for the map it once built: keys in sorted order.
+func (s *Server) viewJSON(v *viewRec, values json.RawMessage) json.RawMessage {
+	modal := v.typ == "modal"
+	o := jsonObject{b: make([]byte, 0, len(v.blocks)+len(values)+len(v.privateMetadata)+640)}
+	o.str("app_id", s.cfg.AppID)
+	o.str("app_installed_team_id", s.cfg.TeamID)
+	o.raw("blocks", v.blocks)
+	o.str("bot_id", s.cfg.BotID)
+	o.str("callback_id", v.callbackID)
+	o.boolean("clear_on_close", v.clearOnClose)
+	if modal {
+		o.raw("close", v.close)
+	}
+	o.str("external_id", v.external)
+	o.str("hash", v.hash)
+	o.str("id", v.id)
+	o.boolean("notify_on_close", v.notifyOnClose)
+	if modal {
 		if v.previousID != "" {
-			o["previous_view_id"] = v.previousID
+			o.str("previous_view_id", v.previousID)
 		} else {
-			o["previous_view_id"] = nil
+			o.raw("previous_view_id", nil)
 		}
 	}
-	return o
+	o.str("private_metadata", v.privateMetadata)
+	o.str("root_view_id", v.rootID)
+	if values == nil {
+		values = json.RawMessage("{}")
+	}
+	var state jsonObject
+	state.raw("values", values)
+	o.raw("state", state.done())
+	if modal {
+		o.raw("submit", v.submit)
+	}
+	o.str("team_id", s.cfg.TeamID)
+	if modal {
+		o.raw("title", v.title)
+	}
+	o.str("type", v.typ)
+	return o.done()
 }
 
 // postViewLocked records a view as seen by its user.
@@ -198,7 +355,7 @@ func (s *Server) postViewLocked(v *viewRec, replace bool) {
 	if v.typ == "home" {
 		kind = "home"
 	}
-	s.postLocked(Posted{Kind: kind, ViewID: v.id, UserID: v.user, Text: plainText(v.title), Blocks: mustJSON(v.blocks), Replace: replace})
+	s.postLocked(Posted{Kind: kind, ViewID: v.id, UserID: v.user, Text: v.titleText, Blocks: v.blocks, Replace: replace})
 }
 
 func (s *Server) registerExternalLocked(v *viewRec) *apiError {
@@ -212,9 +369,35 @@ func (s *Server) registerExternalLocked(v *viewRec) *apiError {
 }
 
 func (s *Server) storeViewLocked(v *viewRec) {
+	if _, ok := s.views[v.id]; !ok {
+		s.viewMemo.add(v.id, time.Now(), s.cfg.ForgetAfter, 0, s.forgetViewLocked)
+	}
 	s.views[v.id] = v
 	if v.external != "" {
 		s.external[v.external] = v.id
+	}
+}
+
+// forgetViewLocked drops a view and what refers to it (ForgetAfter).
+func (s *Server) forgetViewLocked(id string) {
+	v := s.views[id]
+	if v == nil {
+		return
+	}
+	delete(s.views, id)
+	if s.external[v.external] == id {
+		delete(s.external, v.external)
+	}
+	if s.latest[v.user] == id {
+		delete(s.latest, v.user)
+	}
+	if s.homes[v.user] == id {
+		delete(s.homes, v.user)
+	}
+	if stack := slices.DeleteFunc(s.stacks[v.user], func(x string) bool { return x == id }); len(stack) > 0 {
+		s.stacks[v.user] = stack
+	} else {
+		delete(s.stacks, v.user)
 	}
 }
 
@@ -403,12 +586,12 @@ type View struct {
 }
 
 func (s *Server) exportViewLocked(v *viewRec) View {
-	raw := mustJSON(s.viewJSON(v, nil))
+	raw := s.viewJSON(v, nil)
 	out := View{
 		ID: v.id, Type: v.typ, UserID: v.user, CallbackID: v.callbackID, PrivateMetadata: v.privateMetadata,
 		ExternalID: v.external, Hash: v.hash, RootViewID: v.rootID, PreviousViewID: v.previousID,
-		Title: plainText(v.title), Submit: plainText(v.submit), Close: plainText(v.close),
-		Blocks: mustJSON(v.blocks), Raw: raw,
+		Title: v.titleText, Submit: v.submitText, Close: v.closeText,
+		Blocks: slices.Clone(v.blocks), Raw: raw,
 		Open: slices.Contains(s.stacks[v.user], v.id),
 	}
 	_ = json.Unmarshal(raw, &out.Modal) // best effort: unknown block types still parse
@@ -568,20 +751,26 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, answers 
 		s.mu.Unlock()
 		return Ack{}, fmt.Errorf("%w: modal %q", ErrUnknownView, viewID)
 	}
-	payload := obj{
-		"type":                  "view_submission",
-		"team":                  s.teamJSON(),
-		"user":                  s.userJSON(userID),
-		"api_app_id":            s.cfg.AppID,
-		"token":                 verificationToken,
-		"trigger_id":            s.issueTriggerLocked(userID),
-		"view":                  s.viewJSON(v, viewState(v.blocks, answers)),
-		"response_urls":         []any{},
-		"is_enterprise_install": false,
-		"enterprise":            nil,
-	}
+	view := *v // the payload is built outside the lock; views.update replaces *v
+	trigger := s.issueTriggerLocked(userID)
 	s.mu.Unlock()
-	ack, err := s.SendEnvelope(ctx, "interactive", mustJSON(payload), true)
+	values, err := stateValues(view.blocks, answers)
+	if err != nil { // not expected of stored blocks; the slow way says the same
+		blocks, _ := parseBlocks(view.blocks)
+		values = mustJSON(viewState(blocks, answers))
+	}
+	p := jsonObject{b: make([]byte, 0, len(view.blocks)+len(values)+1024)}
+	p.str("api_app_id", s.cfg.AppID)
+	p.raw("enterprise", nil)
+	p.boolean("is_enterprise_install", false)
+	p.raw("response_urls", []byte("[]"))
+	p.value("team", s.teamJSON())
+	p.str("token", verificationToken)
+	p.str("trigger_id", trigger)
+	p.str("type", "view_submission")
+	p.value("user", s.userJSON(userID))
+	p.raw("view", s.viewJSON(&view, values))
+	ack, err := s.sendOwn(ctx, "interactive", p.done(), true)
 	if err != nil {
 		return ack, err
 	}
@@ -604,6 +793,9 @@ func (s *Server) applyResponseAction(viewID string, payload json.RawMessage) err
 	defer s.deliver()
 	defer s.mu.Unlock()
 	v := s.views[viewID]
+	if v == nil { // forgotten meanwhile (ForgetAfter): no stack to change
+		return nil
+	}
 	switch resp.ResponseAction {
 	case "":
 		// An empty ack closes the submitted view, uncovering any below it.

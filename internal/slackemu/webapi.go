@@ -1,6 +1,7 @@
 package slackemu
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -83,8 +84,7 @@ func (r *apiRequest) str(k string) string {
 	if !ok || string(raw) == "null" {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if s, err := unquote(raw); err == nil {
 		return s
 	}
 	return string(raw)
@@ -103,8 +103,8 @@ func (r *apiRequest) rawJSON(k string) ([]byte, bool) {
 		return nil, false
 	}
 	if len(raw) > 0 && raw[0] == '"' {
-		var s string
-		if json.Unmarshal(raw, &s) != nil {
+		s, err := unquote(raw)
+		if err != nil {
 			return nil, false
 		}
 		return []byte(s), s != ""
@@ -137,15 +137,19 @@ func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
 	}
 	ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
 	if ct == "application/json" {
+		if m, err := topLevel(body); err == nil {
+			r.json = m
+			return r, nil
+		}
 		r.json = map[string]json.RawMessage{}
-		if len(strings.TrimSpace(string(body))) > 0 {
+		if len(bytes.TrimSpace(body)) > 0 {
 			if err := json.Unmarshal(body, &r.json); err != nil {
 				return r, fail("invalid_json")
 			}
 		}
 		return r, nil
 	}
-	form, err := url.ParseQuery(string(body))
+	form, err := parseForm(string(body))
 	if err != nil {
 		return r, fail("invalid_form_data")
 	}
@@ -159,6 +163,73 @@ func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
 		r.token = form.Get("token")
 	}
 	return r, nil
+}
+
+// parseForm is url.ParseQuery with a faster unescape: a bot's blocks come
+// as a long, densely escaped value, which url.QueryUnescape builds a byte
+// at a time. Anything ParseQuery would object to is left to it, for the
+// same error.
+func parseForm(body string) (url.Values, error) {
+	form := url.Values{}
+	for q := body; q != ""; {
+		var kv string
+		kv, q, _ = strings.Cut(q, "&")
+		if strings.Contains(kv, ";") {
+			return url.ParseQuery(body)
+		}
+		if kv == "" {
+			continue
+		}
+		k, v, _ := strings.Cut(kv, "=")
+		k, ok := unescapeForm(k)
+		if !ok {
+			return url.ParseQuery(body)
+		}
+		if v, ok = unescapeForm(v); !ok {
+			return url.ParseQuery(body)
+		}
+		form[k] = append(form[k], v)
+	}
+	return form, nil
+}
+
+// unescapeForm is url.QueryUnescape; ok is false where it would fail.
+func unescapeForm(s string) (string, bool) {
+	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
+		return s, true
+	}
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '+':
+			b = append(b, ' ')
+		case '%':
+			if i+2 >= len(s) {
+				return "", false
+			}
+			h, l := unhex(s[i+1]), unhex(s[i+2])
+			if h < 0 || l < 0 {
+				return "", false
+			}
+			b = append(b, byte(h<<4|l))
+			i += 2
+		default:
+			b = append(b, c)
+		}
+	}
+	return string(b), true
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c - 'a' + 10)
+	case 'A' <= c && c <= 'F':
+		return int(c - 'A' + 10)
+	}
+	return -1
 }
 
 // callBody is what Call.Body records: the JSON as sent (minus any token),
@@ -182,18 +253,31 @@ func callBody(r *apiRequest, body []byte) json.RawMessage {
 	return mustJSON(string(body))
 }
 
+// readBody reads a request body, bounded, into a buffer of the size the
+// request announced.
+func readBody(req *http.Request) []byte {
+	var buf bytes.Buffer
+	if n := req.ContentLength; n > 0 {
+		buf.Grow(int(min(n, maxRequestBodySize)) + bytes.MinRead)
+	}
+	_, _ = buf.ReadFrom(io.LimitReader(req.Body, maxRequestBodySize))
+	drain(req.Body)
+	return buf.Bytes()
+}
+
 // httpAnswer is a response ready to write.
 type httpAnswer struct {
 	status   int
 	header   http.Header
 	body     []byte
+	json     obj // encoded as the body when it is written
 	slackErr string
 }
 
 func jsonAnswer(status int, v obj) httpAnswer {
 	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
 	e, _ := v["error"].(string)
-	return httpAnswer{status: status, header: h, body: mustJSON(v), slackErr: e}
+	return httpAnswer{status: status, header: h, json: v, slackErr: e}
 }
 
 func errAnswer(e *apiError) httpAnswer {
@@ -235,15 +319,11 @@ func (s *Server) faultAnswer(ctx context.Context, f Fault) (answer httpAnswer, d
 
 func (s *Server) handleAPI(w http.ResponseWriter, req *http.Request) {
 	method := strings.TrimPrefix(req.URL.Path, "/api/")
-	body, _ := io.ReadAll(io.LimitReader(req.Body, maxRequestBodySize))
-	drain(req.Body)
+	body := readBody(req)
 	r, perr := parseAPIRequest(req, body)
-	call := Call{
-		Method: method,
-		Token:  redactToken(r.token),
-		Params: r.params(),
-		Body:   callBody(r, body),
-		At:     time.Now(),
+	call := Call{Method: method, Token: redactToken(r.token), At: time.Now()}
+	if s.details() {
+		call.Params, call.Body = r.params(), callBody(r, body)
 	}
 	a := s.serveAPI(req.Context(), method, r, perr)
 	call.Status, call.Error = a.status, a.slackErr
@@ -255,7 +335,14 @@ func (s *Server) handleAPI(w http.ResponseWriter, req *http.Request) {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(a.status)
-	_, _ = w.Write(a.body)
+	if a.json == nil {
+		_, _ = w.Write(a.body)
+		return
+	}
+	buf := s.buffer()
+	*buf = appendJSON(*buf, a.json)
+	_, _ = w.Write(*buf)
+	s.reuse(buf)
 }
 
 func (s *Server) serveAPI(ctx context.Context, method string, r *apiRequest, perr *apiError) httpAnswer {
@@ -331,6 +418,14 @@ type message struct {
 
 func msgKey(channel, ts string) string { return channel + "/" + ts }
 
+func (s *Server) storeMessageLocked(m *message) {
+	key := msgKey(m.channel, m.ts)
+	if _, ok := s.messages[key]; !ok {
+		s.messageMemo.add(key, time.Now(), s.cfg.ForgetAfter, s.cfg.MaxMessages, func(k string) { delete(s.messages, k) })
+	}
+	s.messages[key] = m
+}
+
 // isID reports whether id looks like a Slack ID starting with one of
 // prefixes: an upper-case letter followed by upper-case letters and digits.
 func isID(id, prefixes string) bool {
@@ -356,10 +451,8 @@ func (s *Server) resolveChannelLocked(ch string) (id, dmUser string, ok bool) {
 	case ch[0] == 'U' || ch[0] == 'W':
 		return s.dmLocked(ch), ch, true
 	case ch[0] == 'D':
-		for u, d := range s.dms {
-			if d == ch {
-				return ch, u, true
-			}
+		if u, ok := s.dmUsers[ch]; ok {
+			return ch, u, true
 		}
 	}
 	return ch, "", true
@@ -387,17 +480,14 @@ type content struct {
 func messageContent(text string, hasText bool, rawBlocks []byte, hasBlocks, hasAttachments bool) (content, *apiError) {
 	c := content{text: text, hasText: hasText}
 	if hasBlocks {
-		arr, ok := parseBlocks(rawBlocks)
-		if !ok {
-			return c, fail("invalid_blocks_format")
-		}
-		if msgs := checkBlocks(arr, maxMessageBlocks, "/blocks"); msgs != nil {
-			return c, fail("invalid_blocks", msgs...)
-		}
-		c.hasBlocks = true
-		c.blocks = mustJSON(arr)
-		if len(arr) == 0 {
-			hasBlocks = false
+		if fast, err := fastBlocks(rawBlocks, maxMessageBlocks); err == nil {
+			c.hasBlocks, c.blocks = true, fast.out
+			hasBlocks = fast.n > 0
+		} else {
+			var aerr *apiError
+			if c, hasBlocks, aerr = slowMessageBlocks(c, rawBlocks); aerr != nil {
+				return c, aerr
+			}
 		}
 	}
 	if text == "" && !hasBlocks && !hasAttachments {
@@ -407,6 +497,22 @@ func messageContent(text string, hasText bool, rawBlocks []byte, hasBlocks, hasA
 		return c, fail("msg_too_long")
 	}
 	return c, nil
+}
+
+// slowMessageBlocks is messageContent's encoding/json path, for blocks that
+// have a problem or something to fill in beyond block_ids. hasBlocks is
+// false for an empty array.
+func slowMessageBlocks(c content, rawBlocks []byte) (_ content, hasBlocks bool, _ *apiError) {
+	arr, ok := parseBlocks(rawBlocks)
+	if !ok {
+		return c, false, fail("invalid_blocks_format")
+	}
+	if msgs := checkBlocks(arr, maxMessageBlocks, "/blocks"); msgs != nil {
+		return c, false, fail("invalid_blocks", msgs...)
+	}
+	c.hasBlocks = true
+	c.blocks = mustJSON(arr)
+	return c, len(arr) > 0, nil
 }
 
 func (r *apiRequest) content() (content, *apiError) {
@@ -446,7 +552,7 @@ func (s *Server) chatPostMessage(_ context.Context, r *apiRequest) (obj, *apiErr
 	s.mu.Lock()
 	m := &message{channel: ch, ts: s.nextTSLocked(), threadTS: r.str("thread_ts"), user: s.cfg.BotUserID,
 		fromBot: true, text: c.text, blocks: c.blocks}
-	s.messages[msgKey(ch, m.ts)] = m
+	s.storeMessageLocked(m)
 	s.postLocked(Posted{Kind: "message", Channel: ch, TS: m.ts, ThreadTS: m.threadTS, UserID: dmUser, Text: m.text, Blocks: m.blocks})
 	res := obj{"channel": ch, "ts": m.ts, "message": s.messageJSON(m)}
 	s.mu.Unlock()
@@ -475,7 +581,7 @@ func (s *Server) chatPostEphemeral(_ context.Context, r *apiRequest) (obj, *apiE
 	s.mu.Lock()
 	m := &message{channel: ch, ts: s.nextTSLocked(), threadTS: r.str("thread_ts"), user: s.cfg.BotUserID,
 		fromBot: true, text: c.text, blocks: c.blocks, ephemeral: true, viewer: user}
-	s.messages[msgKey(ch, m.ts)] = m
+	s.storeMessageLocked(m)
 	s.postLocked(Posted{Kind: "ephemeral", Channel: ch, TS: m.ts, ThreadTS: m.threadTS, UserID: user, Text: m.text, Blocks: m.blocks})
 	s.mu.Unlock()
 	s.deliver()
@@ -539,10 +645,8 @@ func (s *Server) conversationsOpen(_ context.Context, r *apiRequest) (obj, *apiE
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if ch := r.str("channel"); ch != "" {
-		for u, d := range s.dms {
-			if d == ch {
-				return obj{"no_op": true, "already_open": true, "channel": s.imJSON(d, u)}, nil
-			}
+		if u, ok := s.dmUsers[ch]; ok {
+			return obj{"no_op": true, "already_open": true, "channel": s.imJSON(ch, u)}, nil
 		}
 		return nil, fail("channel_not_found")
 	}
