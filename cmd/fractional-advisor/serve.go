@@ -105,5 +105,6 @@ func userRate(perMinute int) int {
 func slackTransport(workers int) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = workers + slackbot.DefaultNotes
+	t.MaxIdleConns = max(t.MaxIdleConns, t.MaxIdleConnsPerHost) // the overall cap would win otherwise
 	return t
 }

@@ -66,19 +66,24 @@ func (b *Bot) onCommand(ctx context.Context, evt socketmode.Event, received time
 }
 
 // ackReply answers a command privately in its ack when the reply fits there
-// (no Web API call at all), and through the response_url when it does not.
-// outcome names what was sent, for the log ("faq:cost", "help").
+// (no Web API call at all), and through the response_url when it does not,
+// or when the ack could not be sent: an ack that failed was never queued,
+// so the reply cannot arrive twice. outcome names what was sent, for the
+// log ("faq:cost", "help").
 func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL string, msg blockkit.Message, r request, outcome string) {
-	if payload, ok := ackPayload(msg); ok {
-		if !b.ack(ctx, req, r.start, payload) {
-			outcome = "ack failed" // the reply was the ack: the user has nothing
-		}
+	payload, fits := ackPayload(msg)
+	if fits && b.ack(ctx, req, r.start, payload) {
 		b.done(r, outcome, nil)
 		return
 	}
-	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+	viaURL := func(ctx context.Context) (string, error) {
 		return outcome, b.post(ctx, destination{responseURL: responseURL}, msg)
-	}, nil)
+	}
+	if fits { // the ack failed; Slack will tell the user the command failed unless the reply lands
+		b.runLater(r, viaURL, nil)
+		return
+	}
+	queued := b.runLater(r, viaURL, nil)
 	if !queued {
 		b.ack(ctx, req, r.start, privateReply(sayBusy, nil))
 		return
@@ -91,13 +96,10 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback destination) (string, error) {
 	view, err := blockkit.AppendModalJSON(nil, blockkit.AssessmentModal(meta.encode()))
 	if err != nil {
-		return "views.open failed", fmt.Errorf("encode the modal: %w", err)
+		err = fmt.Errorf("encode the modal: %w", err)
+	} else {
+		_, err = b.send(ctx, "views.open", false, jsonObject(nil).str("trigger_id", triggerID).raw("view", view).end())
 	}
-	payload := body(nil).str("trigger_id", triggerID).raw("view", view).end()
-	err = b.call(ctx, "views.open", false, func(ctx context.Context) error {
-		_, err := b.web.postJSON(ctx, "views.open", payload)
-		return err
-	})
 	if err != nil {
 		if fallback != (destination{}) {
 			_ = b.post(ctx, fallback, blockkit.Note("modal_failed", sayNoModal))

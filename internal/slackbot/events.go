@@ -59,11 +59,7 @@ func (b *Bot) onEvent(ctx context.Context, evt socketmode.Event, received time.T
 			if err != nil {
 				return "home not published", fmt.Errorf("encode the Home tab: %w", err)
 			}
-			payload := body(nil).str("user_id", ev.User).raw("view", view).end()
-			err = b.call(ctx, "views.publish", true, func(ctx context.Context) error {
-				_, err := b.web.postJSON(ctx, "views.publish", payload)
-				return err
-			})
+			_, err = b.send(ctx, "views.publish", true, jsonObject(nil).str("user_id", ev.User).raw("view", view).end())
 			return "home published", err
 		}
 	default:

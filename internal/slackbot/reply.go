@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -48,11 +47,16 @@ func (b *Bot) ack(ctx context.Context, req *socketmode.Request, received time.Ti
 // and Slack's envelope_id, with room to spare.
 const ackRoom = 512
 
-// privateReply is a slash command's reply seen only by the user who typed
-// it: in an ack, or posted to its response_url. blocks are JSON already,
-// or nil.
+// slashReply is the reply to a slash command or a button, seen by the
+// user alone (ephemeral) or by the channel: in an ack, or posted to a
+// response_url. blocks are JSON already, or nil.
+func slashReply(responseType, text string, blocks []byte) jsonObject {
+	return jsonObject(nil).str("response_type", responseType).str("text", text).raw("blocks", blocks)
+}
+
+// privateReply is a slash command's reply in an ack, for its user alone.
 func privateReply(text string, blocks []byte) json.RawMessage {
-	return body(nil).str("response_type", slack.ResponseTypeEphemeral).str("text", text).raw("blocks", blocks).end()
+	return slashReply(slack.ResponseTypeEphemeral, text, blocks).end()
 }
 
 // ackPayload encodes msg as a private reply in an ack, and reports whether
@@ -84,60 +88,71 @@ func (b *Bot) post(ctx context.Context, dest destination, msg blockkit.Message) 
 	if err != nil {
 		return err
 	}
-	switch {
-	case dest.responseURL != "":
-		if !b.urls.allowed(dest.responseURL) {
-			return errors.New("response_url not on an allowed host")
-		}
-		payload := privateReply(msg.Text, blocks)
-		if dest.inChannel {
-			payload = body(nil).str("response_type", slack.ResponseTypeInChannel).str("text", msg.Text).raw("blocks", blocks).end()
-		}
-		err = b.call(ctx, "response_url", false, func(ctx context.Context) error {
-			return postWebhook(ctx, b.http, dest.responseURL, payload)
-		})
-		if err != nil {
-			// net/http's errors quote the URL, and a response_url lets
-			// anyone post as the bot: keep only the cause.
-			var ue *url.Error
-			if errors.As(err, &ue) {
-				err = ue.Err
-			}
-			return fmt.Errorf("post to response_url: %w", err)
-		}
-		return nil
-	case dest.dmUser != "":
-		var ans apiAnswer
-		err := b.call(ctx, "conversations.open", true, func(ctx context.Context) error {
-			var err error
-			ans, err = b.web.postJSON(ctx, "conversations.open", body(nil).str("users", dest.dmUser).end())
+	if dest.responseURL != "" {
+		return b.postToResponseURL(ctx, dest, msg.Text, blocks)
+	}
+	if dest.dmUser != "" {
+		if dest.channel, err = b.openDM(ctx, dest.dmUser); err != nil {
 			return err
-		})
-		if err != nil {
-			return fmt.Errorf("conversations.open: %w", err)
 		}
-		id, err := ans.channelID()
-		if err != nil {
-			return fmt.Errorf("conversations.open: %w", err)
-		}
-		dest = destination{channel: id}
 	}
 	method := "chat.postMessage"
 	if dest.ephemeralFor != "" {
 		method = "chat.postEphemeral"
-		dest.threadTS = ""
 	}
-	// user is chat.postEphemeral's recipient.
-	payload := body(nil).str("channel", dest.channel).opt("user", dest.ephemeralFor).opt("thread_ts", dest.threadTS).
+	// user is chat.postEphemeral's recipient; no destination has both it
+	// and a thread.
+	payload := jsonObject(nil).str("channel", dest.channel).opt("user", dest.ephemeralFor).opt("thread_ts", dest.threadTS).
 		str("text", msg.Text).raw("blocks", blocks).end()
-	err = b.call(ctx, method, false, func(ctx context.Context) error {
-		_, err := b.web.postJSON(ctx, method, payload)
-		return err
-	})
-	if err != nil {
+	if _, err := b.send(ctx, method, false, payload); err != nil {
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	return nil
+}
+
+// postToResponseURL answers through a response_url. It never replaces or
+// deletes the message the response_url belongs to: Slack's default for
+// those flags differs between kinds of interaction, so both are sent.
+func (b *Bot) postToResponseURL(ctx context.Context, dest destination, text string, blocks []byte) error {
+	if !b.urls.allowed(dest.responseURL) {
+		return errors.New("response_url not on an allowed host")
+	}
+	rt := slack.ResponseTypeEphemeral
+	if dest.inChannel {
+		rt = slack.ResponseTypeInChannel
+	}
+	payload := slashReply(rt, text, blocks).boolean("replace_original", false).boolean("delete_original", false).end()
+	err := b.call(ctx, "response_url", false, func(ctx context.Context) error {
+		return postWebhook(ctx, b.http, dest.responseURL, payload)
+	})
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	return nil
+}
+
+// openDM opens (or finds) the bot's DM with user and returns its channel.
+func (b *Bot) openDM(ctx context.Context, user string) (string, error) {
+	resp, err := b.send(ctx, "conversations.open", true, jsonObject(nil).str("users", user).end())
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	id, err := resp.channelID()
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	return id, nil
+}
+
+// send makes one Web API call through call's deadlines and retries.
+func (b *Bot) send(ctx context.Context, method string, idempotent bool, payload []byte) (apiResponse, error) {
+	var resp apiResponse
+	err := b.call(ctx, method, idempotent, func(ctx context.Context) error {
+		var err error
+		resp, err = b.web.postJSON(ctx, method, payload)
+		return err
+	})
+	return resp, err
 }
 
 // encodeBlocks encodes blocks once for every attempt of a call; no blocks

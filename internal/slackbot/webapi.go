@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -29,59 +30,69 @@ type webAPI struct {
 	token string // the bot token, sent only in the Authorization header
 }
 
-// maxAnswer bounds how much of an answer is read. Slack's answers to these
-// methods are a few KB plus the echoed message or view.
-const maxAnswer = 4 << 20
+// maxResponseBytes bounds how much of a response is read. Slack's
+// responses to these methods are a few KB plus the echoed message or view.
+const maxResponseBytes = 4 << 20
 
-// apiAnswer is what the bot reads of a Web API answer.
-type apiAnswer struct {
+// apiResponse is what the bot reads of a Web API response.
+type apiResponse struct {
 	OK    bool   `json:"ok"`
 	Error string `json:"error"`
 	// Channel is a channel id (chat.postMessage) or an object with one
 	// (conversations.open).
 	Channel json.RawMessage `json:"channel"`
+	// Messages say what was wrong, e.g. which block of an invalid_blocks.
+	Metadata struct {
+		Messages []string `json:"messages"`
+	} `json:"response_metadata"`
 }
 
 // postJSON calls method with a JSON body and returns the answer once Slack
 // said ok.
-func (w *webAPI) postJSON(ctx context.Context, method string, payload []byte) (apiAnswer, error) {
+func (w *webAPI) postJSON(ctx context.Context, method string, payload []byte) (apiResponse, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+method, bytes.NewReader(payload))
 	if err != nil {
-		return apiAnswer{}, err
+		return apiResponse{}, err
 	}
 	req.Header.Set("Content-Type", "application/json; charset=utf-8")
 	req.Header.Set("Authorization", "Bearer "+w.token)
 	resp, err := w.http.Do(req)
 	if err != nil {
-		return apiAnswer{}, err
+		return apiResponse{}, err
 	}
 	defer drain(resp.Body)
 	if err := statusError(resp); err != nil {
-		return apiAnswer{}, err
+		return apiResponse{}, err
 	}
-	var a apiAnswer
-	if err := json.NewDecoder(io.LimitReader(resp.Body, maxAnswer)).Decode(&a); err != nil {
-		return apiAnswer{}, fmt.Errorf("read %s answer: %w", method, err)
+	var a apiResponse
+	if err := json.NewDecoder(io.LimitReader(resp.Body, maxResponseBytes)).Decode(&a); err != nil {
+		return apiResponse{}, fmt.Errorf("read %s response: %w", method, err)
 	}
 	if !a.OK {
 		if a.Error == "" {
 			a.Error = "unknown_error"
 		}
-		return a, slack.SlackErrorResponse{Err: a.Error}
+		return apiResponse{}, slack.SlackErrorResponse{Err: a.Error, ResponseMetadata: slack.ResponseMetadata{Messages: a.Metadata.Messages}}
 	}
 	return a, nil
 }
 
-// postWebhook posts body to a response_url, which answers with a status
-// only (and no token: the URL is the credential).
-func postWebhook(ctx context.Context, client *http.Client, url string, body []byte) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+// postWebhook posts payload to a response_url, which answers with a
+// status only. The URL is the credential (anyone holding it can post as the
+// bot), so no error carries it: net/http's errors quote it, and retries log
+// errors before the caller sees them.
+func postWebhook(ctx context.Context, client *http.Client, responseURL string, payload []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(payload))
 	if err != nil {
-		return err
+		return errors.New("invalid response_url")
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			return ue.Err // the cause (a *net.OpError for notSent), without the URL
+		}
 		return err
 	}
 	defer drain(resp.Body)
@@ -102,15 +113,15 @@ func statusError(resp *http.Response) error {
 	return slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}
 }
 
-// drain reads what is left of a body (a little) so the connection can be
-// reused, then closes it.
-func drain(body io.ReadCloser) {
-	_, _ = io.Copy(io.Discard, io.LimitReader(body, 64<<10))
-	_ = body.Close()
+// drain reads what is left of a response (a little) so the connection can
+// be reused, then closes it.
+func drain(r io.ReadCloser) {
+	_, _ = io.Copy(io.Discard, io.LimitReader(r, 64<<10))
+	_ = r.Close()
 }
 
 // channelID reads the id from conversations.open's channel object.
-func (a apiAnswer) channelID() (string, error) {
+func (a apiResponse) channelID() (string, error) {
 	var ch struct {
 		ID string `json:"id"`
 	}
@@ -120,43 +131,48 @@ func (a apiAnswer) channelID() (string, error) {
 	return ch.ID, nil
 }
 
-// body writes the flat JSON objects the bot sends, field by field. Their
-// blocks and views are JSON already (blockkit's encoder); encoding/json
-// would scan and copy them again.
-type body []byte
+// jsonObject writes the flat JSON objects the bot sends, field by field.
+// Their blocks and views are JSON already (blockkit's encoder);
+// encoding/json would scan and copy them again.
+type jsonObject []byte
 
-func (b body) key(k string) body {
-	if len(b) == 0 {
-		b = append(b, '{')
+func (o jsonObject) key(k string) jsonObject {
+	if len(o) == 0 {
+		o = append(o, '{')
 	} else {
-		b = append(b, ',')
+		o = append(o, ',')
 	}
-	return append(blockkit.AppendJSONString(b, k), ':')
+	return append(blockkit.AppendJSONString(o, k), ':')
 }
 
 // str writes a string field, even an empty one.
-func (b body) str(k, v string) body { return blockkit.AppendJSONString(b.key(k), v) }
+func (o jsonObject) str(k, v string) jsonObject { return blockkit.AppendJSONString(o.key(k), v) }
 
 // opt writes a string field unless it is empty.
-func (b body) opt(k, v string) body {
+func (o jsonObject) opt(k, v string) jsonObject {
 	if v == "" {
-		return b
+		return o
 	}
-	return b.str(k, v)
+	return o.str(k, v)
+}
+
+// boolean writes a boolean field.
+func (o jsonObject) boolean(k string, v bool) jsonObject {
+	return strconv.AppendBool(o.key(k), v)
 }
 
 // raw writes a field whose value is JSON already, unless there is none.
-func (b body) raw(k string, v []byte) body {
+func (o jsonObject) raw(k string, v []byte) jsonObject {
 	if len(v) == 0 {
-		return b
+		return o
 	}
-	return append(b.key(k), v...)
+	return append(o.key(k), v...)
 }
 
 // end closes the object.
-func (b body) end() []byte {
-	if len(b) == 0 {
+func (o jsonObject) end() []byte {
+	if len(o) == 0 {
 		return []byte("{}")
 	}
-	return append(b, '}')
+	return append(o, '}')
 }

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 	"github.com/slack-go/slack"
 )
 
@@ -33,10 +35,11 @@ func TestWebAPIAnswers(t *testing.T) {
 			check: func(err error) bool { return err == nil }},
 		{name: "dm opened", status: 200, body: `{"ok":true,"channel":{"id":"D1"}}`, channel: "D1",
 			check: func(err error) bool { return err == nil }},
-		{name: "slack error", status: 200, body: `{"ok":false,"error":"channel_not_found"}`,
+		{name: "slack error", status: 200, body: `{"ok":false,"error":"invalid_blocks","response_metadata":{"messages":["[ERROR] must be more than 0 characters [json-pointer:/blocks/0/text]"]}}`,
 			check: func(err error) bool {
 				var se slack.SlackErrorResponse
-				return errors.As(err, &se) && se.Err == "channel_not_found"
+				return errors.As(err, &se) && se.Err == "invalid_blocks" &&
+					len(se.ResponseMetadata.Messages) == 1 && strings.Contains(se.ResponseMetadata.Messages[0], "/blocks/0/text")
 			}},
 		{name: "not ok, no reason", status: 200, body: `{"ok":false}`,
 			check: func(err error) bool { return callStatus(err) == "unknown_error" }},
@@ -91,7 +94,7 @@ func TestWebAPIAnswers(t *testing.T) {
 func TestChannelIDMissing(t *testing.T) {
 	t.Parallel()
 	for _, raw := range []string{``, `"C1"`, `{}`, `{"id":""}`, `null`} {
-		if id, err := (apiAnswer{Channel: []byte(raw)}).channelID(); err == nil {
+		if id, err := (apiResponse{Channel: []byte(raw)}).channelID(); err == nil {
 			t.Errorf("channel %s: got id %q, want an error", raw, id)
 		}
 	}
@@ -104,7 +107,7 @@ func TestBody(t *testing.T) {
 	texts := []string{"", "plain", `quote " backslash \ slash /`, "<!channel> & <@U1>", "line\nbreak\ttab\x00\x1f",
 		"\u2028\u2029", "caf\xc3\xa9 \xff broken", "emoji 👍"}
 	for _, text := range texts {
-		got := body(nil).str("text", text).opt("thread_ts", "").opt("user", text).raw("blocks", []byte(`[{"type":"divider"}]`)).raw("none", nil).end()
+		got := jsonObject(nil).str("text", text).opt("thread_ts", "").opt("user", text).raw("blocks", []byte(`[{"type":"divider"}]`)).raw("none", nil).end()
 		want := map[string]any{"text": text, "blocks": []any{map[string]any{"type": "divider"}}}
 		if text != "" {
 			want["user"] = text
@@ -123,7 +126,34 @@ func TestBody(t *testing.T) {
 			t.Errorf("%q:\n got %s\nwant %s", text, got, wantJSON)
 		}
 	}
-	if got := string(body(nil).end()); got != "{}" {
+	if got := string(jsonObject(nil).end()); got != "{}" {
 		t.Errorf("empty body = %s", got)
+	}
+}
+
+// TestResponseURLKeepsTheOriginal: a reply through a response_url says
+// outright that it neither replaces nor deletes the message it belongs to
+// (the Share button's response_url belongs to the user's recommendation).
+func TestResponseURLKeepsTheOriginal(t *testing.T) {
+	t.Parallel()
+	r := startRig(t, rigOpts{})
+	u := r.emu.IssueResponseURL("block_actions", "C0EMUGEN1", "U0SHARE01")
+	if err := r.bot.post(ctxT(t), destination{responseURL: u, inChannel: true}, blockkit.Note("x", "shared")); err != nil {
+		t.Fatal(err)
+	}
+	c, err := r.emu.WaitCall(ctxT(t), "response_url", func(slackemu.Call) bool { return true })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		ResponseType    string `json:"response_type"`
+		ReplaceOriginal *bool  `json:"replace_original"`
+		DeleteOriginal  *bool  `json:"delete_original"`
+	}
+	if err := json.Unmarshal(c.Body, &got); err != nil {
+		t.Fatal(err)
+	}
+	if got.ResponseType != "in_channel" || got.ReplaceOriginal == nil || *got.ReplaceOriginal || got.DeleteOriginal == nil || *got.DeleteOriginal {
+		t.Errorf("response_url body %s: want in_channel with replace_original and delete_original false", c.Body)
 	}
 }
