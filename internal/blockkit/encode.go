@@ -26,6 +26,9 @@ func AppendBlocksJSON(dst []byte, blocks []slack.Block) ([]byte, error) {
 		return append(dst, "null"...), nil
 	}
 	n := len(dst)
+	// A block is rarely over 512 bytes of JSON (a recommendation's nine are
+	// 4 KB), so the bot's fresh buffer is allocated once, not doubled.
+	dst = grow(dst, 512*len(blocks)+2)
 	dst = append(dst, '[')
 	for i, b := range blocks {
 		if i > 0 {
@@ -37,24 +40,6 @@ func AppendBlocksJSON(dst []byte, blocks []slack.Block) ([]byte, error) {
 		}
 	}
 	return append(dst, ']'), nil
-}
-
-// AppendJSON appends m as the JSON object {"blocks":[…],"text":"…"}: the
-// same bytes as json.Marshal(map[string]any{"text": m.Text, "blocks":
-// m.Blocks}). On error it returns dst as it was.
-func (m Message) AppendJSON(dst []byte) ([]byte, error) {
-	n := len(dst)
-	// A block is rarely over 512 bytes of JSON (a recommendation's nine are
-	// 4 KB).
-	dst = grow(dst, len(m.Text)+512*len(m.Blocks)+32)
-	dst = append(dst, `{"blocks":`...)
-	dst, err := AppendBlocksJSON(dst, m.Blocks)
-	if err != nil {
-		return dst[:n], err
-	}
-	dst = append(dst, `,"text":`...)
-	dst = AppendJSONString(dst, m.Text)
-	return append(dst, '}'), nil
 }
 
 // grow returns dst with room for n more bytes: one allocation up front

@@ -42,66 +42,116 @@ type RecommendationReply struct {
 // Recommendation renders the recommendation: the role up front, why, how
 // sure, the cost, risks and next steps.
 //
-// It runs for every assessment and every share, so each text is written
-// into one scratch buffer and copied out once, rather than assembled from
-// fmt.Sprintf, joins and concatenations.
+// It runs for every assessment and every share, so each text below is
+// written by its own builder into a local buffer (on the stack while it
+// fits) and copied out once as a string, rather than assembled from
+// fmt.Sprintf, joins and concatenations. No buffer outlives its builder, so
+// no two blocks can share memory.
 func Recommendation(r RecommendationReply) Message {
-	rec, c := r.Rec, r.Rec.Cost
+	rec := r.Rec
 	title := RoleTitle(rec.Role)
 	subject := RecommendationBlockPrefix + string(rec.Role)
 	qs := advisor.Questions()
-	buf := make([]byte, 0, 1024)
+
 	blocks := make([]slack.Block, 0, 9)
+	blocks = append(blocks,
+		header("Recommendation: "+title),
+		section(subject, summaryText(rec)),
+		section("reasons", whyText(qs, rec.Reasons)),
+	)
+	if rec.BudgetNote != "" {
+		blocks = append(blocks, section("budget_note", ":warning: *Budget*\n"+rec.BudgetNote))
+	}
+	cost, fractional, fullTime := costTexts(rec.Cost)
+	blocks = append(blocks,
+		sectionFields("cost", cost, fractional, fullTime),
+		section("risks", risksText(rec.Risks)),
+		section("next_steps", stepsText(rec.NextSteps)),
+		contextText("answers", noteText(qs, r)),
+	)
+	if r.ShareValue != "" {
+		blocks = append(blocks, actions("recommendation_actions",
+			button(ActionShare, r.ShareValue, "Share in channel").WithStyle(slack.StylePrimary),
+			button(ActionStartOver, r.ShareValue, "Start over"),
+			button(ActionHelpful, subject, "👍 Helpful"),
+			button(ActionNotHelpful, subject, "👎 Not helpful"),
+		))
+	} else {
+		blocks = append(blocks, feedbackButtons(subject))
+	}
+	return Message{Text: fallbackText(title, rec), Blocks: blocks}
+}
 
-	blocks = append(blocks, header("Recommendation: "+title))
-
-	buf = cat(buf[:0], "*", rec.Summary, "*\nConfidence: *", confidenceWord(rec.Confidence), "* (")
+// summaryText is the summary and how sure it is:
+// "*…*\nConfidence: *high* (90%)".
+func summaryText(rec advisor.Recommendation) string {
+	buf := make([]byte, 0, 256)
+	buf = cat(buf, "*", rec.Summary, "*\nConfidence: *", confidenceWord(rec.Confidence), "* (")
 	buf = strconv.AppendInt(buf, int64(rec.Confidence*100+0.5), 10)
-	blocks = append(blocks, section(subject, string(cat(buf, "%)"))))
+	return string(cat(buf, "%)"))
+}
 
-	buf = cat(buf[:0], "*Why*\n")
-	for i, rs := range rec.Reasons {
+// whyText lists the reasons, each led by the answer it rests on.
+func whyText(qs []advisor.Question, reasons []advisor.Reason) string {
+	buf := make([]byte, 0, 1024)
+	buf = cat(buf, "*Why*\n")
+	for i, rs := range reasons {
 		buf = cat(appendBullet(buf, i), "*")
 		buf = appendAnswerLabel(buf, qs, rs.Field, rs.Value)
 		buf = cat(buf, ".* ", rs.Text)
 	}
-	blocks = append(blocks, section("reasons", string(buf)))
+	return string(buf)
+}
 
-	if rec.BudgetNote != "" {
-		blocks = append(blocks, section("budget_note", ":warning: *Budget*\n"+rec.BudgetNote))
-	}
-
+// costTexts are the cost section's text and its two fields: the fractional
+// cost and its full-time equivalent.
+func costTexts(c advisor.Cost) (text, fractional, fullTime string) {
 	leaders := "one leader"
 	if c.Roles == 2 {
 		leaders = "two leaders"
 	}
-	buf = cat(buf[:0], "*Cost* for ", leaders, " over ")
+	buf := make([]byte, 0, 128)
+	buf = cat(buf, "*Cost* for ", leaders, " over ")
 	buf = strconv.AppendInt(buf, int64(c.Months), 10)
-	costText := string(cat(buf, " months, at $10k–$25k a month fractional against $200k–$400k a year full-time"))
+	text = string(cat(buf, " months, at $10k–$25k a month fractional against $200k–$400k a year full-time"))
+
 	buf = cat(buf[:0], "*Fractional, ")
 	buf = cat(strconv.AppendInt(buf, int64(c.Months), 10), " months*\n")
-	fractional := string(appendRange(buf, c.Fractional))
-	buf = cat(buf[:0], "*Full-time equivalent*\n")
-	fullTime := string(appendRange(buf, c.FullTime))
-	blocks = append(blocks, sectionFields("cost", costText, fractional, fullTime))
+	fractional = string(appendRange(buf, c.Fractional))
 
-	buf = cat(buf[:0], "*Risks to watch*\n")
-	for i, risk := range rec.Risks {
+	buf = cat(buf[:0], "*Full-time equivalent*\n")
+	fullTime = string(appendRange(buf, c.FullTime))
+	return text, fractional, fullTime
+}
+
+// risksText lists the risks as bullets.
+func risksText(risks []string) string {
+	buf := make([]byte, 0, 1024)
+	buf = cat(buf, "*Risks to watch*\n")
+	for i, risk := range risks {
 		buf = cat(appendBullet(buf, i), risk)
 	}
-	blocks = append(blocks, section("risks", string(buf)))
+	return string(buf)
+}
 
-	buf = cat(buf[:0], "*Next steps*\n")
-	for i, step := range rec.NextSteps {
+// stepsText numbers the next steps.
+func stepsText(steps []string) string {
+	buf := make([]byte, 0, 1024)
+	buf = cat(buf, "*Next steps*\n")
+	for i, step := range steps {
 		if i > 0 {
 			buf = append(buf, '\n')
 		}
 		buf = strconv.AppendInt(buf, int64(i+1), 10)
 		buf = cat(buf, ". ", step)
 	}
-	blocks = append(blocks, section("next_steps", string(buf)))
+	return string(buf)
+}
 
-	buf = buf[:0]
+// noteText is the context line under the recommendation: who shared it,
+// the user's own context (escaped) and every answer it rests on.
+func noteText(qs []advisor.Question, r RecommendationReply) string {
+	buf := make([]byte, 0, 1024)
 	if r.SharedBy != "" {
 		buf = cat(buf, "Shared by <@", r.SharedBy, ">. ")
 	}
@@ -115,24 +165,19 @@ func Recommendation(r RecommendationReply) Message {
 		}
 		buf = appendAnswerLabel(buf, qs, q.Field, r.Answers.Get(q.Field))
 	}
-	blocks = append(blocks, contextText("answers", string(cat(buf, "."))))
+	return string(cat(buf, "."))
+}
 
-	if r.ShareValue != "" {
-		blocks = append(blocks, actions("recommendation_actions",
-			button(ActionShare, r.ShareValue, "Share in channel").WithStyle(slack.StylePrimary),
-			button(ActionStartOver, r.ShareValue, "Start over"),
-			button(ActionHelpful, subject, "👍 Helpful"),
-			button(ActionNotHelpful, subject, "👎 Not helpful"),
-		))
-	} else {
-		blocks = append(blocks, feedbackButtons(subject))
-	}
-
-	buf = cat(buf[:0], "Recommendation: ", title, ".\n", rec.Summary, "\nFractional cost over ")
+// fallbackText is the message's plain text, shown in notifications and
+// where blocks are not: the role, the summary and the cost.
+func fallbackText(title string, rec advisor.Recommendation) string {
+	c := rec.Cost
+	buf := make([]byte, 0, 512)
+	buf = cat(buf, "Recommendation: ", title, ".\n", rec.Summary, "\nFractional cost over ")
 	buf = cat(strconv.AppendInt(buf, int64(c.Months), 10), " months: ")
 	buf = cat(appendRange(buf, c.Fractional), " (full-time: ")
 	buf = cat(appendRange(buf, c.FullTime), ").")
-	return Message{Text: Truncate(string(buf), MaxFallbackText), Blocks: blocks}
+	return Truncate(string(buf), MaxFallbackText)
 }
 
 // cat appends parts to dst.
