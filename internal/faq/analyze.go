@@ -17,10 +17,16 @@ const MaxQueryRunes = 400
 // After a personal possessive ("our CTO's birthday") the "'s" stays: that
 // names a particular person, and the analyzer treats it apart.
 func words(s string, limit int, dst []string) []string {
-	// A word that is already lower-case ASCII (most are) is a slice of s;
-	// only the others are built in b, and copied.
+	// A word that needs no change (most are lower-case ASCII already) is a
+	// slice of s; only the others are built in b, and copied. Before each
+	// byte i, three variables hold the word being read:
+	//   start < 0: no word has started; simple is true and b is empty.
+	//   simple:    the word so far is s[start:i]; b is empty and unused.
+	//   !simple:   the word so far is b (lower-cased, ’ as '); s[start:i]
+	//              is only where it came from.
+	// flush restores the first state.
 	var b []byte
-	start, simple := -1, true // where the word starts in s; whether it is s[start:i]
+	start, simple := -1, true
 	flush := func(end int) {
 		if start < 0 {
 			return

@@ -30,6 +30,12 @@ const (
 	// minTypoLen is the shortest word the typo matcher corrects; shorter
 	// words are too often other real words one letter away ("date", "rate").
 	minTypoLen = 4
+	// maxTypoLen is the longest word (in bytes) the typo matcher corrects,
+	// and so the size of the buffer its lookup keys are built in, on the
+	// stack. The content's longest word is 16 letters ("responsibilities");
+	// anything over 30 is a pasted token (a URL, an id), not a misspelling,
+	// and skipping it bounds the lookups one word can cost.
+	maxTypoLen = 30
 	// answerWeight scales terms that only the answer text contains: the
 	// answer widens the vocabulary, but the question and phrasings say what
 	// the entry is about.
@@ -621,12 +627,12 @@ next:
 // itself when there is none. A letter added or dropped at the end is no
 // typo: such pairs are mostly two real words ("office", "officer").
 func (a *analyzer) correct(w string) string {
-	if len(w) < minTypoLen || len(w) > 30 {
+	if len(w) < minTypoLen || len(w) > maxTypoLen {
 		return w
 	}
 	best, bestN := w, 0
 	// The keys are built in buf: looking up string(key) copies nothing.
-	var buf [30]byte
+	var buf [maxTypoLen]byte
 	try := func(key []byte) {
 		for _, c := range a.deletes[string(key)] {
 			// Four-letter words take only a swap ("lnog"): other single
