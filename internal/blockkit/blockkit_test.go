@@ -13,6 +13,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack"
 )
 
@@ -364,13 +365,13 @@ func BenchmarkRenderRecommendation(b *testing.B) {
 }
 
 // encodeLikeTheBot encodes m as the bot does: the blocks with
-// AppendBlocksJSON into a fresh buffer, the text with AppendJSONString into
+// AppendBlocksJSON into a fresh buffer, the text with jsonenc.AppendString into
 // another.
 func encodeLikeTheBot(m Message) error {
 	if _, err := AppendBlocksJSON(nil, m.Blocks); err != nil {
 		return err
 	}
-	AppendJSONString(nil, m.Text)
+	jsonenc.AppendString(nil, m.Text)
 	return nil
 }
 

@@ -3,8 +3,8 @@ package blockkit
 import (
 	"encoding/json"
 	"strconv"
-	"unicode/utf8"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack"
 )
 
@@ -54,89 +54,6 @@ func grow(dst []byte, n int) []byte {
 	return grown
 }
 
-// AppendJSONString appends s as a JSON string: the same bytes as
-// json.Marshal(s), with <, >, & and U+2028/U+2029 escaped and invalid
-// UTF-8 replaced by U+FFFD.
-func AppendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		// Most text needs no escaping: skip it eight bytes at a time, and
-		// go byte by byte only through eight that hold something.
-		if i+8 <= len(s) && !needsEscape(load64(s, i)) {
-			i += 8
-			continue
-		}
-		for end := min(i+8, len(s)); i < end; {
-			c := s[i]
-			if c < utf8.RuneSelf {
-				if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-					i++
-					continue
-				}
-				dst = append(dst, s[start:i]...)
-				switch c {
-				case '"', '\\':
-					dst = append(dst, '\\', c)
-				case '\b':
-					dst = append(dst, '\\', 'b')
-				case '\f':
-					dst = append(dst, '\\', 'f')
-				case '\n':
-					dst = append(dst, '\\', 'n')
-				case '\r':
-					dst = append(dst, '\\', 'r')
-				case '\t':
-					dst = append(dst, '\\', 't')
-				default:
-					dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-				}
-				i++
-				start = i
-				continue
-			}
-			r, size := utf8.DecodeRuneInString(s[i:])
-			switch {
-			case r == utf8.RuneError && size == 1:
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, `\ufffd`...)
-			case r == '\u2028' || r == '\u2029':
-				dst = append(dst, s[start:i]...)
-				dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			default:
-				i += size
-				continue
-			}
-			i += size
-			start = i
-		}
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
-// needsEscape reports whether any of the eight bytes of x is a control
-// character, '"', '\\', '<', '>', '&' or not ASCII. It tests them all at
-// once with the classic SWAR tricks: in x-0x01…01 & ^x & 0x80…80 a byte's
-// top bit is set only if some byte of x is zero (and likewise x-n*0x01…01
-// flags a byte below n), so comparing with a character is XOR then that test.
-func needsEscape(x uint64) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	// '<' and '>' differ only in bit 1: clear it and compare once.
-	quote, slash, angle, amp := x^(ones*'"'), x^(ones*'\\'), (x&(ones*0xfd))^(ones*'<'), x^(ones*'&')
-	below := (x - ones*0x20) & ^x
-	zero := (quote-ones) & ^quote | (slash-ones) & ^slash | (angle-ones) & ^angle | (amp-ones) & ^amp
-	return (x|below|zero)&highs != 0
-}
-
-// load64 reads eight bytes of s from i on, as one load.
-func load64(s string, i int) uint64 {
-	w := s[i : i+8]
-	return uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
-		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
-}
-
 // appendBlock writes one block. Each case mirrors the struct's fields in
 // declaration order, as encoding/json does.
 func appendBlock(dst []byte, b slack.Block) ([]byte, error) {
@@ -183,7 +100,7 @@ func appendMarshal(dst []byte, v any) ([]byte, error) {
 // appendType opens an object with its "type" field.
 func appendType(dst []byte, typ string) []byte {
 	dst = append(dst, `{"type":`...)
-	return AppendJSONString(dst, typ)
+	return jsonenc.AppendString(dst, typ)
 }
 
 // appendOptString writes a string field tagged omitempty; key includes the
@@ -193,7 +110,7 @@ func appendOptString(dst []byte, key, s string) []byte {
 		return dst
 	}
 	dst = append(dst, key...)
-	return AppendJSONString(dst, s)
+	return jsonenc.AppendString(dst, s)
 }
 
 // appendOptText writes a text object field tagged omitempty; key is as for
@@ -212,7 +129,7 @@ func appendText(dst []byte, t *slack.TextBlockObject) []byte {
 	}
 	dst = appendType(dst, t.Type)
 	dst = append(dst, `,"text":`...)
-	dst = AppendJSONString(dst, t.Text)
+	dst = jsonenc.AppendString(dst, t.Text)
 	if t.Emoji != nil {
 		dst = append(dst, `,"emoji":`...)
 		dst = strconv.AppendBool(dst, *t.Emoji)
@@ -318,7 +235,7 @@ func appendButton(dst []byte, b *slack.ButtonBlockElement) ([]byte, error) {
 	dst = append(dst, '{')
 	if b.Type != "" {
 		dst = append(dst, `"type":`...)
-		dst = AppendJSONString(dst, string(b.Type))
+		dst = jsonenc.AppendString(dst, string(b.Type))
 		dst = append(dst, ',')
 	}
 	dst = append(dst, `"text":`...)
@@ -343,7 +260,7 @@ func appendButton(dst []byte, b *slack.ButtonBlockElement) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = AppendJSONString(dst, id)
+			dst = jsonenc.AppendString(dst, id)
 		}
 		dst = append(dst, ']')
 	}

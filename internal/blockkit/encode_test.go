@@ -12,6 +12,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack"
 )
 
@@ -63,7 +64,7 @@ func sameAsMarshal(t *testing.T, name string, m Message) {
 		return
 	}
 	sameJSON(t, name+" text", m.Text, func(dst []byte, s string) ([]byte, error) {
-		return AppendJSONString(dst, s), nil
+		return jsonenc.AppendString(dst, s), nil
 	})
 }
 
@@ -143,36 +144,6 @@ func TestAppendJSONHostile(t *testing.T) {
 		sameAsMarshal(t, fmt.Sprintf("home %q", h), Message{Text: h, Blocks: HomeTab([]*faq.Entry{e}).Blocks.BlockSet})
 		sameJSON(t, fmt.Sprintf("home view %q", h), HomeTab([]*faq.Entry{e, e}), AppendHomeTabJSON)
 		sameJSON(t, fmt.Sprintf("modal view %q", h), AssessmentModal(h), AppendModalJSON)
-	}
-}
-
-// TestAppendJSONString checks every single byte, every escape and the
-// awkward runes against encoding/json.
-func TestAppendJSONString(t *testing.T) {
-	t.Parallel()
-	cases := append([]string(nil), hostileTexts...)
-	// Every byte and awkward rune at every offset of a word the encoder
-	// reads eight bytes at a time.
-	safe := strings.Repeat("abcdefgh", 3)
-	for b := range 256 {
-		for at := range 17 {
-			cases = append(cases, safe[:at]+string([]byte{byte(b)})+safe[at:])
-		}
-	}
-	for _, r := range []rune{0x7f, 0x80, 0x9f, 0xa0, 0x7ff, 0x800, 0x2027, 0x2028, 0x2029, 0x202a, 0xfffd, 0xffff, 0x10000, 0x10ffff} {
-		cases = append(cases, string(r))
-		for at := range 17 {
-			cases = append(cases, safe[:at]+string(r)+safe[at:])
-		}
-	}
-	for _, s := range cases {
-		want, err := json.Marshal(s)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := AppendJSONString(nil, s); !bytes.Equal(got, want) {
-			t.Errorf("AppendJSONString(%q) = %s, want %s", s, got, want)
-		}
 	}
 }
 
@@ -430,9 +401,6 @@ func FuzzAppendBlocksJSON(f *testing.F) {
 		sameAsMarshal(t, fmt.Sprintf("inputs %q %#x", s, flags), Message{Text: s, Blocks: exoticInputs(s, flags)})
 		sameJSON(t, fmt.Sprintf("modal %q %#x", s, flags), exoticModal(s, flags), AppendModalJSON)
 		sameJSON(t, fmt.Sprintf("home %q %#x", s, flags), exoticHomeTab(s, flags), AppendHomeTabJSON)
-		if want, _ := json.Marshal(s); !bytes.Equal(AppendJSONString(nil, s), want) {
-			t.Errorf("AppendJSONString(%q) = %s, want %s", s, AppendJSONString(nil, s), want)
-		}
 		sameAsMarshal(t, fmt.Sprintf("note %q", s), Note(s, s))
 		e := &faq.Entry{ID: s, Question: s, Answer: s}
 		sameAsMarshal(t, fmt.Sprintf("faq %q", s), FAQAnswer(FAQReply{Question: s, Echo: true,
@@ -506,9 +474,9 @@ func TestEncoderKnowsEveryField(t *testing.T) {
 func ExampleAppendBlocksJSON() {
 	m := Note("busy", "I'm a bit busy <right> now.")
 	body := append([]byte(nil), `{"channel":`...)
-	body = AppendJSONString(body, "C123")
+	body = jsonenc.AppendString(body, "C123")
 	body = append(body, `,"text":`...)
-	body = AppendJSONString(body, m.Text)
+	body = jsonenc.AppendString(body, m.Text)
 	body = append(body, `,"blocks":`...)
 	body, err := AppendBlocksJSON(body, m.Blocks)
 	if err != nil {
@@ -529,7 +497,7 @@ func ExampleAppendModalJSON() {
 		PrivateMetadata: `{"channel":"C123"}`,
 	}
 	body := append([]byte(nil), `{"trigger_id":`...)
-	body = AppendJSONString(body, "123.456")
+	body = jsonenc.AppendString(body, "123.456")
 	body = append(body, `,"view":`...)
 	body, err := AppendModalJSON(body, v)
 	if err != nil {

@@ -3,6 +3,7 @@ package blockkit
 import (
 	"strconv"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack"
 )
 
@@ -249,7 +250,7 @@ func appendOption(dst []byte, o *slack.OptionBlockObject) []byte {
 	dst = append(dst, `{"text":`...)
 	dst = appendText(dst, o.Text)
 	dst = append(dst, `,"value":`...)
-	dst = AppendJSONString(dst, o.Value)
+	dst = jsonenc.AppendString(dst, o.Value)
 	dst = appendOptText(dst, `,"description":`, o.Description)
 	dst = appendOptString(dst, `,"url":`, o.URL)
 	return append(dst, '}')

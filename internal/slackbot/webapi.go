@@ -13,7 +13,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack"
 )
 
@@ -142,11 +142,11 @@ func (o jsonObject) key(k string) jsonObject {
 	} else {
 		o = append(o, ',')
 	}
-	return append(blockkit.AppendJSONString(o, k), ':')
+	return append(jsonenc.AppendString(o, k), ':')
 }
 
 // str writes a string field, even an empty one.
-func (o jsonObject) str(k, v string) jsonObject { return blockkit.AppendJSONString(o.key(k), v) }
+func (o jsonObject) str(k, v string) jsonObject { return jsonenc.AppendString(o.key(k), v) }
 
 // opt writes a string field unless it is empty.
 func (o jsonObject) opt(k, v string) jsonObject {

@@ -11,6 +11,8 @@ import (
 	"unicode"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 )
 
 // JSON on the hot paths. A load tool runs the emulator on the same cores as
@@ -520,7 +522,7 @@ func appendJSON(dst []byte, v any) []byte {
 	case nil:
 		return append(dst, "null"...)
 	case string:
-		return appendString(dst, x)
+		return jsonenc.AppendString(dst, x)
 	case bool:
 		return strconv.AppendBool(dst, x)
 	case int:
@@ -547,7 +549,7 @@ func appendJSON(dst []byte, v any) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = jsonenc.AppendString(dst, k)
 			dst = append(dst, ':')
 			dst = appendJSON(dst, x[k])
 		}
@@ -566,9 +568,9 @@ func appendJSON(dst []byte, v any) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendString(dst, k)
+			dst = jsonenc.AppendString(dst, k)
 			dst = append(dst, ':')
-			dst = appendString(dst, x[k])
+			dst = jsonenc.AppendString(dst, x[k])
 		}
 		return append(dst, '}')
 	case []any:
@@ -591,61 +593,6 @@ func appendJSON(dst []byte, v any) []byte {
 	return append(dst, b...)
 }
 
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as json.Marshal does: HTML-safe (<, > and & as
-// \u escapes), U+2028 and U+2029 escaped, invalid UTF-8 as U+FFFD.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '\\', '"':
-				dst = append(dst, '\\', c)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
-}
-
 // jsonObject builds an object member by member, for payloads with known
 // keys: given in sorted order, it writes what json.Marshal writes for the
 // same map, without building the map.
@@ -660,10 +607,10 @@ func (o *jsonObject) key(k string) {
 	} else {
 		o.b = append(o.b, ',')
 	}
-	o.b = append(appendString(o.b, k), ':')
+	o.b = append(jsonenc.AppendString(o.b, k), ':')
 }
 
-func (o *jsonObject) str(k, v string) { o.key(k); o.b = appendString(o.b, v) }
+func (o *jsonObject) str(k, v string) { o.key(k); o.b = jsonenc.AppendString(o.b, v) }
 
 func (o *jsonObject) boolean(k string, v bool) { o.key(k); o.b = strconv.AppendBool(o.b, v) }
 

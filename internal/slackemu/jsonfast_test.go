@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack/socketmode"
 )
 
@@ -353,8 +354,8 @@ func TestAppendJSONMatchesMarshal(t *testing.T) {
 	}
 	for _, s := range strs {
 		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); !bytes.Equal(got, want) {
-			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		if got := jsonenc.AppendString(nil, s); !bytes.Equal(got, want) {
+			t.Fatalf("jsonenc.AppendString(%q) = %s, want %s", s, got, want)
 		}
 	}
 	values := []any{nil, true, false, 0, -42, int64(1 << 40), json.Number("1.50"), "x",

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/gorilla/websocket"
 )
 
@@ -338,15 +339,15 @@ func (env envelope) appendFrame(b []byte, own bool) []byte {
 		}
 		return append(b, m...)
 	}
-	b = appendString(append(b, `{"envelope_id":`...), env.EnvelopeID)
+	b = jsonenc.AppendString(append(b, `{"envelope_id":`...), env.EnvelopeID)
 	b = appendJSON(append(b, `,"payload":`...), env.Payload)
-	b = appendString(append(b, `,"type":`...), env.Type)
+	b = jsonenc.AppendString(append(b, `,"type":`...), env.Type)
 	b = strconv.AppendBool(append(b, `,"accepts_response_payload":`...), env.AcceptsResponsePayload)
 	if env.RetryAttempt != nil {
 		b = strconv.AppendInt(append(b, `,"retry_attempt":`...), int64(*env.RetryAttempt), 10)
 	}
 	if env.RetryReason != nil {
-		b = appendString(append(b, `,"retry_reason":`...), *env.RetryReason)
+		b = jsonenc.AppendString(append(b, `,"retry_reason":`...), *env.RetryReason)
 	}
 	return append(b, '}')
 }

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 )
 
 // stateValues is mustJSON(viewState(blocks, answers)) for a view's stored
@@ -125,7 +127,7 @@ func elementStateJSON(element []byte, ans string, has bool) ([]byte, error) {
 	// there is no answer at all, else null.
 	orNil := func(initial string) []byte {
 		if has && ans != "" {
-			return appendString(nil, ans)
+			return jsonenc.AppendString(nil, ans)
 		}
 		if v, ok := get(el, initial); ok && !has {
 			return v
