@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zapcore"
@@ -458,5 +460,41 @@ func TestUserRateLimit(t *testing.T) {
 	}
 	if r.count(hasBlock("rate_limited")) != 1 {
 		t.Errorf("more than one note for the mention flood")
+	}
+}
+
+// TestRecommendationOutlivesItsResponseURL: a user who takes longer over
+// the assessment than its response_url lives still gets the
+// recommendation, in their DM.
+func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
+	t.Parallel()
+	const ttl = 300 * time.Millisecond
+	r := startRig(t, rigOpts{emu: slackemu.Config{ResponseURLTTL: ttl}})
+	const user = "U0SLOW0001"
+	if _, _, err := r.emu.SlashCommand(ctxT(t), slackemu.SlashCommand{UserID: user, Text: ""}); err != nil {
+		t.Fatal(err)
+	}
+	var view slackemu.View
+	waitUntil(t, "the modal to open", func() bool {
+		var ok bool
+		view, ok = r.emu.LatestView(user)
+		return ok
+	})
+	time.Sleep(ttl + 100*time.Millisecond)
+	answers := map[string]string{}
+	for _, q := range advisor.Questions() {
+		answers[string(q.Field)] = q.Options[0].Value
+	}
+	if _, err := r.emu.SubmitView(ctxT(t), user, view.ID, answers); err != nil {
+		t.Fatal(err)
+	}
+	p := r.waitPost(t, "the recommendation in the DM", func(p slackemu.Posted) bool {
+		return p.Kind == "message" && p.Channel == r.emu.DMChannel(user) && strings.Contains(string(p.Blocks), blockkit.RecommendationBlockPrefix)
+	})
+	if p.UserID != user {
+		t.Errorf("posted for %q, want %q", p.UserID, user)
+	}
+	if c := r.emu.CallsTo("response_url"); len(c) != 1 || c[0].Error != "expired_url" {
+		t.Errorf("response_url calls %+v: want one, refused as expired", c)
 	}
 }

@@ -123,11 +123,28 @@ func (b *Bot) onSubmit(ctx context.Context, req *socketmode.Request, cb slack.In
 		if err != nil {
 			return "recommend failed", err
 		}
-		return "recommendation:" + role, b.post(ctx, dest, msg)
+		outcome := "recommendation:" + role
+		err = b.post(ctx, dest, msg)
+		if refusedResponseURL(dest, err) {
+			// A response_url lasts 30 minutes and five posts, and an
+			// assessment can take longer: the answers must not be lost.
+			outcome += " via dm"
+			err = b.post(ctx, destination{dmUser: cb.User.ID}, msg)
+		}
+		return outcome, err
 	}, func(ctx context.Context) { _ = b.post(ctx, dest, blockkit.Note("error", saySorry)) })
 	if !queued {
 		b.note(dest, "busy", sayBusy)
 	}
+}
+
+// refusedResponseURL reports whether a post to dest's response_url was
+// answered with an HTTP error (expired, used up): Slack posted nothing, so
+// posting elsewhere cannot post twice. A network error may come after Slack
+// posted, so it does not count.
+func refusedResponseURL(dest destination, err error) bool {
+	var sc slack.StatusCodeError
+	return dest.responseURL != "" && errors.As(err, &sc)
 }
 
 func isQuestion(f advisor.Field) bool {
