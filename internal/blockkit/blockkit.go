@@ -6,6 +6,7 @@ package blockkit
 
 import (
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
@@ -73,27 +74,32 @@ func Truncate(s string, n int) string {
 	return out + "…"
 }
 
-// clean removes what has no place in a short plain text: control and
-// zero-width characters and line breaks.
-func clean(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\n' || r == '\r' || r == '\t':
-			return ' '
-		case r < 0x20 || r == 0x7f, r >= 0x80 && r < 0xa0:
-			return -1
-		case r == '\u200b' || r == '\u200c' || r == '\u200d' || r == '\u2060' || r == '\ufeff':
-			return -1
-		case r >= '\u202a' && r <= '\u202e', r >= '\u2066' && r <= '\u2069':
-			return -1 // bidi overrides can disguise text
-		}
+// Clean removes what has no place in a line of user text, for searching
+// it as much as for showing it: line breaks and tabs become spaces, and
+// control and format characters (Unicode Cc and Cf: zero-width spaces and
+// joiners, bidi marks and overrides that can disguise text, soft hyphens,
+// tag characters) are dropped. Invalid UTF-8 becomes a space rather than
+// nothing, so that dropping it cannot join two fragments into one word.
+// Clean neither trims nor cuts.
+func Clean(s string) string {
+	return strings.Map(cleanRune, strings.ToValidUTF8(s, " "))
+}
+
+func cleanRune(r rune) rune {
+	switch {
+	case r == '\n' || r == '\r' || r == '\t':
+		return ' '
+	case r >= 0x20 && r < 0x7f: // printable ASCII, the common case
 		return r
-	}, strings.ToValidUTF8(s, ""))
+	case unicode.IsControl(r), unicode.Is(unicode.Cf, r):
+		return -1
+	}
+	return r
 }
 
 // UserText prepares text a user typed for display: cleaned, escaped, cut.
 func UserText(s string, n int) string {
-	return Truncate(Escape(strings.TrimSpace(clean(s))), n)
+	return Truncate(Escape(strings.TrimSpace(Clean(s))), n)
 }
 
 // The helpers below allocate each block together with its text objects, in

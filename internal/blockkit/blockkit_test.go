@@ -347,6 +347,27 @@ func TestEscapeAndTruncate(t *testing.T) {
 	}
 }
 
+// TestClean pins what Clean drops: every control and format character, not
+// only the usual zero-width and bidi ones, and invalid UTF-8 as a space.
+func TestClean(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ in, want string }{
+		{"  keeps spaces  ", "  keeps spaces  "},
+		{"line\nbreak\r\ntab\t.", "line break  tab ."},
+		{"nul\x00 del\x7f c1\u0085 esc\x1b[0m", "nul del c1 esc[0m"},
+		{"zero\u200bwidth\u200c\u200d\u2060\ufeff", "zerowidth"},
+		{"bidi \u202ertl\u2066 \u200emarks\u200f\u061c", "bidi rtl marks"},
+		{"soft\u00adhyphen, tag\U000E0041s", "softhyphen, tags"},
+		{"bad\xff\xfeutf8", "bad utf8"},
+		{"naïve 日本語 👍🏽 “quotes” \u2028", "naïve 日本語 👍🏽 “quotes” \u2028"},
+	}
+	for _, tt := range tests {
+		if got := Clean(tt.in); got != tt.want {
+			t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
 // BenchmarkRenderRecommendation is what the bot does for every assessment:
 // build the recommendation, encode its blocks into a fresh buffer and its
 // text into another (the start of the request body).

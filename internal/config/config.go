@@ -146,6 +146,9 @@ func (c Config) String() string {
 // GoString keeps %#v from printing the tokens too.
 func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
 
+// clip keeps a bad value in an error message short: 40 bytes and "…".
+// The value is printed with %q, so a cut inside a UTF-8 sequence is
+// harmless.
 func clip(s string) string {
 	if len(s) > 40 {
 		return s[:40] + "…"

@@ -5,31 +5,29 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 )
 
 // MaxQuestionRunes is the most of a question the bot reads.
 const MaxQuestionRunes = 4000
 
-// cleanQuestion makes user text safe to search: valid UTF-8, no control or
-// invisible formatting characters, cut to MaxQuestionRunes.
+// cleanQuestion makes user text safe to search: cleaned as blockkit.Clean
+// does (valid UTF-8, no control or invisible formatting characters), cut to
+// MaxQuestionRunes and trimmed.
 func cleanQuestion(s string) string {
-	s = strings.ToValidUTF8(s, " ")
-	var b strings.Builder
-	n := 0
-	for _, r := range s {
-		if n == MaxQuestionRunes {
-			break
+	s = blockkit.Clean(s)
+	if len(s) > MaxQuestionRunes { // within the limit in bytes, so within it in runes
+		n := 0
+		for i := range s {
+			if n == MaxQuestionRunes {
+				s = s[:i]
+				break
+			}
+			n++
 		}
-		switch {
-		case r == '\n' || r == '\t' || r == '\r':
-			r = ' '
-		case unicode.IsControl(r), unicode.Is(unicode.Cf, r): // Cf: zero-width and bidi marks
-			continue
-		}
-		b.WriteRune(r)
-		n++
 	}
-	return strings.TrimSpace(b.String())
+	return strings.TrimSpace(s)
 }
 
 // mentionPattern matches Slack's markup for mentions and links: <@U123>,
