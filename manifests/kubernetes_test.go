@@ -34,6 +34,7 @@ import (
 	kyaml "k8s.io/apimachinery/pkg/util/yaml"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
+	"github.com/fractional-advisor/fractional-advisor/internal/dockerfile"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 )
 
@@ -177,38 +178,26 @@ func configEnv(t *testing.T) map[string]string {
 	return env
 }
 
-// dockerfile is what the Kubernetes manifests must agree with in the
+// finalStage is what the Kubernetes manifests must agree with in the
 // Dockerfile's final stage.
-type dockerfile struct {
+type finalStage struct {
 	user   string   // USER
 	expose []string // EXPOSE
 	cmd    []string // CMD, exec form
 }
 
-func readDockerfile(t *testing.T) dockerfile {
+func readDockerfile(t *testing.T) finalStage {
 	t.Helper()
 	data, err := os.ReadFile("../Dockerfile")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var df dockerfile
-	var logical strings.Builder
-	for line := range strings.Lines(string(data)) {
-		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "#") || (trimmed == "" && logical.Len() == 0) {
-			continue
-		}
-		if rest, ok := strings.CutSuffix(trimmed, `\`); ok {
-			logical.WriteString(rest + " ")
-			continue
-		}
-		logical.WriteString(trimmed)
-		instr, args, _ := strings.Cut(logical.String(), " ")
-		args = strings.TrimSpace(args)
-		logical.Reset()
-		switch strings.ToUpper(instr) {
+	var df finalStage
+	for _, in := range dockerfile.Parse(data) {
+		args := in.Args
+		switch in.Cmd {
 		case "FROM": // a new stage: only the last one's settings count
-			df = dockerfile{}
+			df = finalStage{}
 		case "USER":
 			df.user = args
 		case "EXPOSE":

@@ -12,41 +12,20 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/dockerfile"
 )
 
 // The module root, from this package's folder (go test runs tests there).
 const moduleRoot = "../.."
 
-// dockerInstr is one instruction of the Dockerfile, continuation lines
-// joined and comments dropped.
-type dockerInstr struct {
-	cmd  string // upper case: FROM, RUN, ...
-	args string
-}
-
-func readDockerfile(t *testing.T) []dockerInstr {
+func readDockerfile(t *testing.T) []dockerfile.Instruction {
 	t.Helper()
 	data, err := os.ReadFile(filepath.Join(moduleRoot, "Dockerfile"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var instrs []dockerInstr
-	var logical strings.Builder
-	for line := range strings.Lines(string(data)) {
-		trimmed := strings.TrimSpace(line)
-		if strings.HasPrefix(trimmed, "#") || (trimmed == "" && logical.Len() == 0) {
-			continue
-		}
-		if rest, ok := strings.CutSuffix(trimmed, `\`); ok {
-			logical.WriteString(rest + " ")
-			continue
-		}
-		logical.WriteString(trimmed)
-		cmd, args, _ := strings.Cut(logical.String(), " ")
-		instrs = append(instrs, dockerInstr{strings.ToUpper(cmd), strings.TrimSpace(args)})
-		logical.Reset()
-	}
-	return instrs
+	return dockerfile.Parse(data)
 }
 
 // dockerBuild is the Dockerfile's `go build` command line.
@@ -60,12 +39,12 @@ type dockerBuild struct {
 // parseGoBuild finds the RUN instruction that runs go build and splits it
 // as the shell would. It accepts one simple command: assignments, go build,
 // flags, one package.
-func parseGoBuild(t *testing.T, instrs []dockerInstr) dockerBuild {
+func parseGoBuild(t *testing.T, instrs []dockerfile.Instruction) dockerBuild {
 	t.Helper()
 	var runs []string
 	for _, in := range instrs {
-		if in.cmd == "RUN" && strings.Contains(in.args, "go build") {
-			runs = append(runs, in.args)
+		if in.Cmd == "RUN" && strings.Contains(in.Args, "go build") {
+			runs = append(runs, in.Args)
 		}
 	}
 	if len(runs) != 1 {
@@ -165,13 +144,13 @@ func TestBinaryDockerfileBuildLine(t *testing.T) {
 	var froms []string
 	var entrypoint []string
 	for _, in := range instrs {
-		switch in.cmd {
+		switch in.Cmd {
 		case "FROM":
-			froms = append(froms, in.args)
+			froms = append(froms, in.Args)
 		case "ENTRYPOINT":
 			entrypoint = nil
-			if err := json.Unmarshal([]byte(in.args), &entrypoint); err != nil {
-				t.Errorf("ENTRYPOINT %s: want the exec form: %v", in.args, err)
+			if err := json.Unmarshal([]byte(in.Args), &entrypoint); err != nil {
+				t.Errorf("ENTRYPOINT %s: want the exec form: %v", in.Args, err)
 			}
 		}
 	}
