@@ -25,7 +25,8 @@ func decodeJSON(raw []byte) (any, error) {
 	if err := d.Decode(&v); err != nil {
 		return nil, err
 	}
-	if d.More() {
+	// d.More is false before a stray ] or }, which Slack would refuse too.
+	if rest := bytes.TrimLeft(raw[d.InputOffset():], " \t\r\n"); len(rest) > 0 {
 		return nil, fmt.Errorf("trailing data after JSON value")
 	}
 	return v, nil

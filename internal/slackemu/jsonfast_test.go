@@ -758,3 +758,32 @@ func TestSubmitPayloadMatchesMap(t *testing.T) {
 		t.Errorf("view_submission:\n got %s\nwant %s", raw, mustJSON(want))
 	}
 }
+
+// TestTrailingDataIsRefused: one JSON value and nothing after it, as Slack
+// reads a body; a stray bracket from a hand-written encoder must fail here.
+func TestTrailingDataIsRefused(t *testing.T) {
+	t.Parallel()
+	for _, raw := range []string{`[{"type":"divider"}]]`, `[{"type":"divider"}]}`, `[] []`, `[]x`, `{"type":"modal","blocks":[]}}`} {
+		if _, err := decodeJSON([]byte(raw)); err == nil {
+			t.Errorf("decodeJSON(%s) accepted trailing data", raw)
+		}
+	}
+	for _, raw := range []string{`[]`, " [ ] \n\t", `{"a":1}`} {
+		if _, err := decodeJSON([]byte(raw)); err != nil {
+			t.Errorf("decodeJSON(%q): %v", raw, err)
+		}
+	}
+	if _, ok := parseBlocks([]byte(`[{"type":"divider"}]]`)); ok {
+		t.Error("parseBlocks accepted a stray bracket")
+	}
+}
+
+// TestPayloadBlockIDsRepeatedKey: encoding/json merges a repeated "blocks"
+// into the first one's elements; the fast path leaves that case to it.
+func TestPayloadBlockIDsRepeatedKey(t *testing.T) {
+	t.Parallel()
+	got, err := Ack{Payload: []byte(`{"blocks":[{"block_id":"a"}],"blocks":[{}]}`)}.PayloadBlockIDs()
+	if err != nil || !slices.Equal(got, []string{"a"}) {
+		t.Errorf("PayloadBlockIDs = %q, %v; want [a] as encoding/json reads it", got, err)
+	}
+}

@@ -436,11 +436,15 @@ func (a Ack) PayloadBlockIDs() ([]string, error) {
 func fastPayloadBlockIDs(payload []byte) ([]string, error) {
 	s := scanner{data: payload}
 	var ids []string
+	seen := false
 	err := s.object(func(key jsonString) error {
 		if i, err := keyIndex(key, "blocks"); err != nil || i < 0 {
 			return skipUnless(&s, err)
 		}
-		ids = ids[:0]
+		if seen { // encoding/json merges a repeated key into the first: leave it that way
+			return errNotPlain
+		}
+		seen = true
 		if s.peek() != '[' {
 			return errNotPlain
 		}
