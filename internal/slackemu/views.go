@@ -507,11 +507,15 @@ func (s *Server) viewsUpdate(_ context.Context, r *apiRequest) (obj, *apiError) 
 		id = s.external[ext]
 	}
 	old := s.views[id]
+	var typ string
+	if old != nil {
+		typ = old.typ // read under the lock: replaceLocked rewrites *old
+	}
 	s.mu.Unlock()
 	if old == nil {
 		return nil, fail("not_found")
 	}
-	nv, aerr := parseView(raw, old.typ)
+	nv, aerr := parseView(raw, typ)
 	if aerr != nil {
 		return nil, aerr
 	}
