@@ -79,11 +79,10 @@ func (b *Bot) ackReply(ctx context.Context, req *socketmode.Request, responseURL
 	viaURL := func(ctx context.Context) (string, error) {
 		return outcome, b.post(ctx, destination{responseURL: responseURL}, msg)
 	}
-	if fits { // the ack failed; Slack will tell the user the command failed unless the reply lands
-		b.runLater(r, viaURL, nil)
-		return
-	}
 	queued := b.runLater(r, viaURL, nil)
+	if fits {
+		return // the ack failed already: nothing more can go on it
+	}
 	if !queued {
 		b.ack(ctx, req, r.start, privateReply(sayBusy, nil))
 		return

@@ -428,12 +428,10 @@ func (s *Server) viewsOpen(_ context.Context, r *apiRequest) (obj, *apiError) {
 	if aerr != nil {
 		return nil, aerr
 	}
-	v.id, v.user, v.hash = viewID(), user, viewHash()
-	v.rootID = v.id
-	s.storeViewLocked(v)
-	s.stacks[user] = []string{v.id}
-	s.latest[user] = v.id
-	s.postViewLocked(v, false)
+	s.stacks[user] = nil // views.open starts a new stack
+	if aerr := s.pushLocked(user, v); aerr != nil {
+		return nil, aerr
+	}
 	return obj{"view": s.viewJSON(v, nil)}, nil
 }
 
