@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
@@ -36,14 +37,15 @@ func runAsk(args []string, ix *faq.Index, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print JSON")
-	if err := fs.Parse(args); err != nil {
+	words, err := parseInterspersed(fs, args)
+	if err != nil {
 		if err == flag.ErrHelp {
 			fmt.Fprint(stdout, "Usage: fractional-advisor ask [--json] QUESTION...\n")
 			return errHelp
 		}
 		return usagef("ask: %v", err)
 	}
-	question := strings.TrimSpace(strings.Join(fs.Args(), " "))
+	question := strings.TrimSpace(strings.Join(words, " "))
 	if question == "" {
 		return usagef("ask: QUESTION is missing")
 	}
@@ -64,6 +66,26 @@ func runAsk(args []string, ix *faq.Index, stdout io.Writer) error {
 		return enc.Encode(out)
 	}
 	return writeAskText(stdout, out)
+}
+
+// parseInterspersed parses flags wherever they stand among the words, as
+// people type them ("ask what is a caio --json"); after "--" everything is
+// a word.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words, rest []string
+	if i := slices.Index(args, "--"); i >= 0 {
+		args, rest = args[:i], args[i+1:]
+	}
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return append(words, rest...), nil
+		}
+		words = append(words, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
 }
 
 func writeAskText(w io.Writer, out askOutput) error {

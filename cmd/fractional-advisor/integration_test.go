@@ -1,13 +1,11 @@
 package main
 
-// Integration tests: the real run function serves with the real slack-go
-// Socket Mode client, against the Slack emulator over a real websocket.
+// Integration tests: the bot as serve runs it, against the Slack emulator
+// over a real websocket.
 // What Slack would send is in testdata/socketmode: whole envelopes modelled
 // on the examples in Slack's documentation (see the README there), filled in
 // and sent with the emulator's SendEnvelope. What the bot shows back is read
 // from the emulator's records, as a user would see it.
-//
-// These tests set the environment (t.Setenv), so none of them is parallel.
 
 import (
 	"bytes"
@@ -20,7 +18,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -29,9 +26,9 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
-	"go.uber.org/goleak"
 )
 
 // waitTime bounds every wait for the bot: far more than it needs, far less
@@ -44,6 +41,7 @@ const waitTime = 5 * time.Second
 // so the parts share one run; the harness checks what must hold for all of
 // them when the run ends.
 func TestServe(t *testing.T) {
+	t.Parallel()
 	h := startServe(t)
 	for _, part := range []struct {
 		name string
@@ -577,111 +575,38 @@ func serveModalFailure(t *testing.T, h *harness) {
 	}
 }
 
-// harness is one run of `fractional-advisor serve` against an emulator.
-// Its cleanup stops the bot, which must return nil, and checks what holds
-// for every session: every message has a text fallback, nothing pings a
-// whole channel, every Web API call succeeded, no token reached the log,
-// no goroutine outlived the run.
+// harness is one run of the bot (app.Serve, as serve runs it) against an
+// emulator. Its cleanup stops the bot, which must return nil, and checks
+// what holds for every session: every message has a text fallback,
+// nothing pings a whole channel, every Web API call succeeded; the rig
+// checks that no token reached the log.
 type harness struct {
+	*apptest.Rig
 	emu *slackemu.Server
 	ids slackemu.Config
 	n   atomic.Int64 // for unique ts and event ids
 
 	mu      sync.Mutex
 	allowed map[string]int // "method error" → how many such failures the test injected
-
-	log *syncBuffer // run's stderr
 }
 
-// startServe starts the emulator and run(ctx, ["serve"]) configured for it
-// through the environment, and waits until the bot is connected.
+// startServe starts the emulator and the bot, with the configuration serve
+// would read from an empty environment, and waits until it is connected.
 func startServe(t *testing.T) *harness {
 	t.Helper()
-	// Runs last: once run has returned and the emulator is closed, nothing
-	// the bot started may still be running.
-	before := goleak.IgnoreCurrent()
-	t.Cleanup(func() { goleak.VerifyNone(t, before) })
-	emu, err := slackemu.Start(slackemu.Config{})
-	if err != nil {
-		t.Fatalf("start emulator: %v", err)
-	}
+	r := apptest.Start(t, apptest.Options{})
+	h := &harness{Rig: r, emu: r.Emu, ids: r.Emu.Config(), allowed: map[string]int{}}
 	t.Cleanup(func() {
-		if err := emu.Close(); err != nil {
-			t.Errorf("close emulator: %v", err)
-		}
-	})
-	appToken, botToken := emu.Tokens()
-	t.Setenv("SLACK_APP_TOKEN", appToken)
-	t.Setenv("SLACK_BOT_TOKEN", botToken)
-	t.Setenv("SLACK_API_URL", emu.APIURL())
-	t.Setenv("ADVISOR_LOG_LEVEL", "debug") // the most the log ever holds: users' text, response_urls
-	t.Setenv("ADVISOR_HTTP_ADDR", "127.0.0.1:0")
-	t.Setenv("ADVISOR_SHUTDOWN_GRACE", "5s")
-	t.Setenv("ADVISOR_CONTENT_DIR", "")
-	h := &harness{emu: emu, ids: emu.Config(), allowed: map[string]int{}}
-
-	var stdout, stderr syncBuffer
-	h.log = &stderr
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, &stdout, &stderr) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("run returned %v after its context ended, want nil (a graceful stop)", err)
-			}
-			for _, g := range stillRunning() {
-				t.Errorf("still running after run returned:\n%s", g)
-			}
-		case <-time.After(10 * time.Second):
-			t.Errorf("run did not return within 10s of its context ending")
+		if err := r.Stop(t); err != nil {
+			t.Errorf("the bot returned %v after its context ended, want nil (a graceful stop)", err)
 		}
 		h.checkPosts(t)
 		h.checkCalls(t)
-		log := stderr.String() + stdout.String()
-		if !strings.Contains(log, `"msg":"request`) {
-			t.Errorf("the log has no request lines, so the token check below proves little:\n%s", log)
-		}
-		for _, tok := range []string{appToken, botToken} {
-			_, secret, _ := strings.Cut(tok, "-")
-			if strings.Contains(log, tok) || strings.Contains(log, secret) {
-				t.Errorf("a token (%s) appears in run's output", tok[:5])
-			}
-		}
-		if t.Failed() {
-			t.Logf("run's log:\n%s", log)
+		if !strings.Contains(r.Log(), `"msg":"request`) {
+			t.Errorf("the log has no request lines, so the rig's token check proves little")
 		}
 	})
-
-	wctx, wcancel := context.WithTimeout(context.Background(), waitTime)
-	defer wcancel()
-	if err := emu.WaitConnected(wctx); err != nil {
-		t.Fatalf("the bot did not connect: %v\nlog:\n%s", err, stderr.String())
-	}
 	return h
-}
-
-// stillRunning returns the stacks of goroutines that show the bot still at
-// work: a job of its worker pool, or its Socket Mode client's loop.
-func stillRunning() []string {
-	buf := make([]byte, 1<<20)
-	for {
-		n := runtime.Stack(buf, true)
-		if n < len(buf) {
-			buf = buf[:n]
-			break
-		}
-		buf = make([]byte, 2*len(buf))
-	}
-	var out []string
-	for _, g := range strings.Split(string(buf), "\n\n") {
-		if strings.Contains(g, "slackbot.(*pool).runOne") || strings.Contains(g, "socketmode.(*Client).RunContext") {
-			out = append(out, g)
-		}
-	}
-	return out
 }
 
 // failNext makes the next call of method fail with the Slack error code,
@@ -1291,7 +1216,7 @@ func (s *syncBuffer) String() string {
 // serveHealthAndMetrics reads the address serve logged for its HTTP
 // listener and checks the probes and the metrics the earlier parts moved.
 func serveHealthAndMetrics(t *testing.T, h *harness) {
-	m := regexp.MustCompile(`"msg":"serving health and metrics","addr":"([^"]+)"`).FindStringSubmatch(h.log.String())
+	m := regexp.MustCompile(`"msg":"serving health and metrics","addr":"([^"]+)"`).FindStringSubmatch(h.Log())
 	if m == nil {
 		t.Fatal("serve did not log its health and metrics address")
 	}

@@ -152,12 +152,20 @@ func writeRecommendText(w io.Writer, out recommendOutput) error {
 		fmt.Fprintf(&b, "\nBudget: %s\n", out.BudgetNote)
 	}
 	c := out.Cost
-	fmt.Fprintf(&b, "\nCost over %d months (%d leader(s)):\n  fractional  %s – %s\n  full-time   %s – %s\n",
-		c.Months, c.Roles, blockkit.USD(c.Fractional.Min), blockkit.USD(c.Fractional.Max), blockkit.USD(c.FullTime.Min), blockkit.USD(c.FullTime.Max))
+	fmt.Fprintf(&b, "\nCost over %s (%s):\n  fractional  %s – %s\n  full-time   %s – %s\n",
+		plural(c.Months, "month"), plural(c.Roles, "leader"), blockkit.USD(c.Fractional.Min), blockkit.USD(c.Fractional.Max), blockkit.USD(c.FullTime.Min), blockkit.USD(c.FullTime.Max))
 	section("Risks to watch", out.Risks)
 	section("Next steps", out.NextSteps)
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plural writes a count with its noun: "1 month", "12 months".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func recommendHelp(questions []advisor.Question) string {

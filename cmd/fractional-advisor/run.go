@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/app"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/demo"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
@@ -56,23 +57,30 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
-	case "ask", "recommend", "serve", "demo":
-	default:
-		return usagef("unknown command %q (try: fractional-advisor help)", cmd)
-	}
-	switch cmd {
 	case "recommend":
 		return runRecommend(args, stdout) // needs no settings at all
 	case "ask":
 		// Offline: only the content folder matters, so a bad serve-only
 		// setting must not stop it.
-		kb, err := loadKB(config.Config{ContentDir: os.Getenv("ADVISOR_CONTENT_DIR")})
+		off, err := config.LoadOffline()
+		if err != nil {
+			return &usageError{msg: err.Error()}
+		}
+		kb, err := loadKB(off)
 		if err != nil {
 			return err
 		}
 		return runAsk(args, faq.NewIndex(kb), stdout)
+	case "serve", "demo":
+	default:
+		return usagef("unknown command %q (try: fractional-advisor help)", cmd)
 	}
 	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help":
+			fmt.Fprint(stdout, usage)
+			return errHelp
+		}
 		return usagef("%s: unexpected argument %q", cmd, clip(args[0]))
 	}
 	cfg, err := config.Load()
@@ -87,7 +95,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // runServe is the production path: real tokens, real Slack.
 func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
-	if err := cfg.ValidateServe(); err != nil {
+	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}
 	log, err := newLogger(cfg.LogLevel, false, stderr)
@@ -95,16 +103,27 @@ func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
-	kb, err := loadKB(cfg)
+	kb, err := loadKB(cfg.Offline)
 	if err != nil {
 		return err
 	}
-	return serveBot(ctx, cfg, kb, log, cfg.HTTPAddr)
+	return app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb})
 }
 
 // runDemo starts the emulator and the bot in this process and plays the
 // scripted session.
 func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
+	emu, err := slackemu.Start(slackemu.Config{})
+	if err != nil {
+		return fmt.Errorf("demo: start emulator: %w", err)
+	}
+	defer emu.Close()
+	cfg.AppToken, cfg.BotToken = emu.Tokens()
+	cfg.APIURL = emu.APIURL()
+	cfg.HTTPAddr = "" // the demo needs no port
+	if err := cfg.Validate(); err != nil {
+		return &usageError{msg: err.Error()}
+	}
 	level := "warn" // keep the transcript readable; ADVISOR_LOG_LEVEL=info shows each request
 	if os.Getenv("ADVISOR_LOG_LEVEL") != "" {
 		level = cfg.LogLevel
@@ -113,21 +132,14 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	kb, err := loadKB(cfg)
+	kb, err := loadKB(cfg.Offline)
 	if err != nil {
 		return err
 	}
-	emu, err := slackemu.Start(slackemu.Config{})
-	if err != nil {
-		return fmt.Errorf("demo: start emulator: %w", err)
-	}
-	defer emu.Close()
-	cfg.AppToken, cfg.BotToken = emu.Tokens()
-	cfg.APIURL = emu.APIURL()
 
 	botCtx, stopBot := context.WithCancel(ctx)
 	botErr := make(chan error, 1)
-	go func() { botErr <- serveBot(botCtx, cfg, kb, log, "") }() // no HTTP listener: the demo needs no port
+	go func() { botErr <- app.Serve(botCtx, cfg, app.Deps{Log: log, KB: kb}) }()
 	scriptErr := demo.Run(ctx, emu, stdout)
 	stopBot()
 	if err := <-botErr; err != nil && scriptErr == nil {
@@ -141,9 +153,12 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 
 // loadKB loads the built-in knowledge base, or the operator's own files
 // when ADVISOR_CONTENT_DIR is set.
-func loadKB(cfg config.Config) (*faq.KB, error) {
+func loadKB(cfg config.Offline) (*faq.KB, error) {
 	if cfg.ContentDir == "" {
 		return faq.Load(faq.DefaultContent())
+	}
+	if fi, err := os.Stat(cfg.ContentDir); err != nil || !fi.IsDir() {
+		return nil, &usageError{msg: fmt.Sprintf("ADVISOR_CONTENT_DIR %s: no such folder", cfg.ContentDir)}
 	}
 	kb, err := faq.Load(os.DirFS(cfg.ContentDir))
 	if err != nil {

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"go.uber.org/goleak"
 )
 
 // runCLI runs the program as main would and returns its exit status,
@@ -237,4 +239,66 @@ type contractRecommendation struct {
 		Fractional    struct{ Min, Max int } `json:"fractional_usd"`
 		FullTime      struct{ Min, Max int } `json:"full_time_usd"`
 	} `json:"cost"`
+}
+
+// Nothing the bot starts may outlive the tests: no worker, no socket.
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+// TestFlagsAfterTheQuestion: people type flags where they like.
+func TestFlagsAfterTheQuestion(t *testing.T) {
+	for _, args := range [][]string{
+		{"ask", "what is a caio", "--json"},
+		{"ask", "what", "--json", "is a caio"},
+		{"ask", "--json", "what is a caio"},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 || !strings.HasPrefix(out, `{"match":`) {
+			t.Errorf("%q: exit %d, out %q, err %q; want JSON", args, code, out, errOut)
+		}
+		if strings.Contains(out, "--json") {
+			t.Errorf("%q: the flag was read as part of the question: %s", args, out)
+		}
+	}
+	// After "--", everything is the question.
+	code, out, _ := runCLI(t, "ask", "--", "what", "is", "--json")
+	if code != 0 || strings.HasPrefix(out, "{") {
+		t.Errorf(`ask -- what is --json: exit %d, out %q; want text`, code, out)
+	}
+}
+
+// TestHelpEverywhere: every command answers -h and --help with its usage
+// and exit 0.
+func TestHelpEverywhere(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"--help"}, {"-h"}, {"serve", "--help"}, {"demo", "--help"}, {"demo", "-h"},
+		{"ask", "--help"}, {"recommend", "--help"}} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 0 || !strings.Contains(out, "Usage") || errOut != "" {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want usage and 0", args, code, clip(out), errOut)
+		}
+	}
+}
+
+// TestMissingContentDir: a folder that is not there is named, with the
+// variable, in one line.
+func TestMissingContentDir(t *testing.T) {
+	t.Setenv("ADVISOR_CONTENT_DIR", filepath.Join(t.TempDir(), "nowhere"))
+	code, _, errOut := runCLI(t, "ask", "what is a caio")
+	if code != 2 || !strings.Contains(errOut, "ADVISOR_CONTENT_DIR") || !strings.Contains(errOut, "nowhere: no such folder") ||
+		strings.Contains(errOut, "open .") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestRecommendTextCounts: counts read as English, one or many.
+func TestRecommendTextCounts(t *testing.T) {
+	code, out, _ := runCLI(t, "recommend", "--months", "1", "--goal", "tech_foundation", "--infrastructure", "weak",
+		"--ai-ambition", "exploring", "--engineering-team", "none", "--ai-governance", "low", "--budget", "under_10k")
+	if code != 0 || !strings.Contains(out, "Cost over 1 month (1 leader)") || strings.Contains(out, "(s)") {
+		t.Errorf("exit %d, output:\n%s", code, out)
+	}
+	_, out, _ = runCLI(t, "recommend", "--goal", "both", "--infrastructure", "solid", "--ai-ambition", "aggressive",
+		"--engineering-team", "small", "--ai-governance", "high", "--budget", "over_25k")
+	if !strings.Contains(out, "Cost over 12 months (2 leaders)") {
+		t.Errorf("output:\n%s", out)
+	}
 }

@@ -1,74 +1,137 @@
-// Package config loads the bot's settings from the environment.
+// Package config holds every setting of the bot. The envconfig tags on
+// Config are the only place that names a variable or gives its default;
+// Validate is the only place that says what a good value is.
 package config
 
 import (
 	"errors"
 	"fmt"
 	"net/url"
+	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/kelseyhightower/envconfig"
 )
 
-// Config is every setting of the bot. Field tags name the environment
-// variables; README.md lists them all.
+// Config is every setting of the bot. The desc tags feed the usage table
+// (Usage) and the README's configuration table.
 type Config struct {
-	AppToken string `envconfig:"SLACK_APP_TOKEN"`
-	BotToken string `envconfig:"SLACK_BOT_TOKEN"`
-	APIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/"`
+	AppToken string `envconfig:"SLACK_APP_TOKEN" desc:"app-level token (xapp-…) for Socket Mode; required for serve"`
+	BotToken string `envconfig:"SLACK_BOT_TOKEN" desc:"bot token (xoxb-…) for the Web API; required for serve"`
+	APIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"base URL of Slack's Web API, ending in /"`
 
-	HTTPAddr   string `envconfig:"ADVISOR_HTTP_ADDR" default:":8080"`
-	ContentDir string `envconfig:"ADVISOR_CONTENT_DIR"` // replaces the built-in knowledge base
-	LogLevel   string `envconfig:"ADVISOR_LOG_LEVEL" default:"info"`
-	// SlackTimeout bounds every call to Slack's Web API.
-	SlackTimeout time.Duration `envconfig:"ADVISOR_SLACK_TIMEOUT" default:"10s"`
-	// ShutdownGrace is how long in-flight work may take after SIGTERM.
-	ShutdownGrace time.Duration `envconfig:"ADVISOR_SHUTDOWN_GRACE" default:"20s"`
-	// PingTimeout is how long the socket may go without a ping from Slack
-	// (Slack pings every few seconds) before it is redialled.
-	PingTimeout time.Duration `envconfig:"ADVISOR_PING_TIMEOUT" default:"30s"`
-	// Workers and Queue size the pool that does the work after each ack;
-	// a full queue answers "busy, try again" at once.
-	Workers int `envconfig:"ADVISOR_WORKERS" default:"8"`
-	Queue   int `envconfig:"ADVISOR_QUEUE" default:"256"`
-	// UserRate is how many requests one user may make a minute; 0 turns
-	// the limit off.
-	UserRate int `envconfig:"ADVISOR_USER_RATE" default:"20"`
-	// ReconnectMax caps the jittered backoff between failed connects.
-	ReconnectMax time.Duration `envconfig:"ADVISOR_RECONNECT_MAX" default:"30s"`
-	// LinkDisabledRetry is how long to wait before reconnecting after Slack
-	// says Socket Mode was turned off for the app (link_disabled).
-	LinkDisabledRetry time.Duration `envconfig:"ADVISOR_LINK_DISABLED_RETRY" default:"1m"`
-	// MaxRetryAfter is the longest Retry-After (429) a Web API call waits
-	// out before giving up.
-	MaxRetryAfter time.Duration `envconfig:"ADVISOR_MAX_RETRY_AFTER" default:"30s"`
-	// PProf serves Go's profiler under /debug/pprof/ on ADVISOR_HTTP_ADDR.
-	// Off by default: profiles show the program's internals to anyone who
-	// can reach the port.
-	PProf bool `envconfig:"ADVISOR_PPROF" default:"false"`
+	HTTPAddr string `envconfig:"ADVISOR_HTTP_ADDR" default:":8080" desc:"where /healthz, /readyz and /metrics are served; empty: nowhere"`
+	LogLevel string `envconfig:"ADVISOR_LOG_LEVEL" default:"info" desc:"debug, info, warn or error; debug logs users' text"`
+
+	// Offline holds what the offline commands (ask) read too.
+	Offline
+
+	SlackTimeout  time.Duration `envconfig:"ADVISOR_SLACK_TIMEOUT" default:"10s" desc:"deadline of each call to Slack"`
+	ShutdownGrace time.Duration `envconfig:"ADVISOR_SHUTDOWN_GRACE" default:"20s" desc:"how long work in flight may take after SIGTERM"`
+	PingTimeout   time.Duration `envconfig:"ADVISOR_PING_TIMEOUT" default:"30s" desc:"how long the socket may go without a ping from Slack before it is redialled (at least 1s)"`
+	Workers       int           `envconfig:"ADVISOR_WORKERS" default:"8" desc:"workers that answer after the ack (1–1024)"`
+	Queue         int           `envconfig:"ADVISOR_QUEUE" default:"256" desc:"requests waiting for a worker; beyond it users are told the bot is busy (1–100000)"`
+	UserRate      int           `envconfig:"ADVISOR_USER_RATE" default:"20" desc:"requests one user may make a minute; 0 turns the limit off"`
+	ReconnectMax  time.Duration `envconfig:"ADVISOR_RECONNECT_MAX" default:"30s" desc:"longest wait between failed connection attempts (jittered backoff)"`
+	// Slack says link_disabled when an admin turns Socket Mode off: a
+	// person has to act, so hammering Slack helps nobody.
+	LinkDisabledRetry time.Duration `envconfig:"ADVISOR_LINK_DISABLED_RETRY" default:"1m" desc:"wait before reconnecting after Slack turned Socket Mode off for the app"`
+	MaxRetryAfter     time.Duration `envconfig:"ADVISOR_MAX_RETRY_AFTER" default:"30s" desc:"longest Retry-After (HTTP 429) a call waits out before giving up"`
+	// Profiles show the program's internals to anyone who can reach the
+	// port, hence off by default.
+	PProf bool `envconfig:"ADVISOR_PPROF" default:"false" desc:"serve Go's profiler under /debug/pprof/ on ADVISOR_HTTP_ADDR"`
 }
 
-// Load reads the configuration from the environment. It checks formats but
-// not whether the tokens are present: only serve needs them (ValidateServe).
+// Offline is the part of Config that the offline commands read: a bad
+// serve-only setting must not stop them.
+type Offline struct {
+	ContentDir string `envconfig:"ADVISOR_CONTENT_DIR" desc:"a folder of knowledge-base files that replaces the built-in one"`
+}
+
+// Load reads the configuration from the process environment. It checks
+// that each value parses; Validate checks that it makes sense.
 func Load() (Config, error) {
 	var c Config
-	if err := envconfig.Process("", &c); err != nil {
+	return c, process(&c)
+}
+
+// LoadOffline reads only what the offline commands need.
+func LoadOffline() (Offline, error) {
+	var o Offline
+	return o, process(&o)
+}
+
+func process(spec any) error {
+	if err := envconfig.Process("", spec); err != nil {
 		// Tokens are plain strings and never fail to parse, so the value
 		// shown here is never a token.
 		var pe *envconfig.ParseError
 		if errors.As(err, &pe) {
-			return Config{}, fmt.Errorf("config: %s: cannot use %q as a %s", pe.KeyName, clip(pe.Value), pe.TypeName)
+			return fmt.Errorf("config: %s: cannot use %q as a %s", pe.KeyName, clip(pe.Value), pe.TypeName)
 		}
-		return Config{}, fmt.Errorf("config: %w", err)
+		return fmt.Errorf("config: %w", err)
 	}
-	if err := c.validate(); err != nil {
-		return Config{}, err
-	}
-	return c, nil
+	return nil
 }
 
-func (c Config) validate() error {
+// Defaults returns the Config that an empty environment gives. envconfig
+// reads only the process environment, which parallel tests must not
+// touch, so tests start from this value instead. It reads the same default
+// tags, for the few kinds of field Config has; TestDefaults checks it
+// against Load in an empty environment.
+func Defaults() Config {
+	var c Config
+	setDefaults(reflect.ValueOf(&c).Elem())
+	return c
+}
+
+func setDefaults(v reflect.Value) {
+	for i := range v.NumField() {
+		f, field := v.Type().Field(i), v.Field(i)
+		if f.Anonymous {
+			setDefaults(field)
+			continue
+		}
+		def, ok := f.Tag.Lookup("default")
+		if !ok {
+			continue
+		}
+		var err error
+		switch {
+		case field.Type() == reflect.TypeFor[time.Duration]():
+			var d time.Duration
+			d, err = time.ParseDuration(def)
+			field.SetInt(int64(d))
+		case field.Kind() == reflect.String:
+			field.SetString(def)
+		case field.Kind() == reflect.Int:
+			var n int
+			n, err = strconv.Atoi(def)
+			field.SetInt(int64(n))
+		case field.Kind() == reflect.Bool:
+			var b bool
+			b, err = strconv.ParseBool(def)
+			field.SetBool(b)
+		default:
+			err = fmt.Errorf("kind %s", field.Kind())
+		}
+		if err != nil {
+			panic(fmt.Sprintf("config: the default of %s: %v", f.Name, err)) // a typo in a tag; TestDefaults catches it
+		}
+	}
+}
+
+// Validate checks every setting serve and demo use, naming the variable of
+// the first bad one and never showing a token.
+func (c Config) Validate() error {
+	if err := checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-"); err != nil {
+		return err
+	}
+	if err := checkToken("SLACK_BOT_TOKEN", c.BotToken, "xoxb-"); err != nil {
+		return err
+	}
 	u, err := url.Parse(c.APIURL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(u.Path, "/") {
 		return errors.New("config: SLACK_API_URL must be an http(s) URL ending in /")
@@ -78,9 +141,6 @@ func (c Config) validate() error {
 	default:
 		return errors.New("config: ADVISOR_LOG_LEVEL must be debug, info, warn or error")
 	}
-	if c.SlackTimeout <= 0 {
-		return errors.New("config: ADVISOR_SLACK_TIMEOUT must be positive")
-	}
 	if c.ShutdownGrace < 0 {
 		return errors.New("config: ADVISOR_SHUTDOWN_GRACE must not be negative")
 	}
@@ -88,6 +148,7 @@ func (c Config) validate() error {
 		name string
 		d    time.Duration
 	}{
+		{"ADVISOR_SLACK_TIMEOUT", c.SlackTimeout},
 		{"ADVISOR_PING_TIMEOUT", c.PingTimeout},
 		{"ADVISOR_RECONNECT_MAX", c.ReconnectMax},
 		{"ADVISOR_LINK_DISABLED_RETRY", c.LinkDisabledRetry},
@@ -115,15 +176,6 @@ func (c Config) validate() error {
 	return nil
 }
 
-// ValidateServe checks what serve needs beyond Load: both tokens, each of
-// the right kind. The error names the variable, never the value.
-func (c Config) ValidateServe() error {
-	if err := checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-"); err != nil {
-		return err
-	}
-	return checkToken("SLACK_BOT_TOKEN", c.BotToken, "xoxb-")
-}
-
 func checkToken(name, value, prefix string) error {
 	switch {
 	case value == "":
@@ -134,17 +186,42 @@ func checkToken(name, value, prefix string) error {
 	return nil
 }
 
-// String prints the configuration with tokens redacted, so a Config can be
-// logged safely.
+// String prints every setting by its variable, tokens redacted, so a
+// Config can be logged safely.
 func (c Config) String() string {
-	return fmt.Sprintf("SLACK_APP_TOKEN=%s SLACK_BOT_TOKEN=%s SLACK_API_URL=%s ADVISOR_HTTP_ADDR=%s ADVISOR_CONTENT_DIR=%q ADVISOR_LOG_LEVEL=%s ADVISOR_SLACK_TIMEOUT=%s ADVISOR_SHUTDOWN_GRACE=%s"+
-		" ADVISOR_PING_TIMEOUT=%s ADVISOR_WORKERS=%d ADVISOR_QUEUE=%d ADVISOR_USER_RATE=%d ADVISOR_RECONNECT_MAX=%s ADVISOR_LINK_DISABLED_RETRY=%s ADVISOR_MAX_RETRY_AFTER=%s",
-		Redact(c.AppToken), Redact(c.BotToken), c.APIURL, c.HTTPAddr, c.ContentDir, c.LogLevel, c.SlackTimeout, c.ShutdownGrace,
-		c.PingTimeout, c.Workers, c.Queue, c.UserRate, c.ReconnectMax, c.LinkDisabledRetry, c.MaxRetryAfter)
+	var b strings.Builder
+	v := reflect.ValueOf(c)
+	writeFields(&b, v)
+	return strings.TrimSpace(b.String())
+}
+
+func writeFields(b *strings.Builder, v reflect.Value) {
+	for i := range v.NumField() {
+		f, field := v.Type().Field(i), v.Field(i)
+		if f.Anonymous {
+			writeFields(b, field)
+			continue
+		}
+		name := f.Tag.Get("envconfig")
+		value := fmt.Sprint(field.Interface())
+		if strings.HasSuffix(name, "_TOKEN") {
+			value = Redact(value)
+		}
+		fmt.Fprintf(b, "%s=%q ", name, value)
+	}
 }
 
 // GoString keeps %#v from printing the tokens too.
 func (c Config) GoString() string { return "config.Config{" + c.String() + "}" }
+
+// Usage writes one line per variable: name, default and meaning, tab
+// separated (the README's configuration table is checked against it).
+func Usage() string {
+	var b strings.Builder
+	// envconfig's own usage walker, so the names come from the tags alone.
+	_ = envconfig.Usagef("", &Config{}, &b, "{{range .}}{{usage_key .}}\t{{usage_default .}}\t{{usage_description .}}\n{{end}}")
+	return b.String()
+}
 
 // clip keeps a bad value in an error message short: 40 bytes and "…".
 // The value is printed with %q, so a cut inside a UTF-8 sequence is

@@ -3,91 +3,131 @@ package config
 import (
 	"fmt"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 )
 
-func TestLoad(t *testing.T) {
+const testApp, testBot = "xapp-1-A111-222-abcdef", "xoxb-111-222-abcdef"
+
+// clearEnv unsets every variable Config reads, for the rest of the test.
+func clearEnv(t *testing.T) {
+	for _, line := range strings.Split(strings.TrimSpace(Usage()), "\n") {
+		k, _, _ := strings.Cut(line, "\t")
+		t.Setenv(k, "") // restored after the test
+		os.Unsetenv(k)
+	}
+}
+
+// TestLoadFromEnvironment is the one test of the environment path: the
+// tags name the variables, and a value that does not parse names its
+// variable.
+func TestLoadFromEnvironment(t *testing.T) {
 	tests := []struct {
 		name    string
 		env     map[string]string
+		want    func(Config) bool
 		wantErr string
 	}{
-		{"defaults", nil, ""},
-		{"bad timeout", map[string]string{"ADVISOR_SLACK_TIMEOUT": "soon"}, "ADVISOR_SLACK_TIMEOUT"},
-		{"negative timeout", map[string]string{"ADVISOR_SLACK_TIMEOUT": "-1s"}, "ADVISOR_SLACK_TIMEOUT"},
-		{"bad api url", map[string]string{"SLACK_API_URL": "slack.com/api"}, "SLACK_API_URL"},
-		{"api url without slash", map[string]string{"SLACK_API_URL": "https://slack.com/api"}, "SLACK_API_URL"},
-		{"bad log level", map[string]string{"ADVISOR_LOG_LEVEL": "loud"}, "ADVISOR_LOG_LEVEL"},
-		{"tuned", map[string]string{"ADVISOR_WORKERS": "4", "ADVISOR_QUEUE": "16", "ADVISOR_USER_RATE": "0", "ADVISOR_PING_TIMEOUT": "5s"}, ""},
-		{"bad ping timeout", map[string]string{"ADVISOR_PING_TIMEOUT": "10ms"}, "ADVISOR_PING_TIMEOUT"},
-		{"zero ping timeout", map[string]string{"ADVISOR_PING_TIMEOUT": "0s"}, "ADVISOR_PING_TIMEOUT"},
-		{"no workers", map[string]string{"ADVISOR_WORKERS": "0"}, "ADVISOR_WORKERS"},
-		{"workers not a number", map[string]string{"ADVISOR_WORKERS": "many"}, "ADVISOR_WORKERS"},
-		{"huge queue", map[string]string{"ADVISOR_QUEUE": "1000000"}, "ADVISOR_QUEUE"},
-		{"negative user rate", map[string]string{"ADVISOR_USER_RATE": "-1"}, "ADVISOR_USER_RATE"},
-		{"zero reconnect max", map[string]string{"ADVISOR_RECONNECT_MAX": "0s"}, "ADVISOR_RECONNECT_MAX"},
-		{"negative link retry", map[string]string{"ADVISOR_LINK_DISABLED_RETRY": "-1m"}, "ADVISOR_LINK_DISABLED_RETRY"},
-		{"zero retry-after cap", map[string]string{"ADVISOR_MAX_RETRY_AFTER": "0s"}, "ADVISOR_MAX_RETRY_AFTER"},
+		{"empty", nil, func(c Config) bool { return reflect.DeepEqual(c, Defaults()) }, ""},
+		{"tuned", map[string]string{"ADVISOR_WORKERS": "4", "ADVISOR_QUEUE": "16", "ADVISOR_USER_RATE": "0",
+			"ADVISOR_PING_TIMEOUT": "5s", "SLACK_BOT_TOKEN": testBot, "ADVISOR_CONTENT_DIR": "/kb", "ADVISOR_PPROF": "true"},
+			func(c Config) bool {
+				return c.Workers == 4 && c.Queue == 16 && c.UserRate == 0 && c.PingTimeout == 5*time.Second &&
+					c.BotToken == testBot && c.ContentDir == "/kb" && c.PProf
+			}, ""},
+		{"bad timeout", map[string]string{"ADVISOR_SLACK_TIMEOUT": "soon"}, nil, "ADVISOR_SLACK_TIMEOUT"},
+		{"workers not a number", map[string]string{"ADVISOR_WORKERS": "many"}, nil, "ADVISOR_WORKERS"},
+		{"pprof not a bool", map[string]string{"ADVISOR_PPROF": "maybe"}, nil, "ADVISOR_PPROF"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, k := range []string{"SLACK_API_URL", "ADVISOR_SLACK_TIMEOUT", "ADVISOR_LOG_LEVEL", "ADVISOR_HTTP_ADDR",
-				"ADVISOR_PING_TIMEOUT", "ADVISOR_WORKERS", "ADVISOR_QUEUE", "ADVISOR_USER_RATE",
-				"ADVISOR_RECONNECT_MAX", "ADVISOR_LINK_DISABLED_RETRY", "ADVISOR_MAX_RETRY_AFTER"} {
-				t.Setenv(k, "") // restored after the test
-				os.Unsetenv(k)
-			}
+			clearEnv(t)
 			for k, v := range tt.env {
 				t.Setenv(k, v)
 			}
 			c, err := Load()
-			if tt.wantErr == "" {
-				if err != nil {
-					t.Fatal(err)
-				}
-				if c.APIURL != "https://slack.com/api/" || c.HTTPAddr != ":8080" {
-					t.Errorf("defaults not applied: %v", c)
-				}
-				if tt.env == nil && (c.PingTimeout != 30*time.Second || c.Workers != 8 || c.Queue != 256 || c.UserRate != 20 ||
-					c.ReconnectMax != 30*time.Second || c.LinkDisabledRetry != time.Minute || c.MaxRetryAfter != 30*time.Second) {
-					t.Errorf("hardening defaults not applied: %v", c)
-				}
-				if tt.env != nil && tt.env["ADVISOR_WORKERS"] == "4" && (c.Workers != 4 || c.Queue != 16 || c.UserRate != 0 || c.PingTimeout != 5*time.Second) {
-					t.Errorf("settings not read: %v", c)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || strings.Contains(err.Error(), "\n") {
+					t.Errorf("err = %v, want one line naming %s", err, tt.wantErr)
 				}
 				return
 			}
-			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
-				t.Errorf("err = %v, want one naming %s", err, tt.wantErr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.want(c) {
+				t.Errorf("Load() = %v", c)
 			}
 		})
 	}
+	t.Run("offline ignores serve settings", func(t *testing.T) {
+		clearEnv(t)
+		t.Setenv("ADVISOR_WORKERS", "many")
+		t.Setenv("ADVISOR_CONTENT_DIR", "/kb")
+		o, err := LoadOffline()
+		if err != nil || o.ContentDir != "/kb" {
+			t.Errorf("LoadOffline() = %+v, %v", o, err)
+		}
+	})
 }
 
-func TestValidateServe(t *testing.T) {
+// TestDefaults pins the defaults the README and the contract promise.
+func TestDefaults(t *testing.T) {
 	t.Parallel()
-	const app, bot = "xapp-1-A111-222-abcdef", "xoxb-111-222-abcdef"
+	c := Defaults()
+	if c.APIURL != "https://slack.com/api/" || c.HTTPAddr != ":8080" || c.LogLevel != "info" || c.SlackTimeout != 10*time.Second ||
+		c.ShutdownGrace != 20*time.Second || c.PingTimeout != 30*time.Second || c.Workers != 8 || c.Queue != 256 ||
+		c.UserRate != 20 || c.ReconnectMax != 30*time.Second || c.LinkDisabledRetry != time.Minute ||
+		c.MaxRetryAfter != 30*time.Second || c.PProf || c.AppToken != "" || c.BotToken != "" || c.ContentDir != "" {
+		t.Errorf("Defaults() = %v", c)
+	}
+	c.AppToken, c.BotToken = testApp, testBot
+	if err := c.Validate(); err != nil {
+		t.Errorf("the defaults with tokens do not validate: %v", err)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
-		app, bot, want string
+		name string
+		edit func(*Config)
+		want string
 	}{
-		{app, bot, ""},
-		{"", bot, "SLACK_APP_TOKEN is required"},
-		{app, "", "SLACK_BOT_TOKEN is required"},
-		{bot, bot, "SLACK_APP_TOKEN is malformed"},
-		{app, app, "SLACK_BOT_TOKEN is malformed"},
-		{app, "xoxb-12 34", "SLACK_BOT_TOKEN is malformed"},
+		{"good", func(*Config) {}, ""},
+		{"no app token", func(c *Config) { c.AppToken = "" }, "SLACK_APP_TOKEN is required"},
+		{"no bot token", func(c *Config) { c.BotToken = "" }, "SLACK_BOT_TOKEN is required"},
+		{"bot token as app token", func(c *Config) { c.AppToken = testBot }, "SLACK_APP_TOKEN is malformed"},
+		{"app token as bot token", func(c *Config) { c.BotToken = testApp }, "SLACK_BOT_TOKEN is malformed"},
+		{"token with a space", func(c *Config) { c.BotToken = "xoxb-12 34" }, "SLACK_BOT_TOKEN is malformed"},
+		{"negative timeout", func(c *Config) { c.SlackTimeout = -time.Second }, "ADVISOR_SLACK_TIMEOUT"},
+		{"api url without scheme", func(c *Config) { c.APIURL = "slack.com/api/" }, "SLACK_API_URL"},
+		{"api url without slash", func(c *Config) { c.APIURL = "https://slack.com/api" }, "SLACK_API_URL"},
+		{"log level", func(c *Config) { c.LogLevel = "loud" }, "ADVISOR_LOG_LEVEL"},
+		{"ping timeout too short", func(c *Config) { c.PingTimeout = 10 * time.Millisecond }, "ADVISOR_PING_TIMEOUT"},
+		{"zero ping timeout", func(c *Config) { c.PingTimeout = 0 }, "ADVISOR_PING_TIMEOUT"},
+		{"no workers", func(c *Config) { c.Workers = 0 }, "ADVISOR_WORKERS"},
+		{"huge queue", func(c *Config) { c.Queue = 1000000 }, "ADVISOR_QUEUE"},
+		{"negative user rate", func(c *Config) { c.UserRate = -1 }, "ADVISOR_USER_RATE"},
+		{"zero reconnect max", func(c *Config) { c.ReconnectMax = 0 }, "ADVISOR_RECONNECT_MAX"},
+		{"negative link retry", func(c *Config) { c.LinkDisabledRetry = -time.Minute }, "ADVISOR_LINK_DISABLED_RETRY"},
+		{"zero retry-after cap", func(c *Config) { c.MaxRetryAfter = 0 }, "ADVISOR_MAX_RETRY_AFTER"},
+		{"negative grace", func(c *Config) { c.ShutdownGrace = -time.Second }, "ADVISOR_SHUTDOWN_GRACE"},
 	}
 	for _, tt := range tests {
-		err := Config{AppToken: tt.app, BotToken: tt.bot}.ValidateServe()
+		c := Defaults()
+		c.AppToken, c.BotToken = testApp, testBot
+		tt.edit(&c)
+		err := c.Validate()
 		switch {
 		case tt.want == "" && err != nil:
-			t.Errorf("ValidateServe(%q, %q) = %v", tt.app, tt.bot, err)
+			t.Errorf("%s: Validate() = %v", tt.name, err)
 		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
-			t.Errorf("ValidateServe(%q, %q) = %v, want %q", tt.app, tt.bot, err, tt.want)
+			t.Errorf("%s: Validate() = %v, want %q", tt.name, err, tt.want)
 		case err != nil && (strings.Contains(err.Error(), "abcdef") || strings.Contains(err.Error(), "34")):
-			t.Errorf("error %q shows the token", err)
+			t.Errorf("%s: error %q shows the token", tt.name, err)
 		}
 	}
 }
@@ -95,14 +135,30 @@ func TestValidateServe(t *testing.T) {
 // TestRedacted: however a Config is printed, the tokens stay out.
 func TestRedacted(t *testing.T) {
 	t.Parallel()
-	c := Config{AppToken: "xapp-1-A111-222-secretapp", BotToken: "xoxb-111-222-secretbot"}
+	c := Defaults()
+	c.AppToken, c.BotToken = "xapp-1-A111-222-secretapp", "xoxb-111-222-secretbot"
 	for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
 		out := fmt.Sprintf(format, c)
 		if strings.Contains(out, "secret") {
 			t.Errorf("%s prints a token: %s", format, out)
 		}
-		if !strings.Contains(out, "xapp-…redacted") || !strings.Contains(out, "xoxb-…redacted") {
-			t.Errorf("%s does not show the token kinds: %s", format, out)
+		if !strings.Contains(out, "xapp-…redacted") || !strings.Contains(out, "xoxb-…redacted") || !strings.Contains(out, `ADVISOR_WORKERS="8"`) {
+			t.Errorf("%s does not show the settings: %s", format, out)
+		}
+	}
+}
+
+// TestUsage: every field is a variable with a description.
+func TestUsage(t *testing.T) {
+	t.Parallel()
+	lines := strings.Split(strings.TrimSpace(Usage()), "\n")
+	if n := reflect.TypeFor[Config]().NumField() - 1 + reflect.TypeFor[Offline]().NumField(); len(lines) != n {
+		t.Errorf("Usage has %d lines, want %d", len(lines), n)
+	}
+	for _, l := range lines {
+		f := strings.Split(l, "\t")
+		if len(f) != 3 || f[2] == "" || !(strings.HasPrefix(f[0], "SLACK_") || strings.HasPrefix(f[0], "ADVISOR_")) {
+			t.Errorf("usage line %q: want NAME, default and a description", l)
 		}
 	}
 }

@@ -1,7 +1,8 @@
-package slackbot
+package bot
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -72,29 +73,6 @@ func TestModalMeta(t *testing.T) {
 	for _, bad := range []string{"{", `{"c":"<!channel>"}`, `{"r":1}`, strings.Repeat("x", 4000)} {
 		if _, err := decodeModalMeta(bad); err == nil {
 			t.Errorf("decodeModalMeta(%q) accepted bad metadata", bad)
-		}
-	}
-}
-
-func TestResponseURLPolicy(t *testing.T) {
-	t.Parallel()
-	p := responseURLPolicy{apiHost: "127.0.0.1:4000"}
-	tests := []struct {
-		url  string
-		want bool
-	}{
-		{"https://hooks.slack.com/commands/T1/2/x", true},
-		{"http://127.0.0.1:4000/response/abc", true},
-		{"http://hooks.slack.com/commands/T1/2/x", false}, // not https
-		{"https://hooks.slack.com.evil.example/x", false},
-		{"https://evil.example/hooks.slack.com", false},
-		{"https://user:pw@hooks.slack.com/x", false},
-		{"http://169.254.169.254/latest/meta-data", false},
-		{"://", false},
-	}
-	for _, tt := range tests {
-		if got := p.allowed(tt.url); got != tt.want {
-			t.Errorf("allowed(%q) = %v, want %v", tt.url, got, tt.want)
 		}
 	}
 }
@@ -174,4 +152,36 @@ func waitFor(cond func() bool) bool {
 		time.Sleep(time.Millisecond)
 	}
 	return false
+}
+
+func TestLimiter(t *testing.T) {
+	t.Parallel()
+	now := time.Unix(0, 0)
+	l := newLimiter(3, time.Minute, 2, func() time.Time { return now })
+	type step struct {
+		user           string
+		after          time.Duration
+		wantOK, wantNo bool // wantNo: the note is due
+	}
+	steps := []step{
+		{"a", 0, true, false}, {"a", 0, true, false}, {"a", 0, true, false},
+		{"a", 0, false, true},                // over the limit: one note
+		{"a", 0, false, false},               // still over: silent
+		{"a", 20 * time.Second, true, false}, // a token back (3 a minute)
+		{"a", 0, false, false},               // over again within the window: silent
+		{"a", time.Minute, true, false},
+	}
+	for i, s := range steps {
+		now = now.Add(s.after)
+		ok, note := l.allow(s.user)
+		if ok != s.wantOK || note != s.wantNo {
+			t.Errorf("step %d: allow = %v, note %v; want %v, %v", i, ok, note, s.wantOK, s.wantNo)
+		}
+	}
+	for i := range 10 {
+		l.allow(fmt.Sprint("user", i))
+	}
+	if len(l.users) > 2 {
+		t.Errorf("holds %d users, ceiling 2", len(l.users))
+	}
 }

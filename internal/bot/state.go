@@ -1,10 +1,9 @@
-package slackbot
+package bot
 
 import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -93,26 +92,4 @@ func decodeShare(v string) (advisor.Answers, int, error) {
 		return advisor.Answers{}, 0, errors.New("share value: bad months")
 	}
 	return a, months, nil
-}
-
-// responseURLPolicy decides which response_urls the bot will post to: Slack's
-// hooks host, or the host of the configured Web API (the emulator). A
-// response_url read back from private_metadata is otherwise a way to make
-// the bot send requests anywhere.
-type responseURLPolicy struct {
-	apiHost string
-}
-
-func (p responseURLPolicy) allowed(raw string) bool {
-	u, err := url.Parse(raw)
-	if err != nil || u.User != nil {
-		return false
-	}
-	switch {
-	case u.Scheme == "https" && u.Host == "hooks.slack.com":
-		return true
-	case p.apiHost != "" && u.Host == p.apiHost && (u.Scheme == "https" || u.Scheme == "http"):
-		return true
-	}
-	return false
 }

@@ -1,4 +1,4 @@
-package slackbot
+package bot
 
 import (
 	"sync"

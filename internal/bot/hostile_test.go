@@ -1,4 +1,4 @@
-package slackbot
+package bot_test
 
 import (
 	"encoding/json"
@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
+	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
 )
 
@@ -53,40 +55,39 @@ var hostileInputs = []string{
 // bot sends holds an unescaped special mention or user mention.
 func TestHostileInputs(t *testing.T) {
 	t.Parallel()
-	search, kb := realKB(t)
-	r := startRig(t, rigOpts{search: search, kb: kb, cfg: Config{UserRate: -1}})
+	r := apptest.Start(t, apptest.Options{Config: func(c *config.Config) { c.UserRate = 0 }})
 	if len(hostileInputs) < 30 {
 		t.Fatalf("only %d hostile inputs", len(hostileInputs))
 	}
 	for i, in := range hostileInputs {
-		name := fmt.Sprintf("%02d %q", i, clipText(in))
+		name := fmt.Sprintf("%02d %q", i, clip(in))
 		t.Run("mention "+name, func(t *testing.T) {
-			info := r.mention(t, fmt.Sprintf("U0HOSM%03d", i), in)
-			p := r.waitPost(t, "reply", inThread(info))
+			info := r.Mention(t, fmt.Sprintf("U0HOSM%03d", i), in)
+			p := r.WaitPost(t, "reply", apptest.InThread(info))
 			checkReply(t, p.Text, p.Blocks)
-			if n := r.count(inThread(info)); n != 1 {
+			if n := r.Count(apptest.InThread(info)); n != 1 {
 				t.Errorf("%d replies, want 1", n)
 			}
 		})
 		t.Run("dm "+name, func(t *testing.T) {
 			user := fmt.Sprintf("U0HOSD%03d", i)
-			if _, _, err := r.emu.DirectMessage(ctxT(t), slackemu.Message{UserID: user, Text: in}); err != nil {
+			if _, _, err := r.Emu.DirectMessage(apptest.Ctx(t), slackemu.Message{UserID: user, Text: in}); err != nil {
 				if strings.TrimSpace(in) == "" {
 					t.Skipf("the emulator refuses an empty DM: %v", err)
 				}
 				t.Fatal(err)
 			}
-			dm := r.emu.DMChannel(user)
+			dm := r.Emu.DMChannel(user)
 			inDM := func(p slackemu.Posted) bool { return p.Channel == dm }
-			p := r.waitPost(t, "reply", inDM)
+			p := r.WaitPost(t, "reply", inDM)
 			checkReply(t, p.Text, p.Blocks)
-			if n := r.count(inDM); n != 1 {
+			if n := r.Count(inDM); n != 1 {
 				t.Errorf("%d replies, want 1", n)
 			}
 		})
 		t.Run("command "+name, func(t *testing.T) {
 			user := fmt.Sprintf("U0HOSC%03d", i)
-			ack, _, err := r.emu.SlashCommand(ctxT(t), slackemu.SlashCommand{UserID: user, Text: "ask " + in})
+			ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: user, Text: "ask " + in})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +103,7 @@ func TestHostileInputs(t *testing.T) {
 				return
 			}
 			toUser := func(p slackemu.Posted) bool { return p.Kind == "response_url" && p.UserID == user }
-			p := r.waitPost(t, "reply", toUser)
+			p := r.WaitPost(t, "reply", toUser)
 			checkReply(t, p.Text, p.Blocks)
 		})
 	}
@@ -116,7 +117,7 @@ func checkReply(t *testing.T, text string, blocks json.RawMessage) {
 	if strings.TrimSpace(text) == "" {
 		t.Error("a reply without a text fallback")
 	}
-	if hasBlock("error")(slackemu.Posted{Blocks: blocks}) {
+	if (slackemu.Posted{Blocks: blocks}).HasBlockID("error") {
 		t.Error("the reply is an apology, not an answer")
 	}
 	strs := []string{text}
@@ -129,7 +130,7 @@ func checkReply(t *testing.T, text string, blocks json.RawMessage) {
 	collectStrings(v, &strs)
 	for _, s := range strs {
 		if strings.Contains(s, "<!") || strings.Contains(s, "<@") {
-			t.Errorf("a reply holds an unescaped mention: %q", clipText(s[max(0, strings.Index(s, "<")-10):]))
+			t.Errorf("a reply holds an unescaped mention: %q", clip(s[max(0, strings.Index(s, "<")-10):]))
 		}
 	}
 }
@@ -147,4 +148,11 @@ func collectStrings(v any, out *[]string) {
 			collectStrings(e, out)
 		}
 	}
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package slackbot
+package slack
 
 import (
 	"context"
@@ -7,14 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
-	"github.com/slack-go/slack"
+	slackgo "github.com/slack-go/slack"
 )
 
 // TestWebAPIAnswers covers the answers the emulator does not give: Slack
@@ -37,7 +36,7 @@ func TestWebAPIAnswers(t *testing.T) {
 			check: func(err error) bool { return err == nil }},
 		{name: "slack error", status: 200, body: `{"ok":false,"error":"invalid_blocks","response_metadata":{"messages":["[ERROR] must be more than 0 characters [json-pointer:/blocks/0/text]"]}}`,
 			check: func(err error) bool {
-				var se slack.SlackErrorResponse
+				var se slackgo.SlackErrorResponse
 				return errors.As(err, &se) && se.Err == "invalid_blocks" &&
 					len(se.ResponseMetadata.Messages) == 1 && strings.Contains(se.ResponseMetadata.Messages[0], "/blocks/0/text")
 			}},
@@ -45,7 +44,7 @@ func TestWebAPIAnswers(t *testing.T) {
 			check: func(err error) bool { return callStatus(err) == "unknown_error" }},
 		{name: "rate limited", status: 429, header: map[string]string{"Retry-After": "7"}, body: `{"ok":false,"error":"ratelimited"}`,
 			check: func(err error) bool {
-				var rl *slack.RateLimitedError
+				var rl *slackgo.RateLimitedError
 				return errors.As(err, &rl) && rl.RetryAfter == 7*time.Second
 			}},
 		{name: "429 with a date for Retry-After", status: 429, header: map[string]string{"Retry-After": "Wed, 21 Oct 2026 07:28:00 GMT"},
@@ -71,8 +70,8 @@ func TestWebAPIAnswers(t *testing.T) {
 				_, _ = io.WriteString(w, tt.body)
 			}))
 			defer srv.Close()
-			w := &webAPI{http: srv.Client(), base: srv.URL + "/api/", token: token}
-			ans, err := w.postJSON(context.Background(), "chat.postMessage", []byte(`{"channel":"C1"}`))
+			w := &webAPI{http: srv.Client(), base: srv.URL + "/api/"}
+			ans, err := w.postJSON(context.Background(), "chat.postMessage", token, []byte(`{"channel":"C1"}`))
 			if !tt.check(err) {
 				t.Fatalf("error %v (%T) is not what was expected", err, err)
 			}
@@ -100,48 +99,17 @@ func TestChannelIDMissing(t *testing.T) {
 	}
 }
 
-// TestBody: the bodies built field by field are the JSON encoding/json
-// would write, whatever the text.
-func TestBody(t *testing.T) {
-	t.Parallel()
-	texts := []string{"", "plain", `quote " backslash \ slash /`, "<!channel> & <@U1>", "line\nbreak\ttab\x00\x1f",
-		"\u2028\u2029", "caf\xc3\xa9 \xff broken", "emoji 👍"}
-	for _, text := range texts {
-		got := jsonObject(nil).str("text", text).opt("thread_ts", "").opt("user", text).raw("blocks", []byte(`[{"type":"divider"}]`)).raw("none", nil).end()
-		want := map[string]any{"text": text, "blocks": []any{map[string]any{"type": "divider"}}}
-		if text != "" {
-			want["user"] = text
-		}
-		var decoded map[string]any
-		if err := json.Unmarshal(got, &decoded); err != nil {
-			t.Fatalf("%q: not JSON: %v\n%s", text, err, got)
-		}
-		// Both through a decoder: invalid UTF-8 reads back as U+FFFD.
-		wantJSON, _ := json.Marshal(want)
-		var wantDecoded map[string]any
-		if err := json.Unmarshal(wantJSON, &wantDecoded); err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(decoded, wantDecoded) {
-			t.Errorf("%q:\n got %s\nwant %s", text, got, wantJSON)
-		}
-	}
-	if got := string(jsonObject(nil).end()); got != "{}" {
-		t.Errorf("empty body = %s", got)
-	}
-}
-
 // TestResponseURLKeepsTheOriginal: a reply through a response_url says
 // outright that it neither replaces nor deletes the message it belongs to
 // (the Share button's response_url belongs to the user's recommendation).
 func TestResponseURLKeepsTheOriginal(t *testing.T) {
 	t.Parallel()
-	r := startRig(t, rigOpts{})
-	u := r.emu.IssueResponseURL("block_actions", "C0EMUGEN1", "U0SHARE01")
-	if err := r.bot.post(ctxT(t), destination{responseURL: u, inChannel: true}, blockkit.Note("x", "shared")); err != nil {
+	emu, c := emulated(t)
+	u := emu.IssueResponseURL("block_actions", "C0EMUGEN1", "U0SHARE01")
+	if err := c.Post(ctxT(t), Target{ResponseURL: u, InChannel: true}, blockkit.Note("x", "shared")); err != nil {
 		t.Fatal(err)
 	}
-	c, err := r.emu.WaitCall(ctxT(t), "response_url", func(slackemu.Call) bool { return true })
+	call, err := emu.WaitCall(ctxT(t), "response_url", func(slackemu.Call) bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -150,10 +118,10 @@ func TestResponseURLKeepsTheOriginal(t *testing.T) {
 		ReplaceOriginal *bool  `json:"replace_original"`
 		DeleteOriginal  *bool  `json:"delete_original"`
 	}
-	if err := json.Unmarshal(c.Body, &got); err != nil {
+	if err := json.Unmarshal(call.Body, &got); err != nil {
 		t.Fatal(err)
 	}
 	if got.ResponseType != "in_channel" || got.ReplaceOriginal == nil || *got.ReplaceOriginal || got.DeleteOriginal == nil || *got.DeleteOriginal {
-		t.Errorf("response_url body %s: want in_channel with replace_original and delete_original false", c.Body)
+		t.Errorf("response_url body %s: want in_channel with replace_original and delete_original false", call.Body)
 	}
 }

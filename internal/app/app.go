@@ -1,0 +1,73 @@
+// Package app wires the running bot together: the Slack adapter, the
+// routing, the knowledge base and the health and metrics listener. serve,
+// demo and the end-to-end tests all start it the same way.
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/bot"
+	"github.com/fractional-advisor/fractional-advisor/internal/config"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/ops"
+	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+	"go.uber.org/zap"
+)
+
+// Deps are what Serve needs besides the configuration.
+type Deps struct {
+	Log *zap.Logger
+	KB  *faq.KB
+	// Search answers questions; nil searches KB (faq.NewIndex).
+	Search bot.Searcher
+	// Metrics and Ready are the operator's view; nil builds them.
+	Metrics *ops.Metrics
+	Ready   *ops.Readiness
+}
+
+// readyGrace is how long the bot may be disconnected and still say it is
+// ready: a reconnect that takes a moment should not pull the pod from
+// service.
+const readyGrace = 10 * time.Second
+
+// Serve runs the bot until ctx is done, with /healthz, /readyz and
+// /metrics on cfg.HTTPAddr unless it is empty. cfg must have passed
+// Validate. It returns an error when Slack refuses a token or the listener
+// cannot start.
+func Serve(ctx context.Context, cfg config.Config, d Deps) error {
+	// The listener stops when the bot does, whatever the reason: a refused
+	// token must end the process, not leave /healthz answering.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	if d.Metrics == nil {
+		d.Metrics = ops.NewMetrics()
+	}
+	if d.Ready == nil {
+		d.Ready = ops.NewReadiness(readyGrace, nil)
+	}
+	if d.Search == nil {
+		d.Search = faq.NewIndex(d.KB)
+	}
+	if cfg.HTTPAddr != "" {
+		addr, done, err := ops.Serve(ctx, cfg.HTTPAddr, ops.Handler(d.Metrics, d.Ready, cfg.PProf))
+		if err != nil {
+			return err
+		}
+		d.Log.Info("serving health and metrics", zap.String("addr", addr.String()))
+		defer func() {
+			if err := <-done; err != nil {
+				d.Log.Error("health and metrics server", zap.Error(err))
+			}
+		}()
+	}
+	client := slack.New(cfg, d.Log, d.Metrics, d.Ready)
+	defer client.Close()
+	b := bot.New(cfg, bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready})
+	start := time.Now()
+	d.Log.Info("starting", zap.String("api_url", cfg.APIURL), zap.Int("faq_entries", d.KB.Len()))
+	err := b.Run(ctx)
+	stop()
+	d.Log.Info("stopped", zap.Duration("uptime", time.Since(start)))
+	return err
+}

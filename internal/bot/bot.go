@@ -1,0 +1,239 @@
+// Package bot routes what Slack sends to the domain and back: each request
+// the adapter (internal/slack) delivers goes to faq or advisor, the answer
+// is rendered by blockkit and sent through the adapter. route.go reads top
+// to bottom as the contract's routing table; this file runs the work.
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/config"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/ops"
+	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+	"go.uber.org/zap"
+)
+
+// Searcher finds the best knowledge-base answer to a question.
+type Searcher interface {
+	Search(question string) faq.Result
+}
+
+// KnowledgeBase looks entries up by id and lists them for the Home tab.
+type KnowledgeBase interface {
+	Entry(id string) (*faq.Entry, bool)
+	Entries() []*faq.Entry
+}
+
+// Deps are the bot's collaborators. Metrics and Ready may be nil.
+type Deps struct {
+	Slack   *slack.Client
+	Search  Searcher
+	KB      KnowledgeBase
+	Log     *zap.Logger
+	Metrics *ops.Metrics
+	Ready   *ops.Readiness
+}
+
+// Fixed bounds of the bot's memory.
+const (
+	// dedupeSize and dedupeTTL bound the event ids remembered; Slack
+	// retries an event within minutes.
+	dedupeSize = 10000
+	dedupeTTL  = time.Hour
+	// rateUsers bounds the per-user rate buckets kept.
+	rateUsers  = 10000
+	rateWindow = time.Minute
+	// noteWorkers send the short notes ("busy", "slow down") that must
+	// not wait behind the work they are about; beyond a queue as long,
+	// notes are dropped, so a flood cannot start unbounded goroutines.
+	noteWorkers = 16
+)
+
+// Bot is the Slack app. Build it with New and start it with Run.
+type Bot struct {
+	cfg     config.Config
+	slack   *slack.Client
+	search  Searcher
+	kb      KnowledgeBase
+	log     *zap.Logger
+	metrics *ops.Metrics
+	ready   *ops.Readiness
+	seen    *dedupe
+	limit   *limiter // nil: no per-user limit
+	work    *pool    // answers, after the ack
+	notes   *pool    // notes about the user's own request
+}
+
+// New wires a bot from a validated configuration and its collaborators.
+func New(cfg config.Config, d Deps) *Bot {
+	b := &Bot{
+		cfg:     cfg,
+		slack:   d.Slack,
+		search:  d.Search,
+		kb:      d.KB,
+		log:     d.Log,
+		metrics: d.Metrics,
+		ready:   d.Ready,
+		seen:    newDedupe(dedupeSize, dedupeTTL, time.Now),
+	}
+	if b.ready == nil {
+		b.ready = ops.NewReadiness(0, nil)
+	}
+	if cfg.UserRate > 0 {
+		b.limit = newLimiter(cfg.UserRate, rateWindow, rateUsers, time.Now)
+	}
+	onPanic := func(id string, v any, stack []byte) {
+		b.metrics.Panic()
+		b.log.Error("handler panicked", zap.String("request_id", id), zap.Any("panic", v), zap.ByteString("stack", stack))
+	}
+	b.work = newPool(cfg.Queue, onPanic)
+	b.notes = newPool(noteWorkers, onPanic)
+	return b
+}
+
+// Run serves until ctx is done, then stops taking requests, lets the work
+// in flight finish within the shutdown grace, and returns nil. It returns
+// an error when Slack refuses a token.
+func (b *Bot) Run(ctx context.Context) error {
+	// Work outlives ctx by the grace, so replies in flight still arrive.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopWork()
+	b.work.start(workCtx, b.cfg.Workers)
+	b.notes.start(workCtx, noteWorkers)
+
+	err := b.slack.Run(ctx, b.handle)
+	b.ready.Down("shutting down")
+
+	drained := make(chan struct{})
+	go func() {
+		b.work.close()
+		b.notes.close() // after the work, which may still send notes
+		close(drained)
+	}()
+	select {
+	case <-drained:
+	case <-time.After(b.cfg.ShutdownGrace):
+		b.log.Warn("shutdown grace over; abandoning in-flight work")
+		stopWork()
+		<-drained
+	}
+	return err
+}
+
+// Things the bot says in several places.
+const (
+	sayBusy    = "I'm a bit busy right now. Please try again in a moment."
+	saySorry   = "Sorry, something went wrong on my side. Please try again."
+	sayNoModal = "Sorry, I couldn't open the assessment. Please run `/fractional-advisor` again."
+	saySlow    = "You're sending me a lot of requests. Please wait a minute and try again."
+)
+
+// request is one handled request, for the one log line it earns.
+type request struct {
+	kind  string // "command:ask", "event:app_mention", "action:share_recommendation", …
+	id    string // envelope or event id
+	user  string
+	start time.Time
+	text  string // logged only in debug
+}
+
+// newRequest starts the log record of req.
+func newRequest(req *slack.Request, id, user, text string) request {
+	if id == "" {
+		id = req.ID
+	}
+	return request{kind: req.Event.Kind(), id: id, user: user, start: req.Received, text: text}
+}
+
+// done logs the request's outcome, latency and, in debug, its text, and
+// counts it.
+func (b *Bot) done(r request, outcome string, err error) {
+	took := time.Since(r.start)
+	fields := []zap.Field{
+		zap.String("type", r.kind),
+		zap.String("id", r.id),
+		zap.String("user", r.user),
+		zap.Duration("latency", took),
+		zap.String("outcome", outcome),
+	}
+	if b.cfg.LogLevel == "debug" && r.text != "" {
+		fields = append(fields, zap.String("text", r.text))
+	}
+	typ, _, _ := strings.Cut(r.kind, ":")
+	// The outcome label's values stay few: "faq:cost" counts as "faq".
+	status, _, _ := strings.Cut(outcome, ":")
+	if err != nil {
+		status = "error"
+	}
+	b.metrics.Envelope(typ, status, took.Seconds())
+	if err != nil {
+		b.log.Error("request failed", append(fields, zap.Error(err))...)
+		return
+	}
+	b.log.Info("request", fields...)
+}
+
+// runLater queues work for after the ack. When the queue is full it counts
+// and logs the refusal and returns false, for the caller to say so; a
+// panic in work is logged by the pool and apologised for through sorry.
+func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) bool {
+	ok := b.work.submit(job{
+		id: r.id,
+		run: func(ctx context.Context) {
+			outcome, err := work(ctx)
+			b.done(r, outcome, err)
+		},
+		onPanic: func(ctx context.Context) {
+			b.done(r, "panic", nil) // the pool has logged the panic with its stack
+			if sorry != nil {
+				sorry(ctx)
+			}
+		},
+	})
+	if !ok {
+		b.metrics.Rejected()
+		b.done(r, "busy", nil)
+	}
+	return ok
+}
+
+// note posts a one-line reply ("busy", "slow down") beside the work, for
+// when the work queue is what is full.
+func (b *Bot) note(to slack.Target, blockID, text string) {
+	if to.IsZero() {
+		return
+	}
+	queued := b.notes.submit(job{id: blockID, run: func(ctx context.Context) {
+		if err := b.slack.Post(ctx, to, blockkit.Note(blockID, text)); err != nil {
+			b.log.Warn("note not sent", zap.String("note", blockID), zap.Error(err))
+		}
+	}})
+	if !queued {
+		b.log.Debug("note dropped: too many in flight", zap.String("note", blockID))
+	}
+}
+
+// ack acknowledges a request with nothing to say; a failure is logged
+// here.
+func (b *Bot) ack(req *slack.Request) bool {
+	if err := req.Ack(); err != nil {
+		b.log.Warn("ack failed", zap.String("envelope_id", req.ID), zap.Error(err))
+		return false
+	}
+	return true
+}
+
+// firstTime reports whether an event id has not been handled yet, and
+// logs a duplicate.
+func (b *Bot) firstTime(r request) bool {
+	if r.id == "" || b.seen.first(r.id) {
+		return true
+	}
+	b.metrics.Duplicate()
+	b.done(r, "duplicate", nil)
+	return false
+}

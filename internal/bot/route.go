@@ -1,0 +1,406 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+)
+
+// handle routes one request, as CONTRACT.md's "Slack surface" lists them.
+// It runs on the adapter's dispatch goroutine: it acknowledges, answers in
+// the ack what can be answered there, and queues the rest.
+func (b *Bot) handle(req *slack.Request) {
+	switch ev := req.Event.(type) {
+	case *slack.Command: // /fractional-advisor
+		b.onCommand(req, ev)
+	case *slack.Submission: // the assessment modal, submitted
+		b.onSubmission(req, ev)
+	case *slack.BlockActions: // buttons
+		b.onActions(req, ev)
+	case *slack.Mention: // answered in its thread
+		b.onMention(req, ev)
+	case *slack.Message: // a DM, answered in the DM
+		b.onMessage(req, ev)
+	case *slack.HomeOpened:
+		b.onHomeOpened(req, ev)
+	}
+}
+
+// onCommand routes /fractional-advisor by the first word of its text.
+func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
+	r := newRequest(req, "", cmd.UserID, cmd.Text)
+	if cmd.UserID == "" {
+		// Slack always says who typed it; without a user there is no one
+		// to answer.
+		b.ack(req)
+		b.done(r, "invalid", nil)
+		return
+	}
+	if refused, note := b.limited(cmd.UserID); refused {
+		if note {
+			b.ackReply(req, cmd, r, blockkit.Message{Text: saySlow}, "rate_limited")
+		} else {
+			b.ack(req)
+			b.done(r, "rate_limited", nil)
+		}
+		return
+	}
+	word, rest := firstWord(cleanQuestion(cmd.Text))
+	switch word {
+	case "", "start", "assess":
+		r.kind = "command:assess"
+		meta := modalMeta{ResponseURL: cmd.ResponseURL, ChannelID: cmd.ChannelID}
+		queued := b.runLater(r, func(ctx context.Context) (string, error) {
+			return b.openAssessment(ctx, cmd.TriggerID, meta, slack.Target{ResponseURL: cmd.ResponseURL})
+		}, nil)
+		if !queued {
+			_ = req.AckReply(blockkit.Message{Text: sayBusy})
+			return
+		}
+		b.ack(req)
+	case "help":
+		r.kind = "command:help"
+		b.ackReply(req, cmd, r, blockkit.Help(), "help")
+	default:
+		r.kind = "command:ask"
+		question := rest
+		if word != "ask" {
+			question = cleanQuestion(cmd.Text)
+		}
+		if question == "" {
+			b.ackReply(req, cmd, r, blockkit.Help(), "help")
+			return
+		}
+		msg, topic := b.answer(question, true)
+		b.ackReply(req, cmd, r, msg, topic)
+	}
+}
+
+// ackReply answers a command privately in its ack when the reply fits
+// there (no Web API call at all), and through the response_url when it
+// does not, or when the ack could not be sent: an ack that failed was
+// never delivered, so the reply cannot arrive twice. outcome names what
+// was sent, for the log ("faq:cost", "help").
+func (b *Bot) ackReply(req *slack.Request, cmd *slack.Command, r request, msg blockkit.Message, outcome string) {
+	err := req.AckReply(msg)
+	if err == nil {
+		b.done(r, outcome, nil)
+		return
+	}
+	tooLarge := errors.Is(err, slack.ErrAckTooLarge)
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		return outcome, b.slack.Post(ctx, slack.Target{ResponseURL: cmd.ResponseURL}, msg)
+	}, nil)
+	if !tooLarge {
+		return // the ack was tried already: nothing more can go on it
+	}
+	if !queued {
+		_ = req.AckReply(blockkit.Message{Text: sayBusy})
+		return
+	}
+	b.ack(req)
+}
+
+// onMention answers an @mention in its thread: the mention's thread when
+// it is in one, else a new thread under it.
+func (b *Bot) onMention(req *slack.Request, ev *slack.Mention) {
+	if ev.BotID != "" || ev.UserID == "" || ev.UserID == b.slack.BotUserID() {
+		return
+	}
+	thread := ev.ThreadTS
+	if thread == "" {
+		thread = ev.TS
+	}
+	// Notes about the asker's own requests ("slow down", "busy") are for
+	// them alone, not the whole thread.
+	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), ev.Text,
+		slack.Target{Channel: ev.ChannelID, ThreadTS: thread},
+		slack.Target{Channel: ev.ChannelID, EphemeralFor: ev.UserID})
+}
+
+// onMessage answers a direct message in the DM: only plain messages from
+// people, never the bot's own, other bots', edits, deletions or other
+// subtypes, and nothing outside the DM.
+func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
+	if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.UserID == "" || ev.UserID == b.slack.BotUserID() {
+		return
+	}
+	dm := slack.Target{Channel: ev.ChannelID}
+	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), ev.Text, dm, dm)
+}
+
+// question answers a mention or a DM at to, once per event id; notes for
+// the asker go to noteTo.
+func (b *Bot) question(r request, text string, to, noteTo slack.Target) {
+	if !b.firstTime(r) {
+		return
+	}
+	if refused, note := b.limited(r.user); refused {
+		if note {
+			b.note(noteTo, "rate_limited", saySlow)
+		}
+		b.done(r, "rate_limited", nil)
+		return
+	}
+	work := func(ctx context.Context) (string, error) {
+		q := cleanQuestion(stripMarkup(text))
+		if q == "" || wantsAssessment(q) {
+			return "start prompt", b.slack.Post(ctx, to, blockkit.StartPrompt())
+		}
+		if w, _ := firstWord(q); w == "help" {
+			return "help", b.slack.Post(ctx, to, blockkit.Help())
+		}
+		msg, topic := b.answer(q, false)
+		return topic, b.slack.Post(ctx, to, msg)
+	}
+	sorry := func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) }
+	if !b.runLater(r, work, sorry) {
+		// Not handled: let Slack's retry of this event be, and say so.
+		b.seen.forget(r.id)
+		b.note(noteTo, "busy", sayBusy)
+	}
+}
+
+// onHomeOpened publishes the Home tab.
+func (b *Bot) onHomeOpened(req *slack.Request, ev *slack.HomeOpened) {
+	if ev.Tab != "home" || ev.UserID == "" {
+		return
+	}
+	r := newRequest(req, ev.EventID, ev.UserID, "")
+	if !b.firstTime(r) {
+		return
+	}
+	// Not counted against the user's rate: Slack sends it whenever the
+	// tab is opened.
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		if err := b.slack.Publish(ctx, ev.UserID, blockkit.HomeTab(b.kb.Entries())); err != nil {
+			return "home not published", err
+		}
+		return "home published", nil
+	}, nil)
+	if !queued {
+		b.seen.forget(r.id)
+	}
+}
+
+// onSubmission validates the assessment. A bad answer goes back to the
+// modal in the ack (errors beside that input); a good one closes the modal,
+// and the recommendation is posted after the ack.
+func (b *Bot) onSubmission(req *slack.Request, sub *slack.Submission) {
+	r := newRequest(req, "", sub.UserID, "")
+	if sub.CallbackID != blockkit.AssessmentCallbackID {
+		b.ack(req)
+		b.done(r, "unknown view", nil)
+		return
+	}
+	answers, userContext, err := readSubmission(sub)
+	if err != nil {
+		var fe *advisor.FieldError
+		if errors.As(err, &fe) && isQuestion(fe.Field) {
+			if err := req.AckErrors(blockkit.FieldErrors(fe.Field, fe.Value == "")); err != nil {
+				b.done(r, "invalid answers", err)
+				return
+			}
+			b.done(r, "invalid answers", nil)
+			return
+		}
+		b.ack(req)
+		b.done(r, "invalid state", err)
+		return
+	}
+	meta, err := decodeModalMeta(sub.PrivateMetadata)
+	if err != nil {
+		meta = modalMeta{} // tampered with: answer in the DM rather than anywhere else
+	}
+	b.ack(req)
+	dm := slack.Target{DMUser: sub.UserID}
+	to := dm
+	if meta.ResponseURL != "" {
+		to = slack.Target{ResponseURL: meta.ResponseURL}
+	}
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		msg, role, err := b.recommend(answers, advisor.DefaultMonths, userContext, "")
+		if err != nil {
+			return "recommend failed", err
+		}
+		outcome := "recommendation:" + role
+		err = b.slack.Post(ctx, to, msg)
+		if to.ResponseURL != "" && slack.Refused(err) {
+			// A response_url lasts 30 minutes and five posts, and an
+			// assessment can take longer: the answers must not be lost.
+			outcome += " via dm"
+			err = b.slack.Post(ctx, dm, msg)
+		}
+		return outcome, err
+	}, func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) })
+	if !queued {
+		b.note(to, "busy", sayBusy)
+	}
+}
+
+// onActions handles button presses; the ack goes first.
+func (b *Bot) onActions(req *slack.Request, ba *slack.BlockActions) {
+	b.ack(req)
+	r := newRequest(req, "", ba.UserID, "")
+	// A reply goes to the message's response_url when there is one, else
+	// to the user's DM (Home tab, modals).
+	reply := slack.Target{DMUser: ba.UserID}
+	if ba.ResponseURL != "" {
+		reply = slack.Target{ResponseURL: ba.ResponseURL}
+	}
+	if refused, note := b.limited(ba.UserID); refused {
+		if note {
+			b.note(reply, "rate_limited", saySlow)
+		}
+		b.done(r, "rate_limited", nil)
+		return
+	}
+	for _, act := range ba.Actions {
+		r.kind = "action:" + actionName(act.ActionID)
+		b.onAction(ba, act, reply, r)
+	}
+}
+
+// onAction handles one button press.
+func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Target, r request) {
+	sorry := func(ctx context.Context) { _ = b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)) }
+	later := func(work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) {
+		if !b.runLater(r, work, sorry) {
+			b.note(reply, "busy", sayBusy)
+		}
+	}
+	switch {
+	case act.ActionID == blockkit.ActionStartAssessment || act.ActionID == blockkit.ActionStartOver:
+		// A modal opened from a button answers in the DM (CONTRACT.md).
+		later(func(ctx context.Context) (string, error) {
+			return b.openAssessment(ctx, ba.TriggerID, modalMeta{}, reply)
+		}, sorry)
+	case act.ActionID == blockkit.ActionShare:
+		later(func(ctx context.Context) (string, error) {
+			a, months, err := decodeShare(act.Value)
+			if err != nil {
+				return "bad share value", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
+			}
+			msg, role, err := b.recommend(a, months, "", ba.UserID)
+			if err != nil {
+				return "recommend failed", err
+			}
+			if reply.ResponseURL == "" {
+				return "no response_url", nil
+			}
+			share := reply
+			share.InChannel = true
+			return "shared:" + role, b.slack.Post(ctx, share, msg)
+		}, sorry)
+	case strings.HasPrefix(act.ActionID, blockkit.ActionTopicPrefix):
+		later(func(ctx context.Context) (string, error) {
+			e, ok := b.kb.Entry(act.Value)
+			if !ok {
+				return "unknown topic", b.slack.Post(ctx, reply, blockkit.Note("error", "That topic is no longer available. Try asking your question in your own words."))
+			}
+			msg, topic := b.answer(e.Question, false)
+			return topic, b.slack.Post(ctx, reply, msg)
+		}, sorry)
+	case act.ActionID == blockkit.ActionHelpful || act.ActionID == blockkit.ActionNotHelpful:
+		helpful := act.ActionID == blockkit.ActionHelpful
+		b.metrics.FeedbackGiven(helpful)
+		outcome := "not helpful"
+		if helpful {
+			outcome = "helpful"
+		}
+		later(func(ctx context.Context) (string, error) {
+			return outcome + ":" + feedbackSubject(act.Value), b.slack.Post(ctx, reply, blockkit.FeedbackThanks(helpful))
+		}, nil)
+	default:
+		b.done(r, "ignored", nil)
+	}
+}
+
+// openAssessment opens the modal; meta says where its answer goes. If the
+// modal cannot be opened, the user is told at fallback.
+func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMeta, fallback slack.Target) (string, error) {
+	if err := b.slack.OpenView(ctx, triggerID, blockkit.AssessmentModal(meta.encode())); err != nil {
+		if !fallback.IsZero() {
+			_ = b.slack.Post(ctx, fallback, blockkit.Note("modal_failed", sayNoModal))
+		}
+		return "views.open failed", err
+	}
+	return "modal opened", nil
+}
+
+// answer finds the best answer to question and renders it; topic is
+// "faq:ID" or "faq:none", for logs.
+func (b *Bot) answer(question string, echo bool) (blockkit.Message, string) {
+	res := b.search.Search(question)
+	b.metrics.Answered(res.Match != nil)
+	reply := blockkit.FAQReply{Question: question, Echo: echo, Result: res}
+	if res.Match == nil {
+		return blockkit.FAQAnswer(reply), blockkit.FAQNoneBlockID
+	}
+	for _, id := range res.Match.Entry.Related {
+		if e, ok := b.kb.Entry(id); ok {
+			reply.Related = append(reply.Related, e)
+		}
+	}
+	return blockkit.FAQAnswer(reply), blockkit.FAQBlockPrefix + res.Match.Entry.ID
+}
+
+// recommend runs the engine and renders the result. sharedBy is set when
+// the message is the channel copy.
+func (b *Bot) recommend(a advisor.Answers, months int, userContext, sharedBy string) (blockkit.Message, string, error) {
+	rec, err := advisor.Recommend(a, months)
+	if err != nil {
+		return blockkit.Message{}, "", fmt.Errorf("recommend: %w", err)
+	}
+	b.metrics.Recommended(string(rec.Role))
+	reply := blockkit.RecommendationReply{Rec: rec, Answers: a, Context: userContext, SharedBy: sharedBy}
+	if sharedBy == "" {
+		reply.ShareValue = encodeShare(a, months)
+	}
+	return blockkit.Recommendation(reply), string(rec.Role), nil
+}
+
+// readSubmission validates a modal's state as untrusted input: a missing
+// answer or a value that is not an option is a *advisor.FieldError.
+func readSubmission(sub *slack.Submission) (advisor.Answers, string, error) {
+	qs := advisor.Questions()
+	values := make(map[advisor.Field]string, len(qs))
+	for _, q := range qs {
+		values[q.Field] = sub.Value(string(q.Field), string(q.Field))
+	}
+	a, err := advisor.ParseAnswers(values)
+	if err != nil {
+		return advisor.Answers{}, "", err
+	}
+	return a, cleanQuestion(sub.Value(blockkit.ContextBlockID, blockkit.ContextBlockID)), nil
+}
+
+func isQuestion(f advisor.Field) bool {
+	for _, q := range advisor.Questions() {
+		if q.Field == f {
+			return true
+		}
+	}
+	return false
+}
+
+func actionName(id string) string {
+	if strings.HasPrefix(id, blockkit.ActionTopicPrefix) {
+		return strings.TrimSuffix(blockkit.ActionTopicPrefix, ":")
+	}
+	return id
+}
+
+// feedbackSubject keeps only well-formed subjects ("faq:cost") for logs:
+// button values come back from Slack and are not trusted.
+func feedbackSubject(v string) string {
+	if len(v) > 80 || strings.ContainsAny(v, " \n\t<>&") {
+		return "unknown"
+	}
+	return v
+}

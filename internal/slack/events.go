@@ -1,0 +1,168 @@
+package slack
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	slackgo "github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
+)
+
+// Event is one thing Slack sent for the bot to act on: a *Command,
+// *Mention, *Message, *HomeOpened, *Submission or *BlockActions. Fields
+// hold Slack's values as sent: untrusted, unvalidated user input.
+type Event interface {
+	// Kind names the event for logs and metrics: "command",
+	// "event:app_mention", "view_submission", …
+	Kind() string
+}
+
+// Command is a slash command.
+type Command struct {
+	UserID, ChannelID, Text string
+	// TriggerID opens a modal within 3 s; ResponseURL answers the command
+	// for 30 minutes, 5 times.
+	TriggerID, ResponseURL string
+}
+
+// Mention is an app_mention: someone wrote @bot in a channel.
+type Mention struct {
+	EventID, UserID, BotID, ChannelID, Text string
+	// TS is the message's own; ThreadTS the thread it is in, if any.
+	TS, ThreadTS string
+}
+
+// Message is a message event (the bot's DMs).
+type Message struct {
+	EventID, UserID, BotID, ChannelID, Text string
+	ChannelType                             string // "im" for a DM
+	SubType                                 string // "" for a plain message from a person
+	TS, ThreadTS                            string
+}
+
+// HomeOpened is app_home_opened.
+type HomeOpened struct {
+	EventID, UserID, Tab string
+}
+
+// Submission is a modal's view_submission.
+type Submission struct {
+	UserID, CallbackID, PrivateMetadata string
+	inputs                              map[string]map[string]input
+}
+
+type input struct {
+	value    string
+	selected []string
+}
+
+// Value is what the input with these block and action ids holds: its text,
+// or the value of its selected option.
+func (s *Submission) Value(blockID, actionID string) string {
+	in := s.inputs[blockID][actionID]
+	if in.value == "" && len(in.selected) == 1 {
+		return in.selected[0]
+	}
+	return in.value
+}
+
+// Selected lists the values of the options ticked in a checkbox input.
+func (s *Submission) Selected(blockID, actionID string) []string {
+	return s.inputs[blockID][actionID].selected
+}
+
+// BlockActions is a press of one or more buttons (or other elements) in a
+// message, a modal or the Home tab.
+type BlockActions struct {
+	UserID, ChannelID string
+	// TriggerID opens a modal within 3 s; ResponseURL, set for messages,
+	// answers in the message's channel.
+	TriggerID, ResponseURL string
+	Actions                []Action
+}
+
+// Action is one element's action.
+type Action struct {
+	ActionID, BlockID, Value string
+}
+
+// Kind names each event for logs and metrics.
+func (*Command) Kind() string      { return "command" }
+func (*Mention) Kind() string      { return "event:app_mention" }
+func (*Message) Kind() string      { return "event:message" }
+func (*HomeOpened) Kind() string   { return "event:app_home_opened" }
+func (*Submission) Kind() string   { return "view_submission" }
+func (*BlockActions) Kind() string { return "action" }
+
+// errIgnored marks a well-formed payload the bot has no use for (another
+// event type, an interaction it does not handle): acked, not delivered.
+var errIgnored = errors.New("not an event the bot handles")
+
+// decodeCommand reads a slash_commands payload.
+func decodeCommand(payload json.RawMessage) (Event, error) {
+	var c slackgo.SlashCommand
+	if err := json.Unmarshal(payload, &c); err != nil {
+		return nil, fmt.Errorf("slash command: %w", err)
+	}
+	return &Command{UserID: c.UserID, ChannelID: c.ChannelID, Text: c.Text, TriggerID: c.TriggerID, ResponseURL: c.ResponseURL}, nil
+}
+
+// decodeInteraction reads an interactive payload.
+func decodeInteraction(payload json.RawMessage) (Event, error) {
+	var cb slackgo.InteractionCallback
+	if err := json.Unmarshal(payload, &cb); err != nil {
+		return nil, fmt.Errorf("interaction: %w", err)
+	}
+	switch cb.Type {
+	case slackgo.InteractionTypeViewSubmission:
+		s := &Submission{UserID: cb.User.ID, CallbackID: cb.View.CallbackID, PrivateMetadata: cb.View.PrivateMetadata}
+		if cb.View.State != nil {
+			s.inputs = make(map[string]map[string]input, len(cb.View.State.Values))
+			for blockID, actions := range cb.View.State.Values {
+				s.inputs[blockID] = make(map[string]input, len(actions))
+				for actionID, a := range actions {
+					in := input{value: a.Value}
+					if a.SelectedOption.Value != "" {
+						in.selected = []string{a.SelectedOption.Value}
+					}
+					for _, o := range a.SelectedOptions {
+						in.selected = append(in.selected, o.Value)
+					}
+					s.inputs[blockID][actionID] = in
+				}
+			}
+		}
+		return s, nil
+	case slackgo.InteractionTypeBlockActions:
+		ba := &BlockActions{UserID: cb.User.ID, ChannelID: cb.Channel.ID, TriggerID: cb.TriggerID, ResponseURL: cb.ResponseURL}
+		for _, a := range cb.ActionCallback.BlockActions {
+			ba.Actions = append(ba.Actions, Action{ActionID: a.ActionID, BlockID: a.BlockID, Value: a.Value})
+		}
+		return ba, nil
+	}
+	return nil, errIgnored
+}
+
+// decodeEventsAPI reads an events_api payload.
+func decodeEventsAPI(payload json.RawMessage) (Event, error) {
+	outer, err := slackevents.ParseEvent(payload, slackevents.OptionNoVerifyToken())
+	if err != nil {
+		return nil, fmt.Errorf("events api: %w", err)
+	}
+	cb, ok := outer.Data.(*slackevents.EventsAPICallbackEvent)
+	if outer.Type != slackevents.CallbackEvent || !ok {
+		return nil, errIgnored
+	}
+	switch ev := outer.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		return &Mention{EventID: cb.EventID, UserID: ev.User, BotID: ev.BotID, ChannelID: ev.Channel, Text: ev.Text,
+			TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp}, nil
+	case *slackevents.MessageEvent:
+		return &Message{EventID: cb.EventID, UserID: ev.User, BotID: ev.BotID, ChannelID: ev.Channel, Text: ev.Text,
+			ChannelType: ev.ChannelType, SubType: ev.SubType, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp}, nil
+	case *slackevents.AppHomeOpenedEvent:
+		return &HomeOpened{EventID: cb.EventID, UserID: ev.User, Tab: ev.Tab}, nil
+	}
+	return nil, errIgnored
+}

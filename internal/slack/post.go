@@ -1,0 +1,182 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	slackgo "github.com/slack-go/slack"
+)
+
+// Target is where a message goes. Exactly one way is used, the first set
+// of: a response_url, a DM with a user, an ephemeral message in a channel,
+// a message in a channel (or one of its threads).
+type Target struct {
+	ResponseURL string
+	InChannel   bool // response_url only: the channel sees it, not just the user
+	DMUser      string
+	Channel     string
+	ThreadTS    string
+	// EphemeralFor posts with chat.postEphemeral to this user in Channel.
+	EphemeralFor string
+}
+
+// IsZero reports whether the target names nowhere.
+func (t Target) IsZero() bool { return t == Target{} }
+
+// Post sends msg to t. Each Slack call has its own deadline and is retried
+// only where that cannot post twice.
+func (c *Client) Post(ctx context.Context, t Target, msg blockkit.Message) error {
+	if t.ResponseURL != "" {
+		return c.respond(ctx, t, msg)
+	}
+	blocks, err := encodeBlocks(msg)
+	if err != nil {
+		return err
+	}
+	if t.DMUser != "" {
+		if t.Channel, err = c.openDM(ctx, t.DMUser); err != nil {
+			return err
+		}
+		t.ThreadTS, t.EphemeralFor = "", ""
+	}
+	method := "chat.postMessage"
+	if t.EphemeralFor != "" {
+		method = "chat.postEphemeral"
+	}
+	payload, err := json.Marshal(struct {
+		Channel  string          `json:"channel"`
+		User     string          `json:"user,omitempty"` // chat.postEphemeral's recipient
+		ThreadTS string          `json:"thread_ts,omitempty"`
+		Text     string          `json:"text"`
+		Blocks   json.RawMessage `json:"blocks,omitempty"`
+	}{t.Channel, t.EphemeralFor, t.ThreadTS, msg.Text, blocks})
+	if err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	if _, err := c.send(ctx, method, false, payload); err != nil {
+		return fmt.Errorf("%s: %w", method, err)
+	}
+	return nil
+}
+
+// respond answers through a response_url.
+func (c *Client) respond(ctx context.Context, t Target, msg blockkit.Message) error {
+	if !c.responseURLAllowed(t.ResponseURL) {
+		return fmt.Errorf("post to response_url: %w", errURLNotAllowed)
+	}
+	blocks, err := encodeBlocks(msg)
+	if err != nil {
+		return err
+	}
+	no := false
+	r := reply{ResponseType: "ephemeral", Text: msg.Text, Blocks: blocks, ReplaceOriginal: &no, DeleteOriginal: &no}
+	if t.InChannel {
+		r.ResponseType = "in_channel"
+	}
+	payload, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	err = c.call(ctx, "response_url", false, func(ctx context.Context) error {
+		return c.web.postWebhook(ctx, t.ResponseURL, payload)
+	})
+	if err != nil {
+		return fmt.Errorf("post to response_url: %w", err)
+	}
+	return nil
+}
+
+// OpenView opens a modal with a trigger_id (valid once, for 3 s).
+func (c *Client) OpenView(ctx context.Context, triggerID string, view slackgo.ModalViewRequest) error {
+	raw, err := blockkit.AppendModalJSON(nil, view)
+	if err != nil {
+		return fmt.Errorf("views.open: encode the view: %w", err)
+	}
+	payload, err := json.Marshal(struct {
+		TriggerID string          `json:"trigger_id"`
+		View      json.RawMessage `json:"view"`
+	}{triggerID, raw})
+	if err == nil {
+		_, err = c.send(ctx, "views.open", false, payload)
+	}
+	if err != nil {
+		return fmt.Errorf("views.open: %w", err)
+	}
+	return nil
+}
+
+// Publish replaces a user's Home tab. It replaces the whole tab, so a retry
+// is safe.
+func (c *Client) Publish(ctx context.Context, userID string, view slackgo.HomeTabViewRequest) error {
+	raw, err := blockkit.AppendHomeTabJSON(nil, view)
+	if err != nil {
+		return fmt.Errorf("views.publish: encode the view: %w", err)
+	}
+	payload, err := json.Marshal(struct {
+		UserID string          `json:"user_id"`
+		View   json.RawMessage `json:"view"`
+	}{userID, raw})
+	if err == nil {
+		_, err = c.send(ctx, "views.publish", true, payload)
+	}
+	if err != nil {
+		return fmt.Errorf("views.publish: %w", err)
+	}
+	return nil
+}
+
+// openDM opens (or finds) the bot's DM with user and returns its channel.
+func (c *Client) openDM(ctx context.Context, user string) (string, error) {
+	payload, err := json.Marshal(struct {
+		Users string `json:"users"`
+	}{user})
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	resp, err := c.send(ctx, "conversations.open", true, payload)
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	id, err := resp.channelID()
+	if err != nil {
+		return "", fmt.Errorf("conversations.open: %w", err)
+	}
+	return id, nil
+}
+
+// send makes one Web API call with the bot token, through call's deadlines
+// and retries.
+func (c *Client) send(ctx context.Context, method string, idempotent bool, payload []byte) (apiResponse, error) {
+	var resp apiResponse
+	err := c.call(ctx, method, idempotent, func(ctx context.Context) error {
+		var err error
+		resp, err = c.web.postJSON(ctx, method, c.cfg.BotToken, payload)
+		return err
+	})
+	return resp, err
+}
+
+// errURLNotAllowed refuses a response_url on a host other than Slack's.
+var errURLNotAllowed = errors.New("response_url not on an allowed host")
+
+// responseURLAllowed says whether the bot will post to a response_url:
+// Slack's hooks host, or the configured Web API's host (the emulator's). A
+// response_url read back from private_metadata is otherwise a way to make
+// the bot send requests anywhere.
+func (c *Client) responseURLAllowed(raw string) bool {
+	u, err := url.Parse(raw)
+	if err != nil || u.User != nil {
+		return false
+	}
+	switch {
+	case u.Scheme == "https" && u.Host == "hooks.slack.com":
+		return true
+	case c.apiHost != "" && u.Host == c.apiHost && (u.Scheme == "https" || u.Scheme == "http"):
+		return true
+	}
+	return false
+}
