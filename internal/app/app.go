@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"net/http"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/bot"
@@ -49,15 +50,26 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 	if d.Search == nil {
 		d.Search = faq.NewIndex(d.KB)
 	}
-	if cfg.HTTPAddr != "" {
-		addr, done, err := ops.Serve(ctx, cfg.HTTPAddr, ops.Handler(d.Metrics, d.Ready, cfg.PProf))
+	listeners := []struct {
+		what, addr string
+		h          http.Handler
+		limits     ops.Limits
+	}{
+		{"health and metrics", cfg.HTTPAddr, ops.Handler(d.Metrics, d.Ready), ops.ProbeLimits()},
+		{"the profiler", cfg.PProfAddr, ops.PProfHandler(), ops.PProfLimits()},
+	}
+	for _, l := range listeners {
+		if l.addr == "" {
+			continue
+		}
+		addr, done, err := ops.Serve(ctx, l.addr, l.h, l.limits)
 		if err != nil {
 			return err
 		}
-		d.Log.Info("serving health and metrics", zap.String("addr", addr.String()))
+		d.Log.Info("serving "+l.what, zap.String("addr", addr.String()))
 		defer func() {
 			if err := <-done; err != nil {
-				d.Log.Error("health and metrics server", zap.Error(err))
+				d.Log.Error(l.what+" server", zap.Error(err))
 			}
 		}()
 	}

@@ -6,7 +6,6 @@ package bot
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
@@ -86,9 +85,8 @@ func New(cfg config.Config, d Deps) *Bot {
 	if cfg.UserRate > 0 {
 		b.limit = newLimiter(cfg.UserRate, rateWindow, rateUsers, time.Now)
 	}
-	onPanic := func(id string, v any, stack []byte) {
-		b.metrics.Panic()
-		b.log.Error("handler panicked", zap.String("request_id", id), zap.Any("panic", v), zap.ByteString("stack", stack))
+	onPanic := func(j job, v any, stack []byte) {
+		b.panicked(j.kind, j.id, v, stack)
 	}
 	b.work = newPool(cfg.Queue, onPanic)
 	b.notes = newPool(noteWorkers, onPanic)
@@ -163,13 +161,11 @@ func (b *Bot) done(r request, outcome string, err error) {
 	if b.cfg.LogLevel == "debug" && r.text != "" {
 		fields = append(fields, zap.String("text", r.text))
 	}
-	typ, _, _ := strings.Cut(r.kind, ":")
-	// The outcome label's values stay few: "faq:cost" counts as "faq".
-	status, _, _ := strings.Cut(outcome, ":")
+	status := outcome
 	if err != nil {
 		status = "error"
 	}
-	b.metrics.Envelope(typ, status, took.Seconds())
+	b.metrics.Envelope(r.kind, status, took.Seconds())
 	if err != nil {
 		b.log.Error("request failed", append(fields, zap.Error(err))...)
 		return
@@ -182,7 +178,8 @@ func (b *Bot) done(r request, outcome string, err error) {
 // panic in work is logged by the pool and apologised for through sorry.
 func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) bool {
 	ok := b.work.submit(job{
-		id: r.id,
+		id:   r.id,
+		kind: r.kind,
 		run: func(ctx context.Context) {
 			outcome, err := work(ctx)
 			b.done(r, outcome, err)
@@ -207,7 +204,7 @@ func (b *Bot) note(to slack.Target, blockID, text string) {
 	if to.IsZero() {
 		return
 	}
-	queued := b.notes.submit(job{id: blockID, run: func(ctx context.Context) {
+	queued := b.notes.submit(job{id: blockID, kind: "note", run: func(ctx context.Context) {
 		if err := b.slack.Post(ctx, to, blockkit.Note(blockID, text)); err != nil {
 			b.log.Warn("note not sent", zap.String("note", blockID), zap.Error(err))
 		}
@@ -236,4 +233,12 @@ func (b *Bot) firstTime(r request) bool {
 	b.metrics.Duplicate()
 	b.done(r, "duplicate", nil)
 	return false
+}
+
+// panicked logs and counts a recovered panic, once, with the request's
+// kind and id and never its content.
+func (b *Bot) panicked(kind, id string, v any, stack []byte) {
+	b.metrics.Panic()
+	b.log.Error("handler panicked", zap.String("type", kind), zap.String("request_id", id),
+		zap.String("panic", ops.PanicValue(v)), zap.ByteString("stack", stack))
 }

@@ -174,12 +174,19 @@ func TestUserRateLimit(t *testing.T) {
 	if notes != 1 {
 		t.Errorf("%d slow-down notes in command acks, want 1", notes)
 	}
-	if got := testutil.ToFloat64(r.Metrics.RateLimited); got != 5 {
-		t.Errorf("rate-limited counted %v, want 5", got)
-	}
+	apptest.WaitUntil(t, "5 refusals counted", func() bool { return testutil.ToFloat64(r.Metrics.RateLimited) == 5 })
 	if r.Count(apptest.HasBlock("rate_limited")) != 1 {
 		t.Errorf("more than one note for the mention flood")
 	}
+	// The Home tab costs a views.publish each time it is opened: limited
+	// too, silently.
+	for range 5 {
+		if _, _, err := r.Emu.OpenHome(apptest.Ctx(t), "U0HOMEFLD"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	apptest.WaitUntil(t, "the home flood to be limited", func() bool { return testutil.ToFloat64(r.Metrics.RateLimited) == 7 })
+	apptest.WaitUntil(t, "3 Home tabs", func() bool { return len(r.Emu.CallsTo("views.publish")) == 3 })
 }
 
 // TestRecommendationOutlivesItsResponseURL: a user who takes longer over
@@ -215,5 +222,39 @@ func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
 	}
 	if c := r.Emu.CallsTo("response_url"); len(c) != 1 || c[0].Error != "expired_url" {
 		t.Errorf("response_url calls %+v: want one, refused as expired", c)
+	}
+}
+
+// TestPanicInDispatch: a panic while routing (here in the search that
+// answers a command in its ack) is recovered, logged once with the
+// request's kind, counted, apologised for in the ack, and the next
+// command is answered.
+func TestPanicInDispatch(t *testing.T) {
+	t.Parallel()
+	r := apptest.Start(t, apptest.Options{Search: apptest.Panicky{Word: "boom", Next: apptest.AnAnswer()}})
+	ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: "U0PANIC02", Text: "ask boom"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), "something went wrong") {
+		t.Errorf("the ack after a panic: %s, want an apology", ack.Payload)
+	}
+	if got := testutil.ToFloat64(r.Metrics.Panics); got != 1 {
+		t.Errorf("panics counted %v, want 1", got)
+	}
+	if n := r.LoggedWith("handler panicked", "type", "command"); n != 1 {
+		t.Errorf("%d panic log lines of type command, want 1", n)
+	}
+	// panic("boom") carried a string: the log names its type, not what
+	// it says (a panic's value can hold a user's words).
+	if n := r.LoggedWith("handler panicked", "panic", "a string"); n != 1 {
+		t.Error("the panic's log line does not describe the value by its type alone")
+	}
+	ack, _, err = r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: "U0PANIC02", Text: "ask what does it cost"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), "faq:cost") {
+		t.Errorf("the next command was not answered: %s", ack.Payload)
 	}
 }

@@ -9,7 +9,7 @@ import (
 // job is one piece of work after an ack. It gets a context that outlives a
 // shutdown request by the drain grace, so replies in flight still arrive.
 type job struct {
-	id  string // the envelope or event id, for logs
+	id, kind string // the envelope or event id and the request's kind, for logs
 	run func(ctx context.Context)
 	// onPanic is told about a recovered panic so the user gets an apology.
 	onPanic func(ctx context.Context)
@@ -20,10 +20,10 @@ type job struct {
 type pool struct {
 	jobs    chan job
 	wg      sync.WaitGroup
-	panicFn func(id string, v any, stack []byte)
+	panicFn func(j job, v any, stack []byte)
 }
 
-func newPool(queue int, panicFn func(id string, v any, stack []byte)) *pool {
+func newPool(queue int, panicFn func(j job, v any, stack []byte)) *pool {
 	return &pool{jobs: make(chan job, queue), panicFn: panicFn}
 }
 
@@ -41,7 +41,7 @@ func (p *pool) start(ctx context.Context, workers int) {
 func (p *pool) runOne(ctx context.Context, j job) {
 	defer func() {
 		if v := recover(); v != nil {
-			p.panicFn(j.id, v, debug.Stack())
+			p.panicFn(j, v, debug.Stack())
 			if j.onPanic != nil {
 				// The apology must not panic the worker in turn.
 				func() {

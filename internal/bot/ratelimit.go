@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"container/list"
 	"sync"
 	"time"
 )
@@ -10,21 +11,24 @@ import (
 // is told so once per window, not once per request, so a flood of twenty
 // questions earns one polite note rather than twenty.
 //
-// It holds at most maxUsers buckets (a fixed memory ceiling): when full,
-// the buckets of users who are back to a full bucket are dropped, for they
-// would be rebuilt the same; if none is, an arbitrary one goes, which at
-// worst lets that user through early.
+// It holds at most maxUsers buckets (a fixed memory ceiling), in order of
+// last use: a new user past the ceiling takes the bucket of the one seen
+// longest ago, in constant time. That user, if still over the limit, is
+// let through early: a flood of distinct users can cost a few extra
+// answers, never memory.
 type limiter struct {
 	mu       sync.Mutex
 	burst    float64
 	perSec   float64
 	window   time.Duration
 	maxUsers int
-	users    map[string]*bucket
+	users    map[string]*list.Element // of *bucket, most recently used at the front
+	order    *list.List
 	now      func() time.Time
 }
 
 type bucket struct {
+	user   string
 	tokens float64
 	last   time.Time // of the last refill
 	noted  time.Time // when the user was last told to slow down
@@ -36,7 +40,8 @@ func newLimiter(rate int, window time.Duration, maxUsers int, now func() time.Ti
 		perSec:   float64(rate) / window.Seconds(),
 		window:   window,
 		maxUsers: maxUsers,
-		users:    make(map[string]*bucket),
+		users:    make(map[string]*list.Element),
+		order:    list.New(),
 		now:      now,
 	}
 }
@@ -47,15 +52,11 @@ func (l *limiter) allow(user string) (ok, note bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	bk := l.users[user]
-	if bk == nil {
-		if len(l.users) >= l.maxUsers {
-			l.evict(now)
-		}
-		bk = &bucket{tokens: l.burst, last: now}
-		l.users[user] = bk
+	bk := l.bucket(user, now)
+	if d := now.Sub(bk.last); d > 0 {
+		bk.tokens = min(l.burst, bk.tokens+d.Seconds()*l.perSec)
+		bk.last = now
 	}
-	l.refill(bk, now)
 	if bk.tokens >= 1 {
 		bk.tokens--
 		return true, false
@@ -67,27 +68,25 @@ func (l *limiter) allow(user string) (ok, note bool) {
 	return false, false
 }
 
-func (l *limiter) refill(bk *bucket, now time.Time) {
-	if d := now.Sub(bk.last); d > 0 {
-		bk.tokens = min(l.burst, bk.tokens+d.Seconds()*l.perSec)
-		bk.last = now
+// bucket finds user's bucket, or makes one (reusing the oldest when full),
+// and marks it the most recently used. The caller holds mu.
+func (l *limiter) bucket(user string, now time.Time) *bucket {
+	if e, ok := l.users[user]; ok {
+		l.order.MoveToFront(e)
+		return e.Value.(*bucket)
 	}
-}
-
-// evict makes room for one more user; the caller holds mu.
-func (l *limiter) evict(now time.Time) {
-	for u, bk := range l.users {
-		l.refill(bk, now)
-		if bk.tokens >= l.burst {
-			delete(l.users, u)
-		}
+	fresh := bucket{user: user, tokens: l.burst, last: now}
+	if l.order.Len() >= l.maxUsers {
+		e := l.order.Back()
+		bk := e.Value.(*bucket)
+		delete(l.users, bk.user)
+		*bk = fresh
+		l.order.MoveToFront(e)
+		l.users[user] = e
+		return bk
 	}
-	for u := range l.users {
-		if len(l.users) < l.maxUsers {
-			return
-		}
-		delete(l.users, u)
-	}
+	l.users[user] = l.order.PushFront(&fresh)
+	return &fresh
 }
 
 // limited applies the per-user limit to a request; when it refuses, it

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
@@ -13,8 +14,15 @@ import (
 
 // handle routes one request, as CONTRACT.md's "Slack surface" lists them.
 // It runs on the adapter's dispatch goroutine: it acknowledges, answers in
-// the ack what can be answered there, and queues the rest.
+// the ack what can be answered there, and queues the rest. A panic is
+// recovered here, apologised for, and the next request is served.
 func (b *Bot) handle(req *slack.Request) {
+	defer func() {
+		if v := recover(); v != nil {
+			b.panicked(req.Event.Kind(), req.ID, v, debug.Stack())
+			b.apologise(req)
+		}
+	}()
 	switch ev := req.Event.(type) {
 	case *slack.Command: // /fractional-advisor
 		b.onCommand(req, ev)
@@ -29,6 +37,34 @@ func (b *Bot) handle(req *slack.Request) {
 	case *slack.HomeOpened:
 		b.onHomeOpened(req, ev)
 	}
+}
+
+// apologise tells the user, where a reply is possible, that their request
+// failed: in the ack when it is still open, else where the answer would
+// have gone.
+func (b *Bot) apologise(req *slack.Request) {
+	sorry := blockkit.Note("error", saySorry)
+	var to slack.Target
+	switch ev := req.Event.(type) {
+	case *slack.Command:
+		if !req.Acked() && req.AckReply(sorry) == nil {
+			return
+		}
+		to = slack.Target{ResponseURL: ev.ResponseURL}
+	case *slack.Submission:
+		to = slack.Target{DMUser: ev.UserID}
+	case *slack.BlockActions:
+		to = slack.Target{DMUser: ev.UserID}
+		if ev.ResponseURL != "" {
+			to = slack.Target{ResponseURL: ev.ResponseURL}
+		}
+	case *slack.Mention:
+		to = slack.Target{Channel: ev.ChannelID, EphemeralFor: ev.UserID}
+	case *slack.Message:
+		to = slack.Target{Channel: ev.ChannelID}
+	}
+	b.ack(req)
+	b.note(to, "error", saySorry)
 }
 
 // onCommand routes /fractional-advisor by the first word of its text.
@@ -175,8 +211,12 @@ func (b *Bot) onHomeOpened(req *slack.Request, ev *slack.HomeOpened) {
 	if !b.firstTime(r) {
 		return
 	}
-	// Not counted against the user's rate: Slack sends it whenever the
-	// tab is opened.
+	// Slack sends this whenever the tab is opened, and each costs a
+	// views.publish: limited like everything else, without a note.
+	if refused, _ := b.limited(ev.UserID); refused {
+		b.done(r, "rate_limited", nil)
+		return
+	}
 	queued := b.runLater(r, func(ctx context.Context) (string, error) {
 		if err := b.slack.Publish(ctx, ev.UserID, blockkit.HomeTab(b.kb.Entries())); err != nil {
 			return "home not published", err

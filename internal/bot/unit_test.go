@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -121,7 +122,7 @@ func TestStripMarkupAndRouting(t *testing.T) {
 func TestPoolBoundsAndPanics(t *testing.T) {
 	t.Parallel()
 	var panics atomic.Int32
-	p := newPool(2, func(string, any, []byte) { panics.Add(1) })
+	p := newPool(2, func(job, any, []byte) { panics.Add(1) })
 	release := make(chan struct{})
 	// No workers yet: the queue of 2 fills and the third job is refused.
 	if !p.submit(job{run: func(context.Context) { <-release }}) || !p.submit(job{run: func(context.Context) { panic("boom") }}) {
@@ -181,7 +182,43 @@ func TestLimiter(t *testing.T) {
 	for i := range 10 {
 		l.allow(fmt.Sprint("user", i))
 	}
-	if len(l.users) > 2 {
+	if len(l.users) > 2 || l.order.Len() > 2 {
 		t.Errorf("holds %d users, ceiling 2", len(l.users))
+	}
+	// The user seen longest ago goes first.
+	l.allow("user8") // user8 is now newer than user9
+	l.allow("new")
+	if _, ok := l.users["user9"]; ok {
+		t.Error("the least recently seen user was kept")
+	}
+	if _, ok := l.users["user8"]; !ok {
+		t.Error("a recently seen user was dropped")
+	}
+}
+
+// TestLimiterFlood: a million distinct users cost no more than the
+// ceiling's worth of buckets, and a user over the limit stays limited while
+// the flood passes through the other buckets.
+func TestLimiterFlood(t *testing.T) {
+	t.Parallel()
+	const ceiling = 1000
+	now := time.Unix(0, 0)
+	l := newLimiter(2, time.Minute, ceiling, func() time.Time { return now })
+	l.allow("heavy")
+	l.allow("heavy")
+	if ok, _ := l.allow("heavy"); ok {
+		t.Fatal("the third request within the burst of 2 was allowed")
+	}
+	for i := range 1_000_000 {
+		l.allow(strconv.Itoa(i))
+		if i%(ceiling/2) == 0 {
+			l.allow("heavy") // keeps using its bucket, so it is never the oldest
+		}
+	}
+	if len(l.users) != ceiling || l.order.Len() != ceiling {
+		t.Errorf("holds %d users (%d in order), want the ceiling, %d", len(l.users), l.order.Len(), ceiling)
+	}
+	if ok, _ := l.allow("heavy"); ok {
+		t.Error("a flood of other users reset a limited user's bucket")
 	}
 }

@@ -6,6 +6,8 @@ package config
 import (
 	"errors"
 	"fmt"
+	"net"
+	"net/netip"
 	"net/url"
 	"reflect"
 	"strconv"
@@ -40,8 +42,8 @@ type Config struct {
 	LinkDisabledRetry time.Duration `envconfig:"ADVISOR_LINK_DISABLED_RETRY" default:"1m" desc:"wait before reconnecting after Slack turned Socket Mode off for the app"`
 	MaxRetryAfter     time.Duration `envconfig:"ADVISOR_MAX_RETRY_AFTER" default:"30s" desc:"longest Retry-After (HTTP 429) a call waits out before giving up"`
 	// Profiles show the program's internals to anyone who can reach the
-	// port, hence off by default.
-	PProf bool `envconfig:"ADVISOR_PPROF" default:"false" desc:"serve Go's profiler under /debug/pprof/ on ADVISOR_HTTP_ADDR"`
+	// port, hence off by default and on loopback only.
+	PProfAddr string `envconfig:"ADVISOR_PPROF_ADDR" desc:"where Go's profiler is served (/debug/pprof/), on loopback only, e.g. 127.0.0.1:6060; empty: off"`
 }
 
 // Offline is the part of Config that the offline commands read: a bad
@@ -173,7 +175,23 @@ func (c Config) Validate() error {
 	if c.UserRate < 0 {
 		return errors.New("config: ADVISOR_USER_RATE must not be negative (0 turns the limit off)")
 	}
+	if c.PProfAddr != "" && !loopback(c.PProfAddr) {
+		return errors.New("config: ADVISOR_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
+	}
 	return nil
+}
+
+// loopback reports whether addr is host:port on this machine only.
+func loopback(addr string) bool {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || port == "" {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 func checkToken(name, value, prefix string) error {

@@ -32,14 +32,13 @@ func TestLoadFromEnvironment(t *testing.T) {
 	}{
 		{"empty", nil, func(c Config) bool { return reflect.DeepEqual(c, Defaults()) }, ""},
 		{"tuned", map[string]string{"ADVISOR_WORKERS": "4", "ADVISOR_QUEUE": "16", "ADVISOR_USER_RATE": "0",
-			"ADVISOR_PING_TIMEOUT": "5s", "SLACK_BOT_TOKEN": testBot, "ADVISOR_CONTENT_DIR": "/kb", "ADVISOR_PPROF": "true"},
+			"ADVISOR_PING_TIMEOUT": "5s", "SLACK_BOT_TOKEN": testBot, "ADVISOR_CONTENT_DIR": "/kb", "ADVISOR_PPROF_ADDR": "127.0.0.1:6060"},
 			func(c Config) bool {
 				return c.Workers == 4 && c.Queue == 16 && c.UserRate == 0 && c.PingTimeout == 5*time.Second &&
-					c.BotToken == testBot && c.ContentDir == "/kb" && c.PProf
+					c.BotToken == testBot && c.ContentDir == "/kb" && c.PProfAddr == "127.0.0.1:6060"
 			}, ""},
 		{"bad timeout", map[string]string{"ADVISOR_SLACK_TIMEOUT": "soon"}, nil, "ADVISOR_SLACK_TIMEOUT"},
 		{"workers not a number", map[string]string{"ADVISOR_WORKERS": "many"}, nil, "ADVISOR_WORKERS"},
-		{"pprof not a bool", map[string]string{"ADVISOR_PPROF": "maybe"}, nil, "ADVISOR_PPROF"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,7 +79,7 @@ func TestDefaults(t *testing.T) {
 	if c.APIURL != "https://slack.com/api/" || c.HTTPAddr != ":8080" || c.LogLevel != "info" || c.SlackTimeout != 10*time.Second ||
 		c.ShutdownGrace != 20*time.Second || c.PingTimeout != 30*time.Second || c.Workers != 8 || c.Queue != 256 ||
 		c.UserRate != 20 || c.ReconnectMax != 30*time.Second || c.LinkDisabledRetry != time.Minute ||
-		c.MaxRetryAfter != 30*time.Second || c.PProf || c.AppToken != "" || c.BotToken != "" || c.ContentDir != "" {
+		c.MaxRetryAfter != 30*time.Second || c.PProfAddr != "" || c.AppToken != "" || c.BotToken != "" || c.ContentDir != "" {
 		t.Errorf("Defaults() = %v", c)
 	}
 	c.AppToken, c.BotToken = testApp, testBot
@@ -115,6 +114,12 @@ func TestValidate(t *testing.T) {
 		{"negative link retry", func(c *Config) { c.LinkDisabledRetry = -time.Minute }, "ADVISOR_LINK_DISABLED_RETRY"},
 		{"zero retry-after cap", func(c *Config) { c.MaxRetryAfter = 0 }, "ADVISOR_MAX_RETRY_AFTER"},
 		{"negative grace", func(c *Config) { c.ShutdownGrace = -time.Second }, "ADVISOR_SHUTDOWN_GRACE"},
+		{"pprof on loopback", func(c *Config) { c.PProfAddr = "127.0.0.1:6060" }, ""},
+		{"pprof on ::1", func(c *Config) { c.PProfAddr = "[::1]:6060" }, ""},
+		{"pprof on localhost", func(c *Config) { c.PProfAddr = "localhost:6060" }, ""},
+		{"pprof on every interface", func(c *Config) { c.PProfAddr = ":6060" }, "ADVISOR_PPROF_ADDR"},
+		{"pprof on a public address", func(c *Config) { c.PProfAddr = "10.0.0.5:6060" }, "ADVISOR_PPROF_ADDR"},
+		{"pprof without a port", func(c *Config) { c.PProfAddr = "127.0.0.1" }, "ADVISOR_PPROF_ADDR"},
 	}
 	for _, tt := range tests {
 		c := Defaults()

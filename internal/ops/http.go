@@ -66,9 +66,8 @@ func (r *Readiness) Ready() (bool, string) {
 }
 
 // Handler serves /healthz (the process is alive), /readyz (200 when ready,
-// 503 with the reason when not), /metrics and, when pprof is set, Go's
-// profiler under /debug/pprof/.
-func Handler(m *Metrics, ready *Readiness, pprof bool) http.Handler {
+// 503 with the reason when not) and /metrics.
+func Handler(m *Metrics, ready *Readiness) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		fmt.Fprintln(w, "ok")
@@ -83,36 +82,76 @@ func Handler(m *Metrics, ready *Readiness, pprof bool) http.Handler {
 	if m != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
 	}
-	if pprof {
-		mux.HandleFunc("/debug/pprof/", httppprof.Index)
-		mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
-		mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
-		mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
-	}
 	return mux
 }
 
-// Serve listens on addr and serves h until ctx is done. The listener is
-// opened before Serve returns so a bad address fails at once.
-func Serve(ctx context.Context, addr string, h http.Handler) (net.Addr, <-chan error, error) {
+// PProfHandler serves Go's profiler under /debug/pprof/. It shows the
+// program's internals, so it gets a listener of its own, on loopback.
+func PProfHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", httppprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", httppprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", httppprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", httppprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", httppprof.Trace)
+	return mux
+}
+
+// Limits bound what one client can make a listener hold: a client that
+// sends its headers slowly, or never reads the answer, or keeps an idle
+// connection, is cut off.
+type Limits struct {
+	ReadHeader, Read, Write, Idle time.Duration
+	MaxHeaderBytes                int
+}
+
+// ProbeLimits suit /healthz, /readyz and /metrics: small requests, answers
+// within a scrape's timeout.
+func ProbeLimits() Limits {
+	return Limits{ReadHeader: 5 * time.Second, Read: 10 * time.Second, Write: 15 * time.Second, Idle: time.Minute, MaxHeaderBytes: 8 << 10}
+}
+
+// PProfLimits leave time for a 30-second CPU profile or trace.
+func PProfLimits() Limits {
+	l := ProbeLimits()
+	l.Write = 2 * time.Minute
+	return l
+}
+
+// Serve listens on addr and serves h within limits until ctx is done. The
+// listener is opened before Serve returns so a bad address fails at once.
+func Serve(ctx context.Context, addr string, h http.Handler, limits Limits) (net.Addr, <-chan error, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, nil, fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: limits.ReadHeader,
+		ReadTimeout:       limits.Read,
+		WriteTimeout:      limits.Write,
+		IdleTimeout:       limits.Idle,
+		MaxHeaderBytes:    limits.MaxHeaderBytes,
+	}
+	// done says the server has stopped, shutdown included, so nothing of
+	// it outlives the caller's wait.
 	done := make(chan error, 1)
 	go func() {
-		err := srv.Serve(ln)
+		served := make(chan error, 1)
+		go func() { served <- srv.Serve(ln) }()
+		var err error
+		select {
+		case err = <-served:
+		case <-ctx.Done():
+			shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_ = srv.Shutdown(shutdownCtx)
+			cancel()
+			err = <-served
+		}
 		if errors.Is(err, http.ErrServerClosed) {
 			err = nil
 		}
 		done <- err
-	}()
-	go func() {
-		<-ctx.Done()
-		shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(shutdownCtx)
 	}()
 	return ln.Addr(), done, nil
 }

@@ -3,6 +3,9 @@
 package ops
 
 import (
+	"fmt"
+	"runtime"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 )
@@ -12,6 +15,7 @@ import (
 // offline commands need not build one.
 type Metrics struct {
 	Registry *prometheus.Registry
+	labels   labels
 
 	Envelopes       *prometheus.CounterVec   // type, outcome
 	AckLatency      prometheus.Histogram     // envelope read → ack queued
@@ -34,6 +38,7 @@ func NewMetrics() *Metrics {
 	f := factory{reg}
 	return &Metrics{
 		Registry:   reg,
+		labels:     newLabels(),
 		Envelopes:  f.counterVec("advisor_envelopes_total", "Socket Mode envelopes handled, by type and outcome.", "type", "outcome"),
 		AckLatency: f.histogram("advisor_ack_latency_seconds", "Time from reading an envelope to queuing its ack.", prometheus.ExponentialBuckets(0.00005, 2, 16)),
 		HandleLatency: f.histogramVec("advisor_handle_latency_seconds", "Time from reading an envelope to the end of its handling, reply included.",
@@ -78,12 +83,15 @@ func (f factory) histogramVec(name, help string, buckets []float64, labels ...st
 
 // The recording methods below are safe on a nil *Metrics.
 
-// Envelope counts one handled envelope and its handling time.
-func (m *Metrics) Envelope(typ, outcome string, took float64) {
+// Envelope counts one handled request and its handling time. kind and
+// outcome count by their part before any ":" ("command:ask" as "command",
+// "faq:cost" as "faq").
+func (m *Metrics) Envelope(kind, outcome string, took float64) {
 	if m == nil {
 		return
 	}
-	m.Envelopes.WithLabelValues(typ, outcome).Inc()
+	typ := pick(m.labels.types, before(kind))
+	m.Envelopes.WithLabelValues(typ, pick(m.labels.outcomes, before(outcome))).Inc()
 	m.HandleLatency.WithLabelValues(typ).Observe(took)
 }
 
@@ -97,14 +105,14 @@ func (m *Metrics) Acked(took float64) {
 // SlackCall counts one call to Slack by method and status.
 func (m *Metrics) SlackCall(method, status string) {
 	if m != nil {
-		m.SlackCalls.WithLabelValues(method, status).Inc()
+		m.SlackCalls.WithLabelValues(pick(m.labels.methods, method), pick(m.labels.statuses, status)).Inc()
 	}
 }
 
 // Reconnect counts a reconnection and its reason.
 func (m *Metrics) Reconnect(reason string) {
 	if m != nil {
-		m.Reconnects.WithLabelValues(reason).Inc()
+		m.Reconnects.WithLabelValues(pick(m.labels.reasons, reason)).Inc()
 	}
 }
 
@@ -165,4 +173,14 @@ func (m *Metrics) FeedbackGiven(helpful bool) {
 		v = "yes"
 	}
 	m.Feedback.WithLabelValues(v).Inc()
+}
+
+// PanicValue describes a recovered panic for a log line without what it
+// may carry: a runtime error's message names no user data, anything else
+// is shown by its type only (a panic(text) could hold a user's words).
+func PanicValue(v any) string {
+	if re, ok := v.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("a %T", v)
 }

@@ -2,13 +2,17 @@ package ops
 
 import (
 	"context"
+	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/goleak"
 )
 
@@ -50,7 +54,7 @@ func TestHandler(t *testing.T) {
 	m.Envelopes.WithLabelValues("slash_commands", "ok").Inc()
 	m.FAQ.WithLabelValues("matched").Inc()
 	ready := NewReadiness(time.Second, nil)
-	srv := httptest.NewServer(Handler(m, ready, false))
+	srv := httptest.NewServer(Handler(m, ready))
 	defer srv.Close()
 	get := func(path string) (int, string) {
 		t.Helper()
@@ -86,9 +90,9 @@ func TestHandler(t *testing.T) {
 		t.Errorf("unknown path = %d", code)
 	}
 	if code, _ := get("/debug/pprof/"); code != 404 {
-		t.Errorf("pprof must be off unless asked for; /debug/pprof/ = %d", code)
+		t.Errorf("pprof has a listener of its own; /debug/pprof/ = %d here", code)
 	}
-	withPProf := httptest.NewServer(Handler(m, ready, true))
+	withPProf := httptest.NewServer(PProfHandler())
 	defer withPProf.Close()
 	resp, err := http.Get(withPProf.URL + "/debug/pprof/")
 	if err != nil {
@@ -96,14 +100,14 @@ func TestHandler(t *testing.T) {
 	}
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
-		t.Errorf("/debug/pprof/ with pprof on = %d", resp.StatusCode)
+		t.Errorf("/debug/pprof/ on the profiler's listener = %d", resp.StatusCode)
 	}
 }
 
 func TestServe(t *testing.T) {
 	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
-	addr, done, err := Serve(ctx, "127.0.0.1:0", Handler(nil, NewReadiness(0, nil), false))
+	addr, done, err := Serve(ctx, "127.0.0.1:0", Handler(nil, NewReadiness(0, nil)), ProbeLimits())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +120,80 @@ func TestServe(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("Serve ended with %v", err)
 	}
-	if _, _, err := Serve(context.Background(), "not-an-address", nil); err == nil {
+	if _, _, err := Serve(context.Background(), "not-an-address", nil, ProbeLimits()); err == nil {
 		t.Error("a bad address must fail at once")
+	}
+}
+
+// TestServeLimits: a client cannot hold the listener with huge headers or
+// with headers that never finish.
+func TestServeLimits(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	limits := ProbeLimits()
+	limits.ReadHeader = 100 * time.Millisecond
+	addr, done, err := Serve(ctx, "127.0.0.1:0", Handler(nil, NewReadiness(0, nil)), limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { cancel(); <-done }()
+
+	req, err := http.NewRequest(http.MethodGet, "http://"+addr.String()+"/healthz", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("X-Big", strings.Repeat("x", 64<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
+		t.Errorf("64 KiB of headers: %d, want 431", resp.StatusCode)
+	}
+
+	// A request that never finishes its headers is cut off.
+	conn, err := net.Dial("tcp", addr.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := io.WriteString(conn, "GET /healthz HTTP/1.1\r\nHost: x\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second)) // the test's own bound, far above the limit
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Errorf("the slow client was not cut off: %v", err)
+	}
+}
+
+// TestLabelsBounded: label values from the wire cannot grow the series
+// without bound: 10,000 made-up error codes and reasons make one series
+// each, "other".
+func TestLabelsBounded(t *testing.T) {
+	t.Parallel()
+	m := NewMetrics()
+	for i := range 10000 {
+		m.SlackCall("chat.postMessage", fmt.Sprintf("made_up_error_%d", i))
+		m.SlackCall(fmt.Sprintf("method.%d", i), "ok")
+		m.Reconnect(fmt.Sprintf("reason %d %s", i, strings.Repeat("é", 1000)))
+		m.Envelope(fmt.Sprintf("kind%d:x", i), fmt.Sprintf("outcome %d", i), 0.001)
+	}
+	m.SlackCall("chat.postMessage", "not_in_channel")
+	m.Envelope("command:ask", "faq:cost", 0.001)
+	for name, c := range map[string]prometheus.Collector{"calls": m.SlackCalls, "reconnects": m.Reconnects, "envelopes": m.Envelopes} {
+		if n := testutil.CollectAndCount(c); n > 3 {
+			t.Errorf("%s: %d series after 10,000 made-up values, want at most 3", name, n)
+		}
+	}
+	if got := testutil.ToFloat64(m.SlackCalls.WithLabelValues("other", "ok")); got != 10000 {
+		t.Errorf("unknown methods counted %v as other, want 10000", got)
+	}
+	if got := testutil.ToFloat64(m.SlackCalls.WithLabelValues("chat.postMessage", "not_in_channel")); got != 1 {
+		t.Errorf("a known error code counted %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(m.Envelopes.WithLabelValues("command", "faq")); got != 1 {
+		t.Errorf("command:ask / faq:cost counted %v as command / faq, want 1", got)
 	}
 }

@@ -69,7 +69,7 @@ func BenchmarkPost(b *testing.B) {
 		}
 	})
 	b.Run("slack-go", func(b *testing.B) {
-		api := slackgo.New("xoxb-test-token", slackgo.OptionAPIURL(srv.URL+"/api/"), slackgo.OptionHTTPClient(&http.Client{Transport: transport(8)}))
+		api := slackgo.New("xoxb-test-token", slackgo.OptionAPIURL(srv.URL+"/api/"), slackgo.OptionHTTPClient(&http.Client{Transport: transport(8, nil)}))
 		b.ReportAllocs()
 		defer reportCPU(b)()
 		for b.Loop() {

@@ -20,7 +20,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +27,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	slackgo "github.com/slack-go/slack"
 	"go.uber.org/zap"
+	"golang.org/x/net/http/httpproxy"
 )
 
 // Client is the adapter. Build it with New, serve with Run.
@@ -37,7 +37,8 @@ type Client struct {
 	metrics *ops.Metrics
 	ready   *ops.Readiness
 	web     *webAPI
-	apiHost string // the Web API's host: response_urls may point at it too
+	proxy   func(*http.Request) (*url.URL, error) // from HTTPS_PROXY, HTTP_PROXY, NO_PROXY
+	api     *url.URL                              // the Web API's base: response_urls may point at its host too
 	botUser atomic.Pointer[string]
 }
 
@@ -47,19 +48,22 @@ func New(cfg config.Config, log *zap.Logger, metrics *ops.Metrics, ready *ops.Re
 	if ready == nil {
 		ready = ops.NewReadiness(0, nil)
 	}
+	env := httpproxy.FromEnvironment().ProxyFunc()
 	c := &Client{
 		cfg:     cfg,
 		log:     log,
 		metrics: metrics,
 		ready:   ready,
-		web: &webAPI{
-			http: &http.Client{Timeout: cfg.SlackTimeout, Transport: transport(cfg.Workers)},
-			base: cfg.APIURL,
-		},
+		proxy:   func(r *http.Request) (*url.URL, error) { return env(r.URL) },
 	}
-	if u, err := url.Parse(cfg.APIURL); err == nil {
-		c.apiHost = u.Host
-	}
+	c.api, _ = url.Parse(cfg.APIURL) // Validate has parsed it
+	c.web = &webAPI{http: &http.Client{
+		Timeout:   cfg.SlackTimeout,
+		Transport: transport(cfg.Workers, c.proxy),
+		// Slack answers these calls itself; a redirect would send the
+		// token or the message somewhere else.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}, base: cfg.APIURL}
 	return c
 }
 
@@ -67,8 +71,9 @@ func New(cfg config.Config, log *zap.Logger, metrics *ops.Metrics, ready *ops.Re
 // to Slack open for every worker, and for the notes ("busy") sent beside
 // them: the default keeps two, so under load most calls dialled a new
 // connection and closed it after.
-func transport(workers int) *http.Transport {
+func transport(workers int, proxy func(*http.Request) (*url.URL, error)) *http.Transport {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.Proxy = proxy
 	t.MaxIdleConnsPerHost = workers + 16
 	t.MaxIdleConns = max(t.MaxIdleConns, t.MaxIdleConnsPerHost) // the overall cap would win otherwise
 	return t
@@ -148,14 +153,17 @@ func fatalAuth(err error) (string, bool) {
 	return "", false
 }
 
-// clipReason keeps a reason from the wire short enough for a log field
-// and a metric label.
-func clipReason(reason string) string {
-	if reason == "" {
-		return "unknown"
+// clip keeps a value from the wire short enough for a log field: n runes
+// at most, never cut inside one.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	if len(reason) > 40 {
-		reason = reason[:40]
+	for i := range s {
+		if n == 0 {
+			return s[:i] + "…"
+		}
+		n--
 	}
-	return strings.ToValidUTF8(reason, "")
+	return s
 }

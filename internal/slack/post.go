@@ -164,18 +164,20 @@ func (c *Client) send(ctx context.Context, method string, idempotent bool, paylo
 var errURLNotAllowed = errors.New("response_url not on an allowed host")
 
 // responseURLAllowed says whether the bot will post to a response_url:
-// Slack's hooks host, or the configured Web API's host (the emulator's). A
-// response_url read back from private_metadata is otherwise a way to make
-// the bot send requests anywhere.
+// https on Slack's hooks host, or on the configured Web API's host and
+// scheme (which lets the emulator's plain-http URLs through only when
+// SLACK_API_URL points at it). A response_url read back from
+// private_metadata is otherwise a way to make the bot send requests
+// anywhere.
 func (c *Client) responseURLAllowed(raw string) bool {
 	u, err := url.Parse(raw)
-	if err != nil || u.User != nil {
+	if err != nil || u.User != nil || u.Opaque != "" {
 		return false
 	}
 	switch {
 	case u.Scheme == "https" && u.Host == "hooks.slack.com":
 		return true
-	case c.apiHost != "" && u.Host == c.apiHost && (u.Scheme == "https" || u.Scheme == "http"):
+	case c.api != nil && u.Host == c.api.Host && u.Scheme == c.api.Scheme:
 		return true
 	}
 	return false

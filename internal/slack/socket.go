@@ -6,12 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/http"
 	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/gorilla/websocket"
 	"go.uber.org/zap"
 )
@@ -98,7 +98,7 @@ func (c *Client) dial(ctx context.Context) (*websocket.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("apps.connections.open: %w", err)
 	}
-	d := websocket.Dialer{Proxy: http.ProxyFromEnvironment, HandshakeTimeout: c.cfg.SlackTimeout}
+	d := websocket.Dialer{Proxy: c.proxy, HandshakeTimeout: c.cfg.SlackTimeout}
 	ws, hs, err := d.DialContext(ctx, resp.URL, nil)
 	if hs != nil && hs.Body != nil {
 		_ = hs.Body.Close()
@@ -134,7 +134,11 @@ func (c *Client) afterConnection(s *session, e ended) time.Duration {
 		}
 		return c.cfg.LinkDisabledRetry
 	case e.requested:
-		reason := clipReason(e.reason)
+		reason := e.reason
+		if reason == "" {
+			reason = "unknown"
+		}
+		reason = clip(reason, 60)
 		c.ready.Down(reason)
 		c.metrics.Reconnect(reason)
 		c.log.Info("Slack asked to reconnect", zap.String("reason", reason))
@@ -279,7 +283,7 @@ func (c *Client) dispatch(req *Request, h Handler) {
 		if v := recover(); v != nil {
 			c.metrics.Panic()
 			c.log.Error("handler panicked", zap.String("type", req.Event.Kind()), zap.String("request_id", req.ID),
-				zap.Any("panic", v), zap.ByteString("stack", debug.Stack()))
+				zap.String("panic", ops.PanicValue(v)), zap.ByteString("stack", debug.Stack()))
 		}
 		if !req.Acked() {
 			if err := req.Ack(); err != nil {
@@ -294,7 +298,7 @@ func (c *Client) dispatch(req *Request, h Handler) {
 // its content (which may hold users' text).
 func (c *Client) unreadable(received time.Time, envelopeID, outcome string, err error) {
 	c.metrics.Envelope("unreadable", outcome, time.Since(received).Seconds())
-	c.log.Warn("unreadable envelope", zap.String("envelope_id", clipReason(envelopeID)), zap.String("outcome", outcome), zap.Error(err))
+	c.log.Warn("unreadable envelope", zap.String("envelope_id", clip(envelopeID, 60)), zap.String("outcome", outcome), zap.Error(err))
 }
 
 // sanitize drops response_urls that are not Slack's: a payload that names

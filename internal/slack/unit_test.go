@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -192,5 +195,57 @@ func TestResponseURLStaysOutOfErrors(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "SECRET-PATH") {
 		t.Errorf("the error shows the response_url: %v", err)
+	}
+}
+
+// TestOutboundIsStrict: no redirect is followed (it would carry the token
+// or the message elsewhere), response_urls are Slack's over https (or the
+// configured Web API's, scheme included), and a proxy's credentials stay
+// out of errors.
+func TestOutboundIsStrict(t *testing.T) {
+	var hits atomic.Int32
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer elsewhere.Close()
+	redirector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, elsewhere.URL+"/stolen", http.StatusTemporaryRedirect)
+	}))
+	defer redirector.Close()
+	c := New(testConfig(redirector.URL+"/api/"), zap.NewNop(), nil, nil)
+	defer c.Close()
+	err := c.Post(context.Background(), Target{Channel: "C1"}, blockkit.Note("x", "hi"))
+	if callStatus(err) != "http_307" || hits.Load() != 0 {
+		t.Errorf("a redirect from the Web API: %v (%s), %d requests followed it", err, callStatus(err), hits.Load())
+	}
+	err = c.Post(context.Background(), Target{ResponseURL: redirector.URL + "/response/x"}, blockkit.Note("x", "hi"))
+	if callStatus(err) != "http_307" || hits.Load() != 0 {
+		t.Errorf("a redirect from a response_url: %v, %d requests followed it", err, hits.Load())
+	}
+
+	prod := New(testConfig("https://slack.com/api/"), zap.NewNop(), nil, nil)
+	for raw, want := range map[string]bool{
+		"https://hooks.slack.com/commands/T1/2/x": true,
+		"https://slack.com/x":                     true,
+		"http://slack.com/x":                      false,
+		"https:hooks.slack.com":                   false,
+	} {
+		if got := prod.responseURLAllowed(raw); got != want {
+			t.Errorf("with the real Web API, allowed(%q) = %v, want %v", raw, got, want)
+		}
+	}
+
+	// Not parallel: the proxy comes from the environment.
+	t.Setenv("HTTPS_PROXY", "http://proxyuser:proxysecret@127.0.0.1:1")
+	t.Setenv("NO_PROXY", "")
+	proxied := New(testConfig("https://slack.com/api/"), zap.NewNop(), nil, nil)
+	defer proxied.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	err = proxied.Post(ctx, Target{ResponseURL: "https://hooks.slack.com/commands/T1/2/x"}, blockkit.Note("x", "hi"))
+	// The errors must show the proxy was tried (proxyconnect), and not how.
+	if err == nil || !strings.Contains(err.Error(), "proxyconnect") || strings.Contains(err.Error(), "proxysecret") || strings.Contains(err.Error(), "proxyuser") {
+		t.Errorf("through a dead proxy: %v", err)
+	}
+	if _, err := proxied.dial(ctx); err == nil || !strings.Contains(err.Error(), "proxyconnect") || strings.Contains(err.Error(), "proxysecret") {
+		t.Errorf("dialling through a dead proxy: %v", err)
 	}
 }
