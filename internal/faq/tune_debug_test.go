@@ -103,7 +103,7 @@ func looProbes(kb *KB, step int) []looProbe {
 					entries[j] = &c
 				}
 			}
-			probes = append(probes, looProbe{e.Phrasings[i], e.ID, &KB{entries: entries}})
+			probes = append(probes, looProbe{e.Phrasings[i], e.ID, &KB{entries: entries, concepts: kb.concepts}})
 		}
 	}
 	return probes
