@@ -10,8 +10,8 @@ import (
 )
 
 // Ranking parameters, chosen by measuring the tuning half of
-// testdata/eval.yaml and the content's own phrasings left out in turn (see
-// tune_debug_test.go).
+// testdata/eval.yaml and the content's own phrasings left out in turn (the
+// tune command, internal/tune, prints the measurements).
 const (
 	bm25K1 = 1.2
 	bm25B  = 0.5
