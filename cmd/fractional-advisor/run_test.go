@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"go.uber.org/goleak"
 )
 
@@ -155,7 +156,16 @@ func TestContentDirOverride(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("ADVISOR_CONTENT_DIR", dir)
-	code, out, errOut := runCLI(t, "ask", "--json", "office wifi password")
+	// Replaced content is a whole knowledge base: its concepts too.
+	code, _, errOut := runCLI(t, "ask", "anything")
+	if code != 1 || !strings.Contains(errOut, "ADVISOR_CONTENT_DIR") || !strings.Contains(errOut, faq.ConceptsFile+": file does not exist") {
+		t.Errorf("without %s: exit %d, stderr %q: want it named", faq.ConceptsFile, code, errOut)
+	}
+	concepts := "concepts:\n  - term: wifi\n    words: [wifi, wireless]\nanchors: [wifi]\nstopwords: [the, what, is]\n"
+	if err := os.WriteFile(filepath.Join(dir, faq.ConceptsFile), []byte(concepts), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "ask", "--json", "office wireless password")
 	if code != 0 || !strings.Contains(out, `"id":"wifi"`) {
 		t.Fatalf("exit %d, out %s, err %s", code, out, errOut)
 	}

@@ -12,10 +12,7 @@ import (
 // failures are never listed: that half is for reporting, not for tuning.
 var evalVerbose = flag.Bool("eval.verbose", false, "list the tuning questions the search gets wrong")
 
-type evalCase struct {
-	Q    string `yaml:"q"`
-	Want string `yaml:"want"` // an entry id, or "none" for off-topic
-}
+type evalCase = TuneCase
 
 type evalSet struct {
 	Tune    []evalCase `yaml:"tune"`
@@ -108,13 +105,6 @@ type evalScore struct {
 
 func (s evalScore) accuracy() float64  { return ratio(s.correct, s.onTopic) }
 func (s evalScore) rejection() float64 { return ratio(s.rejected, s.offTopic) }
-
-func ratio(a, b int) float64 {
-	if b == 0 {
-		return 0
-	}
-	return float64(a) / float64(b)
-}
 
 func score(ix *Index, cases []evalCase, report func(c evalCase, got Result)) evalScore {
 	var s evalScore

@@ -10,8 +10,8 @@ import (
 )
 
 // Ranking parameters, chosen by measuring the tuning half of
-// testdata/eval.yaml and the content's own phrasings left out in turn (see
-// tune_debug_test.go).
+// testdata/eval.yaml and the content's own phrasings left out in turn (the
+// tune command, internal/tune, prints the measurements).
 const (
 	bm25K1 = 1.2
 	bm25B  = 0.5
@@ -466,8 +466,8 @@ func clamp01(x float64) float64 {
 	return math.Round(x*1000) / 1000
 }
 
-// analyzer turns text into canonical, stemmed terms. Its tables are built
-// per index, so nothing is shared between indexes.
+// analyzer turns text into canonical, stemmed terms. The concept tables
+// are the knowledge base's, read-only; the rest is built per index.
 type analyzer struct {
 	phrases  map[string][]phrase // by the stem of their first word, longest first
 	synonyms map[string]string
@@ -479,24 +479,14 @@ type analyzer struct {
 }
 
 func newAnalyzer(kb *KB) *analyzer {
+	c := kb.concepts
 	a := &analyzer{
-		phrases:  make(map[string][]phrase),
-		synonyms: defaultSynonyms(),
-		stop:     defaultStopWords(),
+		phrases:  c.byFirst,
+		synonyms: c.synonyms,
+		stop:     c.stop,
 		salutees: toSet("team all everyone folks guys there y'all"),
-		anchors:  toSet("caio cto fractional fulltime ai ml thisbot consultant exec executive leader leadership"),
+		anchors:  c.anchors,
 		vocab:    make(map[string]int),
-	}
-	phrases := defaultPhrases()
-	for _, p := range phrases {
-		p.stems = make([]string, len(p.words))
-		for i, w := range p.words {
-			p.stems[i] = stem(w)
-		}
-		a.phrases[p.stems[0]] = append(a.phrases[p.stems[0]], p)
-	}
-	for _, ps := range a.phrases {
-		slices.SortStableFunc(ps, func(x, y phrase) int { return len(y.words) - len(x.words) })
 	}
 	var buf []string
 	// Answers are left out: they use many everyday words ("staff", "basic")
@@ -511,7 +501,7 @@ func newAnalyzer(kb *KB) *analyzer {
 	for w := range a.synonyms {
 		a.vocab[w]++
 	}
-	for _, p := range phrases {
+	for _, p := range c.phrases {
 		for _, w := range p.words {
 			a.vocab[w]++
 		}

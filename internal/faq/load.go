@@ -9,8 +9,10 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"go.yaml.in/yaml/v3"
@@ -38,6 +40,14 @@ const OffTopicFile = "offtopic.txt"
 // MaxOffTopicLen bounds one off-topic example.
 const MaxOffTopicLen = 300
 
+// ConceptsFile lists the concepts the search maps words and phrases to, the
+// anchors and the stop words (its comment header explains the format). It
+// is required in every content folder, ADVISOR_CONTENT_DIR's too: replaced
+// content is a whole knowledge base, and an operator's entries ranked with
+// the built-in concepts of another domain would answer badly without a
+// word of warning.
+const ConceptsFile = "concepts.yaml"
+
 // DefaultContent returns the content files built into the binary.
 func DefaultContent() fs.FS {
 	sub, err := fs.Sub(embedded, "content")
@@ -52,6 +62,7 @@ type KB struct {
 	entries  []*Entry
 	byID     map[string]*Entry
 	offTopic []string
+	concepts *concepts
 }
 
 // OffTopic returns the off-topic examples (a copy).
@@ -71,15 +82,17 @@ func (kb *KB) Entry(id string) (*Entry, bool) {
 func (kb *KB) Len() int { return len(kb.entries) }
 
 // Load reads every *.yaml and *.yml file at the root of fsys. A file holds
-// one entry, or several separated by "---". Everything is validated; the
-// error names the file and the entry at fault, and lists every problem found.
+// one entry, or several separated by "---"; ConceptsFile, which must be
+// there, holds the concepts, and OffTopicFile, if there, the off-topic
+// examples. Everything is validated; the error names the file and the
+// entry or word at fault, and lists every problem found.
 func Load(fsys fs.FS) (*KB, error) {
 	names, err := contentFiles(fsys)
 	if err != nil {
 		return nil, err
 	}
 	if len(names) == 0 {
-		return nil, errors.New("load content: no .yaml files found")
+		return nil, errors.New("load content: no .yaml files of entries found")
 	}
 	kb := &KB{byID: make(map[string]*Entry)}
 	origin := make(map[string]string) // id → file, for duplicate messages
@@ -116,6 +129,10 @@ func Load(fsys fs.FS) (*KB, error) {
 		errs = append(errs, err)
 	}
 	kb.offTopic = offTopic
+	kb.concepts, err = readConcepts(fsys)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("load content: %w", errors.Join(errs...))
 	}
@@ -131,7 +148,7 @@ func contentFiles(fsys fs.FS) ([]string, error) {
 	var names []string
 	for _, d := range dir {
 		ext := path.Ext(d.Name())
-		if ext != ".yaml" && ext != ".yml" {
+		if (ext != ".yaml" && ext != ".yml") || d.Name() == ConceptsFile {
 			continue
 		}
 		// Stat follows symlinks: a Kubernetes ConfigMap volume holds each
@@ -148,20 +165,9 @@ func contentFiles(fsys fs.FS) ([]string, error) {
 }
 
 func readFile(fsys fs.FS, name string) ([]*Entry, error) {
-	f, err := fsys.Open(name)
+	data, err := readText(fsys, name)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
-	}
-	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s: not valid UTF-8", name)
+		return nil, err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true) // a misspelt key is an error, not a silently empty field
@@ -184,21 +190,36 @@ func readFile(fsys fs.FS, name string) ([]*Entry, error) {
 	return entries, nil
 }
 
+// readText reads a content file: valid UTF-8, at most maxFileSize bytes.
+// Errors name the file.
+func readText(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(data) > maxFileSize {
+		return nil, fmt.Errorf("%s: larger than %d bytes", name, maxFileSize)
+	}
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%s: not valid UTF-8", name)
+	}
+	return data, nil
+}
+
 // readOffTopic reads OffTopicFile if it exists: one example a line, blank
 // lines and lines starting with # skipped.
 func readOffTopic(fsys fs.FS) ([]string, error) {
-	data, err := fs.ReadFile(fsys, OffTopicFile)
+	data, err := readText(fsys, OffTopicFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", OffTopicFile, err)
-	}
-	if len(data) > maxFileSize {
-		return nil, fmt.Errorf("%s: larger than %d bytes", OffTopicFile, maxFileSize)
-	}
-	if !utf8.Valid(data) {
-		return nil, fmt.Errorf("%s: not valid UTF-8", OffTopicFile)
+		return nil, err
 	}
 	var out []string
 	for i, line := range strings.Split(string(data), "\n") {
@@ -270,4 +291,214 @@ func checkText(p []string, field, s string, limit int) []string {
 		return append(p, fmt.Sprintf("%s is %d characters (limit %d)", field, n, limit))
 	}
 	return p
+}
+
+// conceptsYAML is the layout of ConceptsFile.
+type conceptsYAML struct {
+	Concepts  []conceptYAML `yaml:"concepts"`
+	Anchors   []string      `yaml:"anchors"`
+	StopWords []string      `yaml:"stopwords"`
+}
+
+type conceptYAML struct {
+	Term    string   `yaml:"term"`
+	Words   []string `yaml:"words"`
+	Phrases []string `yaml:"phrases"`
+}
+
+// concepts are the analyzer's tables, from ConceptsFile. They are read-only
+// once loaded, so every index of a knowledge base shares them.
+type concepts struct {
+	synonyms map[string]string   // word → term
+	phrases  []phrase            // in the file's order
+	byFirst  map[string][]phrase // by the stem of their first word, longest first
+	stop     map[string]bool
+	anchors  map[string]bool // terms that put a question in the domain
+}
+
+// readConcepts reads and checks ConceptsFile. It lists every problem, each
+// naming the file and the concept or word at fault.
+func readConcepts(fsys fs.FS) (*concepts, error) {
+	data, err := readText(fsys, ConceptsFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s: %w: every content folder needs one (start from a copy of internal/faq/content/%s)", ConceptsFile, fs.ErrNotExist, ConceptsFile)
+	}
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f conceptsYAML
+	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty", ConceptsFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", ConceptsFile, err)
+	}
+	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: want one YAML document, found more (or a broken second one)", ConceptsFile)
+	}
+	c, problems := buildConcepts(&f)
+	if len(problems) > 0 {
+		errs := make([]error, len(problems))
+		for i, p := range problems {
+			errs[i] = fmt.Errorf("%s: %s", ConceptsFile, p)
+		}
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// buildConcepts checks f and builds its tables; it returns every problem
+// found.
+func buildConcepts(f *conceptsYAML) (*concepts, []string) {
+	c := &concepts{
+		synonyms: make(map[string]string),
+		byFirst:  make(map[string][]phrase),
+		stop:     make(map[string]bool),
+		anchors:  make(map[string]bool),
+	}
+	var p []string
+	bad := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
+	for _, l := range []struct {
+		name string
+		n    int
+	}{{"concepts", len(f.Concepts)}, {"anchors", len(f.Anchors)}, {"stopwords", len(f.StopWords)}} {
+		if l.n == 0 {
+			bad("%s is missing or empty", l.name)
+		}
+	}
+	terms := make(map[string]bool)
+	// The concept of each phrase, by its words and by their stems.
+	byText, byStems := make(map[string]string), make(map[string]string)
+	for i, cy := range f.Concepts {
+		term := strings.TrimSpace(cy.Term)
+		at := fmt.Sprintf("concept %q", term)
+		switch {
+		case term == "":
+			at = fmt.Sprintf("concepts[%d]", i)
+			bad("%s: term is empty", at)
+		case !isWord(term) || strings.Contains(term, "'"):
+			bad("%s: the term must be one lower-case word", at)
+		case terms[term]:
+			bad("%s is listed twice: merge the two", at)
+		}
+		terms[term] = true
+		if len(cy.Words) == 0 && len(cy.Phrases) == 0 {
+			bad("%s has no words and no phrases", at)
+		}
+		for j, w := range cy.Words {
+			w = strings.TrimSpace(w)
+			switch other, dup := c.synonyms[w]; {
+			case w == "":
+				bad("%s: words[%d] is empty", at, j)
+			case strings.ContainsAny(w, " \t"):
+				bad("%s: word %q must be one word: several go under phrases (or commas are missing)", at, w)
+			case !isWord(w):
+				bad("%s: word %q must be one lower-case word", at, w)
+			case dup && other == term:
+				bad("%s: word %q is listed twice", at, w)
+			case dup:
+				bad("%s: word %q is in concept %q too; a word means one concept", at, w, other)
+			default:
+				c.synonyms[w] = term
+			}
+		}
+		for j, s := range cy.Phrases {
+			ph := phrase{words: strings.Fields(s), term: term}
+			for _, w := range ph.words {
+				ph.stems = append(ph.stems, stem(w))
+			}
+			text, stems := strings.Join(ph.words, " "), strings.Join(ph.stems, " ")
+			other, dup := byText[text]
+			sameStems := byStems[stems]
+			switch {
+			case len(ph.words) == 0:
+				bad("%s: phrases[%d] is empty", at, j)
+			case len(ph.words) == 1:
+				bad("%s: phrase %q is one word: it goes under words", at, text)
+			case !allWords(ph.words):
+				bad("%s: phrase %q must be lower-case words", at, text)
+			case utf8.RuneCountInString(text) > MaxPhraseLen:
+				bad("%s: phrase %q is longer than %d characters", at, text, MaxPhraseLen)
+			case dup && other == term:
+				bad("%s: phrase %q is listed twice", at, text)
+			case dup:
+				bad("%s: phrase %q is in concept %q too; a phrase means one concept", at, text, other)
+			case sameStems != "" && sameStems != term:
+				// Phrases match by stem: which concept won would depend on
+				// the order of the file.
+				bad("%s: phrase %q reads as %q to the search, as a phrase of concept %q does", at, text, stems, sameStems)
+			default:
+				byText[text], byStems[stems] = term, term
+				c.phrases = append(c.phrases, ph)
+			}
+		}
+	}
+	for _, ph := range c.phrases {
+		c.byFirst[ph.stems[0]] = append(c.byFirst[ph.stems[0]], ph)
+	}
+	for _, ps := range c.byFirst {
+		slices.SortStableFunc(ps, func(x, y phrase) int { return len(y.words) - len(x.words) })
+	}
+	for i, w := range f.StopWords {
+		w = strings.TrimSpace(w)
+		switch term, isSyn := c.synonyms[w]; {
+		case w == "":
+			bad("stopwords[%d] is empty", i)
+		case !isWord(w):
+			bad("stop word %q must be one lower-case word", w)
+		case c.stop[w]:
+			bad("stop word %q is listed twice", w)
+		case isSyn:
+			bad("stop word %q is a word of concept %q too", w, term)
+		default:
+			c.stop[w] = true
+		}
+	}
+	for i, a := range f.Anchors {
+		a = strings.TrimSpace(a)
+		switch term, isSyn := c.synonyms[a]; {
+		case a == "":
+			bad("anchors[%d] is empty", i)
+		case !isWord(a):
+			bad("anchor %q must be one lower-case word", a)
+		case c.anchors[a]:
+			bad("anchor %q is listed twice", a)
+		case terms[a]:
+			c.anchors[a] = true
+		// The rest can never be a term of a question: name them so.
+		case isSyn:
+			bad("anchor %q is a word of concept %q: name the concept", a, term)
+		case c.stop[a]:
+			bad("anchor %q is a stop word", a)
+		case stem(a) != a:
+			bad("anchor %q is not a concept and the search reads the word as %q: write that", a, stem(a))
+		default:
+			c.anchors[a] = true
+		}
+	}
+	return c, p
+}
+
+// isWord reports whether s is a word as the search reads one: lower-case
+// letters and digits, apostrophes inside ("isn't").
+func isWord(s string) bool {
+	for i, r := range s {
+		switch {
+		case r == '\'' && i > 0 && i < len(s)-1:
+		case unicode.IsDigit(r), unicode.IsLetter(r) && unicode.ToLower(r) == r:
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
+
+func allWords(ws []string) bool {
+	for _, w := range ws {
+		if !isWord(w) {
+			return false
+		}
+	}
+	return true
 }

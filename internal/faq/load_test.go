@@ -1,6 +1,10 @@
 package faq
 
 import (
+	"errors"
+	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -43,6 +47,19 @@ func TestEmbeddedContent(t *testing.T) {
 	}
 }
 
+// minimalConcepts is a valid ConceptsFile, for tests about other files.
+const minimalConcepts = "concepts:\n  - term: cost\n    words: [price]\nanchors: [cost]\nstopwords: [the]\n"
+
+// contentFS returns files as a content folder, with minimalConcepts as its
+// ConceptsFile unless files has one.
+func contentFS(files map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{ConceptsFile: {Data: []byte(minimalConcepts)}}
+	for name, data := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fsys
+}
+
 func TestLoadErrors(t *testing.T) {
 	t.Parallel()
 	good := "id: a\nquestion: Q?\nanswer: A.\nrelated: [b]\n---\nid: b\nquestion: Q2?\nanswer: B.\n"
@@ -67,11 +84,7 @@ func TestLoadErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			fsys := fstest.MapFS{}
-			for name, data := range tt.files {
-				fsys[name] = &fstest.MapFile{Data: []byte(data)}
-			}
-			_, err := Load(fsys)
+			_, err := Load(contentFS(tt.files))
 			if err == nil {
 				t.Fatal("Load succeeded, want an error")
 			}
@@ -86,7 +99,7 @@ func TestLoadErrors(t *testing.T) {
 
 func TestLoadMultiDocument(t *testing.T) {
 	t.Parallel()
-	fsys := fstest.MapFS{"all.yml": {Data: []byte("id: a\nquestion: ' Q? '\nanswer: A.\nrelated: [b]\n---\nid: b\nquestion: Q2?\nanswer: B.\n")}}
+	fsys := contentFS(map[string]string{"all.yml": "id: a\nquestion: ' Q? '\nanswer: A.\nrelated: [b]\n---\nid: b\nquestion: Q2?\nanswer: B.\n"})
 	kb, err := Load(fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -102,10 +115,10 @@ func TestLoadMultiDocument(t *testing.T) {
 func TestLoadOffTopic(t *testing.T) {
 	t.Parallel()
 	entry := "id: a\nquestion: Q?\nanswer: A.\n"
-	fsys := fstest.MapFS{
-		"a.yaml":     {Data: []byte(entry)},
-		OffTopicFile: {Data: []byte("# comment\n\nwhere is the printer\n  lunch plans?  \n")},
-	}
+	fsys := contentFS(map[string]string{
+		"a.yaml":     entry,
+		OffTopicFile: "# comment\n\nwhere is the printer\n  lunch plans?  \n",
+	})
 	kb, err := Load(fsys)
 	if err != nil {
 		t.Fatal(err)
@@ -120,5 +133,126 @@ func TestLoadOffTopic(t *testing.T) {
 	delete(fsys, OffTopicFile)
 	if _, err := Load(fsys); err != nil {
 		t.Errorf("the off-topic file is optional: %v", err)
+	}
+}
+
+func TestLoadConcepts(t *testing.T) {
+	t.Parallel()
+	concepts := `# a comment
+concepts:
+  - term: caio
+    words: [caio, caios]
+    phrases:
+      - chief ai officer
+      - ai officer
+  - term: cost
+    words: [price]
+    phrases: [how much]
+anchors: [caio, leader]
+stopwords: [the, isn't]
+`
+	kb, err := Load(contentFS(map[string]string{"a.yaml": "id: a\nquestion: Q?\nanswer: A.\n", ConceptsFile: concepts}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kb.Len() != 1 {
+		t.Errorf("got %d entries, want 1: %s is not an entry file", kb.Len(), ConceptsFile)
+	}
+	c := kb.concepts
+	if want := map[string]string{"caio": "caio", "caios": "caio", "price": "cost"}; !maps.Equal(c.synonyms, want) {
+		t.Errorf("synonyms = %v, want %v", c.synonyms, want)
+	}
+	var ai []string
+	for _, p := range c.byFirst["ai"] {
+		ai = append(ai, strings.Join(p.words, " "))
+	}
+	if len(c.phrases) != 3 || !slices.Equal(ai, []string{"ai officer"}) || len(c.byFirst["chief"]) != 1 || c.byFirst["much"] != nil {
+		t.Errorf("phrases = %v, by first stem %v", c.phrases, c.byFirst)
+	}
+	if !maps.Equal(c.anchors, map[string]bool{"caio": true, "leader": true}) || !maps.Equal(c.stop, map[string]bool{"the": true, "isn't": true}) {
+		t.Errorf("anchors %v, stop words %v", c.anchors, c.stop)
+	}
+}
+
+func TestLoadConceptsErrors(t *testing.T) {
+	t.Parallel()
+	// with returns a ConceptsFile of the given concepts, anchors and stop
+	// words (as YAML lines), defaulting each to something valid.
+	with := func(concepts, anchors, stop string) string {
+		if concepts == "" {
+			concepts = "  - term: cost\n    words: [price]\n"
+		}
+		if anchors == "" {
+			anchors = "[cost]"
+		}
+		if stop == "" {
+			stop = "[the]"
+		}
+		return "concepts:\n" + concepts + "anchors: " + anchors + "\nstopwords: " + stop + "\n"
+	}
+	tests := []struct {
+		name     string
+		concepts string // "" means no ConceptsFile at all
+		want     []string
+	}{
+		{"missing file", "", []string{"concepts.yaml: file does not exist", "every content folder needs one"}},
+		{"empty file", "# nothing\n", []string{"concepts.yaml: empty"}},
+		{"unknown key", with("  - term: cost\n    wrds: [price]\n", "", ""), []string{"concepts.yaml", "wrds"}},
+		{"unknown top-level key", with("", "", "") + "synonyms: [a]\n", []string{"concepts.yaml", "synonyms"}},
+		{"bad yaml", "concepts: [\n", []string{"concepts.yaml: yaml:"}},
+		{"two documents", with("", "", "") + "---\nconcepts: []\n", []string{"concepts.yaml: want one YAML document"}},
+		{"invalid utf8", "concepts: \xff\n", []string{"concepts.yaml: not valid UTF-8"}},
+		{"too large", strings.Repeat("#", maxFileSize+1), []string{"concepts.yaml: larger than"}},
+		{"no concepts", "concepts: []\nanchors: [x]\nstopwords: [the]\n", []string{"concepts.yaml: concepts is missing or empty"}},
+		{"no anchors", "concepts:\n  - term: cost\n    words: [price]\nstopwords: [the]\n", []string{"concepts.yaml: anchors is missing or empty"}},
+		{"no stop words", with("", "", "[]"), []string{"concepts.yaml: stopwords is missing or empty"}},
+		{"empty term", with("  - term: ' '\n    words: [price]\n", "[leader]", ""), []string{"concepts.yaml: concepts[0]: term is empty"}},
+		{"term of two words", with("  - term: the cost\n    words: [price]\n", "[leader]", ""), []string{`concept "the cost": the term must be one lower-case word`}},
+		{"upper-case term", with("  - term: Cost\n    words: [price]\n", "[leader]", ""), []string{`concept "Cost": the term must be one`}},
+		{"term twice", with("  - term: cost\n    words: [price]\n  - term: cost\n    words: [fee]\n", "", ""), []string{`concept "cost" is listed twice`}},
+		{"nothing in a concept", with("  - term: cost\n    words: []\n", "", ""), []string{`concept "cost" has no words and no phrases`}},
+		{"empty word", with("  - term: cost\n    words: [price, '']\n", "", ""), []string{`concept "cost": words[1] is empty`}},
+		{"upper-case word", with("  - term: cost\n    words: [Price]\n", "", ""), []string{`concept "cost": word "Price" must be one lower-case word`}},
+		{"words without commas", with("  - term: cost\n    words: [price fee]\n", "", ""), []string{`word "price fee" must be one word`, "phrases", "commas"}},
+		{"word twice", with("  - term: cost\n    words: [price, fee, price]\n", "", ""), []string{`concept "cost": word "price" is listed twice`}},
+		{"word in two concepts", with("  - term: cost\n    words: [price]\n  - term: fee\n    words: [fee, price]\n", "", ""), []string{`concept "fee": word "price" is in concept "cost" too`}},
+		{"empty phrase", with("  - term: cost\n    phrases: ['']\n", "", ""), []string{`concept "cost": phrases[0] is empty`}},
+		{"one-word phrase", with("  - term: cost\n    phrases: [price]\n", "", ""), []string{`phrase "price" is one word: it goes under words`}},
+		{"upper-case phrase", with("  - term: cost\n    phrases: [How much]\n", "", ""), []string{`phrase "How much" must be lower-case words`}},
+		{"long phrase", with("  - term: cost\n    phrases: [a"+strings.Repeat(" a", MaxPhraseLen/2)+"]\n", "", ""), []string{"is longer than 200 characters"}},
+		{"phrase twice", with("  - term: cost\n    phrases: [how much, how  much]\n", "", ""), []string{`concept "cost": phrase "how much" is listed twice`}},
+		{"phrase in two concepts", with("  - term: cost\n    phrases: [how much]\n  - term: fee\n    phrases: [how much]\n", "", ""), []string{`concept "fee": phrase "how much" is in concept "cost" too`}},
+		{"phrases alike by stem", with("  - term: start\n    phrases: [first step]\n  - term: order\n    phrases: [first steps]\n", "[start]", ""), []string{`concept "order": phrase "first steps" reads as "first step" to the search, as a phrase of concept "start" does`}},
+		{"stop word twice", with("", "", "[the, a, the]"), []string{`stop word "the" is listed twice`}},
+		{"stop word of a concept", with("", "", "[the, price]"), []string{`stop word "price" is a word of concept "cost" too`}},
+		{"empty stop word", with("", "", "[the, '']"), []string{"stopwords[1] is empty"}},
+		{"upper-case stop word", with("", "", "[The]"), []string{`stop word "The" must be one lower-case word`}},
+		{"anchor twice", with("", "[cost, cost]", ""), []string{`anchor "cost" is listed twice`}},
+		{"anchor of a concept's word", with("", "[price]", ""), []string{`anchor "price" is a word of concept "cost": name the concept`}},
+		{"anchor a stop word", with("", "[the]", ""), []string{`anchor "the" is a stop word`}},
+		{"anchor never matching", with("", "[executive]", ""), []string{`anchor "executive" is not a concept and the search reads the word as "executiv"`}},
+		{"empty anchor", with("", "[cost, '']", ""), []string{"anchors[1] is empty"}},
+		{"several problems", with("  - term: cost\n    words: [Price]\n", "[executive]", "[the, the]"), []string{`word "Price"`, `anchor "executive"`, `stop word "the" is listed twice`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			fsys := contentFS(map[string]string{"a.yaml": "id: a\nquestion: Q?\nanswer: A.\n", ConceptsFile: tt.concepts})
+			if tt.concepts == "" {
+				delete(fsys, ConceptsFile)
+			}
+			_, err := Load(fsys)
+			if err == nil {
+				t.Fatal("Load succeeded, want an error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+			if tt.concepts == "" && !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("error %q is not fs.ErrNotExist", err)
+			}
+		})
 	}
 }
