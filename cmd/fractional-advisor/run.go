@@ -161,6 +161,9 @@ func loadKB(cfg config.Offline) (*faq.KB, error) {
 		return nil, &usageError{msg: fmt.Sprintf("ADVISOR_CONTENT_DIR %s: no such folder", cfg.ContentDir)}
 	}
 	kb, err := faq.Load(os.DirFS(cfg.ContentDir))
+	if err == nil {
+		err = kb.Complete()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ADVISOR_CONTENT_DIR %s: %w", cfg.ContentDir, err)
 	}

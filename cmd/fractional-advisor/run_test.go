@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -165,9 +166,37 @@ func TestContentDirOverride(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, faq.ConceptsFile), []byte(concepts), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	// One entry is not a knowledge base: it would answer every question.
+	code, _, errOut = runCLI(t, "ask", "how much does a fractional cto cost")
+	if code != 1 || !strings.Contains(errOut, "ADVISOR_CONTENT_DIR") || !strings.Contains(errOut, "lacks 18 of 18: caio-vs-cto") ||
+		strings.Count(errOut, "\n") != 1 {
+		t.Errorf("a one-entry replacement: exit %d, stderr %q: want it refused in one line naming what is missing", code, errOut)
+	}
+	// A complete replacement: the built-in content and one more entry.
+	builtin := faq.DefaultContent()
+	names, err := fs.Glob(builtin, "*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(builtin, name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == faq.ConceptsFile {
+			data = bytes.Replace(data, []byte("anchors: ["), []byte("anchors: [wifi, "), 1)
+			data = bytes.Replace(data, []byte("concepts:\n"), []byte("concepts:\n  - term: wifi\n    words: [wifi, wireless]\n"), 1)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
 	code, out, errOut := runCLI(t, "ask", "--json", "office wireless password")
 	if code != 0 || !strings.Contains(out, `"id":"wifi"`) {
-		t.Fatalf("exit %d, out %s, err %s", code, out, errOut)
+		t.Fatalf("a complete replacement: exit %d, out %s, err %s", code, out, errOut)
+	}
+	if code, out, _ := runCLI(t, "ask", "--json", "how much does a fractional cto cost"); code != 0 || !strings.Contains(out, `"id":"cost"`) {
+		t.Errorf("a complete replacement lost the built-in answers: %s", out)
 	}
 
 	if err := os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("id: bad\nquestion: Q?\n"), 0o600); err != nil {

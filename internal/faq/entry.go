@@ -29,3 +29,14 @@ type Result struct {
 	Match        *Hit
 	Alternatives []Hit
 }
+
+// RequiredIDs are the entries every knowledge base must hold: the questions
+// the product promises to answer (CONTRACT.md lists them).
+func RequiredIDs() []string {
+	return []string{
+		"caio-vs-cto", "caio-role", "cto-role", "caio-deliverables", "cto-deliverables",
+		"ai-strategy-vs-roadmap", "when-caio", "when-cto", "both-roles", "caio-without-infrastructure",
+		"cost", "what-is-fractional", "security-governance", "team-leadership", "caio-vs-ai-consultant",
+		"caio-engagement-duration", "caio-fundraising", "one-exec-both-roles",
+	}
+}

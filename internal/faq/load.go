@@ -78,6 +78,24 @@ func (kb *KB) Entry(id string) (*Entry, bool) {
 	return e, ok
 }
 
+// Complete checks that the knowledge base can stand in for the built-in
+// one: it holds every entry of RequiredIDs. Content that replaces the
+// built-in knowledge base must pass it, or a single example entry would
+// answer every question.
+func (kb *KB) Complete() error {
+	var missing []string
+	for _, id := range RequiredIDs() {
+		if _, ok := kb.byID[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("a replacement knowledge base must hold every built-in question; it lacks %d of %d: %s (start from a copy of internal/faq/content)",
+			len(missing), len(RequiredIDs()), strings.Join(missing, ", "))
+	}
+	return nil
+}
+
 // Len is the number of entries.
 func (kb *KB) Len() int { return len(kb.entries) }
 

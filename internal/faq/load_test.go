@@ -19,21 +19,14 @@ func defaultKB(t testing.TB) *KB {
 	return kb
 }
 
-// contractIDs are the entries CONTRACT.md requires.
-var contractIDs = []string{
-	"caio-vs-cto", "caio-role", "cto-role", "caio-deliverables", "cto-deliverables",
-	"ai-strategy-vs-roadmap", "when-caio", "when-cto", "both-roles", "caio-without-infrastructure",
-	"cost", "what-is-fractional", "security-governance", "team-leadership", "caio-vs-ai-consultant",
-	"caio-engagement-duration", "caio-fundraising", "one-exec-both-roles",
-}
-
 func TestEmbeddedContent(t *testing.T) {
 	t.Parallel()
 	kb := defaultKB(t)
-	for _, id := range contractIDs {
-		if _, ok := kb.Entry(id); !ok {
-			t.Errorf("contract entry %q is missing", id)
-		}
+	if err := kb.Complete(); err != nil {
+		t.Error(err)
+	}
+	if n := len(RequiredIDs()); n != 18 {
+		t.Errorf("%d required entries, CONTRACT.md lists 18", n)
 	}
 	for _, e := range kb.Entries() {
 		if len(e.Phrasings) == 0 || len(e.Related) == 0 {
@@ -157,6 +150,9 @@ stopwords: [the, isn't]
 	}
 	if kb.Len() != 1 {
 		t.Errorf("got %d entries, want 1: %s is not an entry file", kb.Len(), ConceptsFile)
+	}
+	if err := kb.Complete(); err == nil || !strings.Contains(err.Error(), "lacks 18 of 18: caio-vs-cto, caio-role") {
+		t.Errorf("Complete() of a one-entry knowledge base = %v, want the missing ids named", err)
 	}
 	c := kb.concepts
 	if want := map[string]string{"caio": "caio", "caios": "caio", "price": "cost"}; !maps.Equal(c.synonyms, want) {
