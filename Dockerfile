@@ -5,6 +5,12 @@
 #
 # The go build flags below are also what cmd/fractional-advisor/binary_test.go
 # parses and builds with, to prove the result is static: keep them on one RUN.
+#
+# Pinning: a tag can be moved; a digest cannot. To pin a base image, resolve
+# its digest where a registry is reachable, e.g.
+#   docker buildx imagetools inspect gcr.io/distroless/static-debian12:nonroot
+# and write it after the tag (FROM image:tag@sha256:...). Dependabot
+# (.github/dependabot.yml) then bumps tag and digest together.
 
 # The builder runs on the build machine's platform and cross-compiles, so a
 # multi-platform build (docker buildx build --platform linux/amd64,linux/arm64)

@@ -25,6 +25,7 @@ import (
 	"go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
@@ -56,6 +57,7 @@ type kubeObjects struct {
 	pdbs          []*policyv1.PodDisruptionBudget
 	configMaps    []*corev1.ConfigMap
 	secrets       []*corev1.Secret
+	netpols       []*networkingv1.NetworkPolicy
 	files         []string // every manifest file but kustomization.yaml, relative to kubeDir
 	secretFiles   []string // files holding a Secret
 	objectsByFile map[string][]runtime.Object
@@ -67,7 +69,7 @@ type kubeObjects struct {
 func loadKubernetes(t *testing.T) kubeObjects {
 	t.Helper()
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, policyv1.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, policyv1.AddToScheme, networkingv1.AddToScheme} {
 		if err := add(scheme); err != nil {
 			t.Fatal(err)
 		}
@@ -122,6 +124,8 @@ func loadKubernetes(t *testing.T) kubeObjects {
 				objs.pdbs = append(objs.pdbs, o)
 			case *corev1.ConfigMap:
 				objs.configMaps = append(objs.configMaps, o)
+			case *networkingv1.NetworkPolicy:
+				objs.netpols = append(objs.netpols, o)
 			case *corev1.Secret:
 				objs.secrets = append(objs.secrets, o)
 				objs.secretFiles = append(objs.secretFiles, rel)
@@ -638,6 +642,48 @@ type kustomization struct {
 		NewTag  string `yaml:"newTag"`
 		Digest  string `yaml:"digest"`
 	} `yaml:"images"`
+}
+
+// TestKubernetesNetworkPolicy: the bot's pods get DNS and HTTPS out and
+// the ops port in, and nothing else.
+func TestKubernetesNetworkPolicy(t *testing.T) {
+	t.Parallel()
+	objs := loadKubernetes(t)
+	np := one(t, "NetworkPolicy", objs.netpols)
+	d := one(t, "Deployment", objs.deployments)
+	if !reflect.DeepEqual(np.Spec.PodSelector, *d.Spec.Selector) {
+		t.Errorf("podSelector %v does not select the Deployment's pods (%v)", np.Spec.PodSelector, d.Spec.Selector)
+	}
+	if !slices.Equal(np.Spec.PolicyTypes, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}) {
+		t.Errorf("policyTypes = %v, want both", np.Spec.PolicyTypes)
+	}
+	ports := func(rules [][]networkingv1.NetworkPolicyPort) []string {
+		var out []string
+		for _, r := range rules {
+			for _, p := range r {
+				out = append(out, fmt.Sprintf("%s/%s", *p.Protocol, p.Port.String()))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	var in, out [][]networkingv1.NetworkPolicyPort
+	for _, r := range np.Spec.Ingress {
+		in = append(in, r.Ports)
+	}
+	for _, r := range np.Spec.Egress {
+		if len(r.To) != 0 {
+			t.Errorf("an egress rule names destinations %v: Slack's addresses change, so rules go by port", r.To)
+		}
+		out = append(out, r.Ports)
+	}
+	_, opsPort, _ := strings.Cut(configEnv(t)["ADVISOR_HTTP_ADDR"], ":")
+	if got := ports(in); !slices.Equal(got, []string{"TCP/" + opsPort}) {
+		t.Errorf("ingress ports %v, want only the ops port TCP/%s", got, opsPort)
+	}
+	if got := ports(out); !slices.Equal(got, []string{"TCP/443", "TCP/53", "UDP/53"}) {
+		t.Errorf("egress ports %v, want DNS and 443", got)
+	}
 }
 
 func TestKubernetesKustomization(t *testing.T) {

@@ -5,14 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/app"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/demo"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"go.uber.org/zap"
 )
 
 // usageError is bad input on the command line: exit status 2, one line.
@@ -103,11 +107,25 @@ func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 		return err
 	}
 	defer func() { _ = log.Sync() }()
+	setMemoryLimit(log)
 	kb, err := loadKB(cfg.Offline)
 	if err != nil {
 		return err
 	}
 	return app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb})
+}
+
+// setMemoryLimit gives the Go runtime a soft memory limit under the
+// container's, unless GOMEMLIMIT already set one.
+func setMemoryLimit(log *zap.Logger) {
+	if debug.SetMemoryLimit(-1) != math.MaxInt64 {
+		return // GOMEMLIMIT set it
+	}
+	if limit, ok := ops.CgroupMemoryLimit(os.DirFS("/sys/fs/cgroup")); ok {
+		soft := ops.SoftMemoryLimit(limit)
+		debug.SetMemoryLimit(soft)
+		log.Info("memory limit from the container", zap.Int64("container_bytes", limit), zap.Int64("gomemlimit_bytes", soft))
+	}
 }
 
 // runDemo starts the emulator and the bot in this process and plays the

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -195,5 +196,35 @@ func TestLabelsBounded(t *testing.T) {
 	}
 	if got := testutil.ToFloat64(m.Envelopes.WithLabelValues("command", "faq")); got != 1 {
 		t.Errorf("command:ask / faq:cost counted %v as command / faq, want 1", got)
+	}
+}
+
+func TestCgroupMemoryLimit(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  int64
+		ok    bool
+	}{
+		{"v2", map[string]string{"memory.max": "134217728\n"}, 134217728, true},
+		{"v2 unlimited", map[string]string{"memory.max": "max\n"}, 0, false},
+		{"v1", map[string]string{"memory/memory.limit_in_bytes": "67108864\n"}, 67108864, true},
+		{"v1 unlimited", map[string]string{"memory/memory.limit_in_bytes": "9223372036854771712\n"}, 0, false},
+		{"no cgroup", map[string]string{}, 0, false},
+		{"garbage", map[string]string{"memory.max": "lots"}, 0, false},
+	}
+	for _, tt := range tests {
+		fsys := fstest.MapFS{}
+		for k, v := range tt.files {
+			fsys[k] = &fstest.MapFile{Data: []byte(v)}
+		}
+		got, ok := CgroupMemoryLimit(fsys)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("%s: CgroupMemoryLimit = %d, %v; want %d, %v", tt.name, got, ok, tt.want, tt.ok)
+		}
+	}
+	if got := SoftMemoryLimit(100 << 20); got != 94371840 { // 90% of 100 MiB
+		t.Errorf("SoftMemoryLimit(100 MiB) = %d", got)
 	}
 }
