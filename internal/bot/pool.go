@@ -10,7 +10,7 @@ import (
 // shutdown request by the drain grace, so replies in flight still arrive.
 type job struct {
 	id, kind string // the envelope or event id and the request's kind, for logs
-	run func(ctx context.Context)
+	run      func(ctx context.Context)
 	// onPanic is told about a recovered panic so the user gets an apology.
 	onPanic func(ctx context.Context)
 }
