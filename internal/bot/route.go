@@ -86,10 +86,10 @@ func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
 		}
 		return
 	}
-	word, rest := firstWord(cleanQuestion(cmd.Text))
-	switch word {
-	case "", "start", "assess":
-		r.kind = "command:assess"
+	route, question := commandRoute(cmd.Text)
+	r.kind = "command:" + route
+	switch route {
+	case routeAssess:
 		meta := modalMeta{ResponseURL: cmd.ResponseURL, ChannelID: cmd.ChannelID}
 		queued := b.runLater(r, func(ctx context.Context) (string, error) {
 			return b.openAssessment(ctx, cmd.TriggerID, meta, slack.Target{ResponseURL: cmd.ResponseURL})
@@ -99,19 +99,9 @@ func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
 			return
 		}
 		b.ack(req)
-	case "help":
-		r.kind = "command:help"
+	case routeHelp:
 		b.ackReply(req, cmd, r, blockkit.Help(), "help")
 	default:
-		r.kind = "command:ask"
-		question := rest
-		if word != "ask" {
-			question = cleanQuestion(cmd.Text)
-		}
-		if question == "" {
-			b.ackReply(req, cmd, r, blockkit.Help(), "help")
-			return
-		}
 		msg, topic := b.answer(question, true)
 		b.ackReply(req, cmd, r, msg, topic)
 	}

@@ -64,3 +64,33 @@ func wantsAssessment(text string) bool {
 	t := strings.ToLower(text)
 	return strings.Contains(t, "assessment") || strings.Contains(t, "recommend") && utf8.RuneCountInString(rest) < 60
 }
+
+// The routes of a slash command's text.
+const (
+	routeAssess = "assess"
+	routeHelp   = "help"
+	routeAsk    = "ask"
+)
+
+// commandRoute reads a slash command's text as the contract routes it: the
+// first word, trimmed and in any case, picks the assessment or the help;
+// anything else is a question (the rest after "ask", else the whole text).
+// An empty question gets the help.
+func commandRoute(text string) (route, question string) {
+	clean := cleanQuestion(text)
+	word, rest := firstWord(clean)
+	switch word {
+	case "", "start", "assess":
+		return routeAssess, ""
+	case "help":
+		return routeHelp, ""
+	case "ask":
+		question = rest
+	default:
+		question = clean
+	}
+	if question == "" {
+		return routeHelp, ""
+	}
+	return routeAsk, question
+}

@@ -245,21 +245,14 @@ func (c *Client) handleFrame(s *session, cn *conn, data []byte, h Handler, end *
 		req.send = func(payload []byte) error { return cn.ack(env.EnvelopeID, payload) }
 		req.onAck = func(took time.Duration) { c.metrics.Acked(took.Seconds()) }
 	}
-	var err error
-	switch env.Type {
-	case "events_api":
+	if env.Type == "events_api" {
 		// Acknowledge first: events carry nothing to say back.
 		if ackErr := req.Ack(); ackErr != nil {
 			c.log.Warn("ack failed", zap.String("envelope_id", env.EnvelopeID), zap.Error(ackErr))
 		}
-		req.Event, err = decodeEventsAPI(env.Payload)
-	case "slash_commands":
-		req.Event, err = decodeCommand(env.Payload)
-	case "interactive":
-		req.Event, err = decodeInteraction(env.Payload)
-	default:
-		err = fmt.Errorf("envelope type %q", env.Type)
 	}
+	var err error
+	req.Event, err = decodeEnvelope(env)
 	if err == nil {
 		c.sanitize(req.Event)
 		c.dispatch(req, h)
@@ -273,6 +266,19 @@ func (c *Client) handleFrame(s *session, cn *conn, data []byte, h Handler, end *
 		c.unreadable(received, env.EnvelopeID, outcome, err)
 	}
 	return false
+}
+
+// decodeEnvelope reads the event an envelope carries.
+func decodeEnvelope(env envelope) (Event, error) {
+	switch env.Type {
+	case "events_api":
+		return decodeEventsAPI(env.Payload)
+	case "slash_commands":
+		return decodeCommand(env.Payload)
+	case "interactive":
+		return decodeInteraction(env.Payload)
+	}
+	return nil, fmt.Errorf("envelope type %q", clip(env.Type, 40))
 }
 
 // dispatch calls the handler and makes sure the request is acknowledged
