@@ -13,7 +13,6 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
-	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/slack-go/slack"
 )
 
@@ -369,36 +368,8 @@ func TestClean(t *testing.T) {
 }
 
 // BenchmarkRenderRecommendation is what the bot does for every assessment:
-// build the recommendation, encode its blocks into a fresh buffer and its
-// text into another (the start of the request body).
+// build the recommendation and encode its blocks and text.
 func BenchmarkRenderRecommendation(b *testing.B) {
-	rec, err := advisor.Recommend(answersCTOThenCAIO, 12)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		m := Recommendation(RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO, ShareValue: "v1"})
-		if err := encodeLikeTheBot(m); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
-
-// encodeLikeTheBot encodes m as the bot does: the blocks with
-// AppendBlocksJSON into a fresh buffer, the text with jsonenc.AppendString into
-// another.
-func encodeLikeTheBot(m Message) error {
-	if _, err := AppendBlocksJSON(nil, m.Blocks); err != nil {
-		return err
-	}
-	jsonenc.AppendString(nil, m.Text)
-	return nil
-}
-
-// BenchmarkRenderRecommendationMarshal is the same with encoding/json, the
-// same bytes, for comparison.
-func BenchmarkRenderRecommendationMarshal(b *testing.B) {
 	rec, err := advisor.Recommend(answersCTOThenCAIO, 12)
 	if err != nil {
 		b.Fatal(err)
@@ -410,97 +381,4 @@ func BenchmarkRenderRecommendationMarshal(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-}
-
-// BenchmarkEncode separates the two halves: building, and each encoder.
-func BenchmarkEncode(b *testing.B) {
-	rec, err := advisor.Recommend(answersCTOThenCAIO, 12)
-	if err != nil {
-		b.Fatal(err)
-	}
-	reply := RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO, ShareValue: "v1"}
-	m := Recommendation(reply)
-	b.Run("build", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			Recommendation(reply)
-		}
-	})
-	b.Run("AppendBlocksJSON", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if err := encodeLikeTheBot(m); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("json.Marshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := json.Marshal(map[string]any{"text": m.Text, "blocks": m.Blocks}); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// BenchmarkModalJSON is what views.open sends: the assessment modal, built
-// and encoded by each encoder.
-func BenchmarkModalJSON(b *testing.B) {
-	v := AssessmentModal(`{"channel":"C123","user":"U123"}`)
-	b.Run("build", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			AssessmentModal(`{"channel":"C123","user":"U123"}`)
-		}
-	})
-	b.Run("AppendModalJSON", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := AppendModalJSON(nil, v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("json.Marshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := json.Marshal(v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-}
-
-// BenchmarkHomeJSON is what views.publish sends: the Home tab with every
-// knowledge-base topic, built and encoded by each encoder.
-func BenchmarkHomeJSON(b *testing.B) {
-	kb, err := faq.Load(faq.DefaultContent())
-	if err != nil {
-		b.Fatal(err)
-	}
-	topics := kb.Entries()
-	v := HomeTab(topics)
-	b.Run("build", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			HomeTab(topics)
-		}
-	})
-	b.Run("AppendHomeTabJSON", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := AppendHomeTabJSON(nil, v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("json.Marshal", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			if _, err := json.Marshal(v); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
 }

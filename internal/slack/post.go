@@ -92,39 +92,29 @@ func (c *Client) respond(ctx context.Context, t Target, msg blockkit.Message) er
 
 // OpenView opens a modal with a trigger_id (valid once, for 3 s).
 func (c *Client) OpenView(ctx context.Context, triggerID string, view slackgo.ModalViewRequest) error {
-	raw, err := blockkit.AppendModalJSON(nil, view)
-	if err != nil {
-		return fmt.Errorf("views.open: encode the view: %w", err)
-	}
-	payload, err := json.Marshal(struct {
-		TriggerID string          `json:"trigger_id"`
-		View      json.RawMessage `json:"view"`
-	}{triggerID, raw})
-	if err == nil {
-		_, err = c.send(ctx, "views.open", false, payload)
-	}
-	if err != nil {
-		return fmt.Errorf("views.open: %w", err)
-	}
-	return nil
+	return c.sendView(ctx, "views.open", false, struct {
+		TriggerID string                   `json:"trigger_id"`
+		View      slackgo.ModalViewRequest `json:"view"`
+	}{triggerID, view})
 }
 
 // Publish replaces a user's Home tab. It replaces the whole tab, so a retry
 // is safe.
 func (c *Client) Publish(ctx context.Context, userID string, view slackgo.HomeTabViewRequest) error {
-	raw, err := blockkit.AppendHomeTabJSON(nil, view)
-	if err != nil {
-		return fmt.Errorf("views.publish: encode the view: %w", err)
-	}
-	payload, err := json.Marshal(struct {
-		UserID string          `json:"user_id"`
-		View   json.RawMessage `json:"view"`
-	}{userID, raw})
+	return c.sendView(ctx, "views.publish", true, struct {
+		UserID string                     `json:"user_id"`
+		View   slackgo.HomeTabViewRequest `json:"view"`
+	}{userID, view})
+}
+
+// sendView makes one of the views calls.
+func (c *Client) sendView(ctx context.Context, method string, idempotent bool, body any) error {
+	payload, err := json.Marshal(body)
 	if err == nil {
-		_, err = c.send(ctx, "views.publish", true, payload)
+		_, err = c.send(ctx, method, idempotent, payload)
 	}
 	if err != nil {
-		return fmt.Errorf("views.publish: %w", err)
+		return fmt.Errorf("%s: %w", method, err)
 	}
 	return nil
 }

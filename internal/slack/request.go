@@ -125,7 +125,7 @@ func encodeBlocks(msg blockkit.Message) (json.RawMessage, error) {
 	if len(msg.Blocks) == 0 {
 		return nil, nil
 	}
-	raw, err := blockkit.AppendBlocksJSON(nil, msg.Blocks)
+	raw, err := json.Marshal(msg.Blocks)
 	if err != nil {
 		return nil, fmt.Errorf("encode blocks: %w", err)
 	}
