@@ -25,7 +25,7 @@ type Config struct {
 	APIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"base URL of Slack's Web API, ending in /"`
 
 	HTTPAddr string `envconfig:"ADVISOR_HTTP_ADDR" default:":8080" desc:"where /healthz, /readyz and /metrics are served; empty: nowhere"`
-	LogLevel string `envconfig:"ADVISOR_LOG_LEVEL" default:"info" desc:"debug, info, warn or error; debug logs users' text"`
+	LogLevel string `envconfig:"ADVISOR_LOG_LEVEL" default:"info" desc:"debug, info, warn or error; debug also logs users' questions (demo: warn unless set)"`
 
 	// Offline holds what the offline commands (ask) read too.
 	Offline
@@ -49,7 +49,7 @@ type Config struct {
 // Offline is the part of Config that the offline commands read: a bad
 // serve-only setting must not stop them.
 type Offline struct {
-	ContentDir string `envconfig:"ADVISOR_CONTENT_DIR" desc:"a folder of knowledge-base files that replaces the built-in one"`
+	ContentDir string `envconfig:"ADVISOR_CONTENT_DIR" desc:"a folder of knowledge-base files (entries and concepts.yaml) that replaces the built-in knowledge base; it must hold every built-in question"`
 }
 
 // Load reads the configuration from the process environment. It checks
