@@ -173,7 +173,7 @@ func (c *Client) serveConn(ctx context.Context, s *session, ws *websocket.Conn, 
 		return err
 	})
 
-	frames := make(chan []byte, frameQueue)
+	frames := make(chan frame, frameQueue)
 	go func() {
 		defer close(frames)
 		for {
@@ -181,7 +181,7 @@ func (c *Client) serveConn(ctx context.Context, s *session, ws *websocket.Conn, 
 			if err != nil {
 				return
 			}
-			frames <- data
+			frames <- frame{data, time.Now()}
 		}
 	}()
 
@@ -193,12 +193,12 @@ loop:
 		select {
 		case <-ctx.Done():
 			break loop
-		case data, ok := <-frames:
+		case f, ok := <-frames:
 			if !ok {
 				end.reason = "connection_lost"
 				break loop
 			}
-			if c.handleFrame(s, cn, data, h, &end) {
+			if c.handleFrame(s, cn, f, h, &end) {
 				break loop
 			}
 		case now := <-check.C:
@@ -211,20 +211,26 @@ loop:
 	// Stop the reader, then handle what it had read: those envelopes
 	// were taken from Slack and are answered, not dropped.
 	_ = ws.SetReadDeadline(time.Now())
-	for data := range frames {
-		c.handleFrame(s, cn, data, h, &end)
+	for f := range frames {
+		c.handleFrame(s, cn, f, h, &end)
 	}
 	_ = ws.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
 	_ = ws.Close()
 	return end
 }
 
+// frame is one message read from the socket, and when.
+type frame struct {
+	data []byte
+	read time.Time
+}
+
 // handleFrame handles one frame; it reports whether Slack asked to
 // reconnect.
-func (c *Client) handleFrame(s *session, cn *conn, data []byte, h Handler, end *ended) bool {
-	received := time.Now()
+func (c *Client) handleFrame(s *session, cn *conn, f frame, h Handler, end *ended) bool {
+	received := f.read
 	var env envelope
-	if err := json.Unmarshal(data, &env); err != nil {
+	if err := json.Unmarshal(f.data, &env); err != nil {
 		// No envelope_id can be trusted from it: Slack will redeliver.
 		c.unreadable(received, "", "dropped", err)
 		return false
