@@ -48,7 +48,7 @@ Examples:
   fractional-advisor recommend --goal ai_transformation --infrastructure solid \
       --ai-ambition targeted --engineering-team established --ai-governance high --budget 10k_25k
 
-Settings come from the environment; README.md lists them.
+Settings come from the environment; README.md lists them. Every command takes --help.
 `
 
 // run is the whole program; main only maps its error to an exit status.

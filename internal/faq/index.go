@@ -21,7 +21,7 @@ const (
 	// 0.17 answers 86%, but with almost no margin over off-topic questions.
 	// A wrong answer costs the user more than "I don't know" with the
 	// closest topics, so 0.17 it is. (The held-out half was consulted when
-	// this was settled: README "FAQ search" says so.)
+	// this was settled: docs/faq.md says so.)
 	Threshold = 0.17
 	// altFloor is the least score an alternative needs to be worth offering.
 	altFloor = 0.10

@@ -20,7 +20,7 @@ import (
 // the ratio stays put. Noise only ever adds time, so each side keeps its
 // fastest batch of several; a ratio over the limit is measured again
 // before the test fails. The limits are 5× the ratios measured when the
-// guard was written (see README, "Load testing"): only a gross regression
+// guard was written (see docs/performance.md): only a gross regression
 // trips them. Allocations per operation are deterministic and are held to
 // 5× as well.
 
