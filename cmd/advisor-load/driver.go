@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // A transaction is what one simulated user does: ask through the slash
@@ -214,7 +214,7 @@ func newTracker() *tracker {
 
 // postKey is the key a post answers, "" for posts nobody waits for
 // (updates, deletions, the Home tab).
-func postKey(p slackemu.Posted) string {
+func postKey(p slacktest.Posted) string {
 	if p.Replace || p.Delete {
 		return ""
 	}
@@ -236,7 +236,7 @@ func postKey(p slackemu.Posted) string {
 
 // onPost runs on the emulator's delivery path, one post at a time, so it
 // does little: noteOf reads the block_ids without decoding the blocks.
-func (t *tracker) onPost(p slackemu.Posted) {
+func (t *tracker) onPost(p slacktest.Posted) {
 	key := postKey(p)
 	if key == "" {
 		return
@@ -334,7 +334,7 @@ func (r *results) fail(what string) {
 }
 
 // sent records an envelope's ack, or the error instead of one.
-func (r *results) sent(ack slackemu.Ack, err error) {
+func (r *results) sent(ack slacktest.Ack, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.envelopes++
@@ -376,15 +376,15 @@ func (r *results) replied(kind string, lat time.Duration, inAck bool, at time.Ti
 
 func ackErrorName(err error) string {
 	switch {
-	case errors.Is(err, slackemu.ErrAckTimeout):
+	case errors.Is(err, slacktest.ErrAckTimeout):
 		return "ack_timeout"
-	case errors.Is(err, slackemu.ErrConnectionLost):
+	case errors.Is(err, slacktest.ErrConnectionLost):
 		return "ack_connection_lost"
-	case errors.Is(err, slackemu.ErrNotConnected):
+	case errors.Is(err, slacktest.ErrNotConnected):
 		return "not_connected"
-	case errors.Is(err, slackemu.ErrAckTooLarge):
+	case errors.Is(err, slacktest.ErrAckTooLarge):
 		return "ack_too_large"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, slackemu.ErrClosed):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, slacktest.ErrClosed):
 		return "cancelled"
 	}
 	return "ack_error"
@@ -396,7 +396,7 @@ var noteIDs = []string{"busy", "rate_limited", "error", "modal_failed"}
 
 // noteOf says whether a reply is an apology ("busy", …) or carries no
 // blocks at all (any Socket Mode app's plain-text refusal), and which.
-func noteOf(p slackemu.Posted) string {
+func noteOf(p slacktest.Posted) string {
 	ids := p.BlockIDs()
 	if len(ids) == 0 && p.Kind != "view" {
 		return "text_only"
@@ -412,7 +412,7 @@ func noteOf(p slackemu.Posted) string {
 // ackNote classifies an ack payload that should be an answer: "" when it
 // has blocks and none is an apology.
 func ackNote(payload json.RawMessage) string {
-	ids, err := slackemu.Ack{Payload: payload}.PayloadBlockIDs()
+	ids, err := slacktest.Ack{Payload: payload}.PayloadBlockIDs()
 	if err != nil {
 		return "bad_ack_payload"
 	}
@@ -429,7 +429,7 @@ func ackNote(payload json.RawMessage) string {
 
 // driver runs transactions against the emulator.
 type driver struct {
-	emu          *slackemu.Server
+	emu          *slacktest.Server
 	track        *tracker
 	res          *results
 	users        int // 0: a fresh user per transaction
@@ -453,7 +453,7 @@ func (d *driver) run(ctx context.Context, t tx) {
 	q := questions[t.seq%len(questions)]
 	switch t.kind {
 	case kindAsk:
-		ack, _, err := d.emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, Text: "ask " + q})
+		ack, _, err := d.emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user, Text: "ask " + q})
 		d.res.sent(ack, err)
 		if err != nil {
 			return
@@ -468,19 +468,19 @@ func (d *driver) run(ctx context.Context, t tx) {
 		}
 		d.await(ctx, t.kind, "u:"+user, ack)
 	case kindMention:
-		ack, info, err := d.emu.Mention(ctx, slackemu.Message{UserID: user, Text: q})
+		ack, info, err := d.emu.Mention(ctx, slacktest.Message{UserID: user, Text: q})
 		d.res.sent(ack, err)
 		if err == nil {
 			d.await(ctx, t.kind, "t:"+info.TS, ack)
 		}
 	case kindDM:
-		ack, _, err := d.emu.DirectMessage(ctx, slackemu.Message{UserID: user, Text: q})
+		ack, _, err := d.emu.DirectMessage(ctx, slacktest.Message{UserID: user, Text: q})
 		d.res.sent(ack, err)
 		if err == nil {
 			d.await(ctx, t.kind, "u:"+user, ack)
 		}
 	case kindAssess:
-		ack, _, err := d.emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user})
+		ack, _, err := d.emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user})
 		d.res.sent(ack, err)
 		if err != nil {
 			return
@@ -515,7 +515,7 @@ func orText(s string) string {
 
 // await waits for the reply to an envelope acked with ack, up to
 // replyTimeout after the envelope was written, and records it.
-func (d *driver) await(ctx context.Context, kind, key string, ack slackemu.Ack) (reply, bool) {
+func (d *driver) await(ctx context.Context, kind, key string, ack slacktest.Ack) (reply, bool) {
 	w := d.track.expect(key)
 	timer := time.NewTimer(time.Until(ack.Sent.Add(d.replyTimeout)))
 	defer timer.Stop()
@@ -545,7 +545,7 @@ func (d *driver) await(ctx context.Context, kind, key string, ack slackemu.Ack) 
 
 // countSlackErrors is the emulator's OnCall hook: every call it answered
 // with an error is a Slack error the bot saw.
-func (r *results) countSlackErrors(c slackemu.Call) {
+func (r *results) countSlackErrors(c slacktest.Call) {
 	if c.Error == "" {
 		return
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 func durations(ns ...int) []time.Duration {
@@ -154,7 +154,7 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	// Waiting first, then the post.
 	w := tr.expect("u:U1")
 	at := func(sec int64) time.Time { return time.Unix(sec, 0) } // tells the posts apart
-	tr.onPost(slackemu.Posted{Kind: "response_url", UserID: "U1", At: at(1)})
+	tr.onPost(slacktest.Posted{Kind: "response_url", UserID: "U1", At: at(1)})
 	select {
 	case <-w.done:
 		if !w.post.at.Equal(at(1)) {
@@ -164,7 +164,7 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 		t.Fatal("waiter not woken")
 	}
 	// The post first (the bot beat the ack back), then the wait.
-	tr.onPost(slackemu.Posted{Kind: "message", ThreadTS: "1.000001", Text: "b"})
+	tr.onPost(slacktest.Posted{Kind: "message", ThreadTS: "1.000001", Text: "b"})
 	w = tr.expect("t:1.000001")
 	select {
 	case <-w.done:
@@ -172,9 +172,9 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 		t.Fatal("early post not handed over")
 	}
 	// Updates, deletions and the Home tab are nobody's reply.
-	tr.onPost(slackemu.Posted{Kind: "view", UserID: "U2", Replace: true})
-	tr.onPost(slackemu.Posted{Kind: "home", UserID: "U2"})
-	tr.onPost(slackemu.Posted{Kind: "message", Channel: "C1", TS: "2.0", Delete: true})
+	tr.onPost(slacktest.Posted{Kind: "view", UserID: "U2", Replace: true})
+	tr.onPost(slacktest.Posted{Kind: "home", UserID: "U2"})
+	tr.onPost(slacktest.Posted{Kind: "message", Channel: "C1", TS: "2.0", Delete: true})
 	if n := tr.leftovers(); n != 0 {
 		t.Errorf("leftovers = %d, want 0", n)
 	}
@@ -183,14 +183,14 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	if !tr.abandon("view:U3", w) {
 		t.Fatal("abandon of a waiting waiter = false")
 	}
-	tr.onPost(slackemu.Posted{Kind: "view", UserID: "U3"})
+	tr.onPost(slacktest.Posted{Kind: "view", UserID: "U3"})
 	if n := tr.leftovers(); n != 1 {
 		t.Errorf("leftovers = %d, want 1", n)
 	}
 	// Two waiters on one key are served in order.
 	w1, w2 := tr.expect("u:U4"), tr.expect("u:U4")
-	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", At: at(2)})
-	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", At: at(3)})
+	tr.onPost(slacktest.Posted{Kind: "message", UserID: "U4", At: at(2)})
+	tr.onPost(slacktest.Posted{Kind: "message", UserID: "U4", At: at(3)})
 	<-w1.done
 	<-w2.done
 	if !w1.post.at.Equal(at(2)) || !w2.post.at.Equal(at(3)) {
@@ -203,18 +203,18 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 
 func TestNoteClassification(t *testing.T) {
 	t.Parallel()
-	post := func(blocks string) slackemu.Posted {
-		return slackemu.Posted{Kind: "message", Blocks: json.RawMessage(blocks)}
+	post := func(blocks string) slacktest.Posted {
+		return slacktest.Posted{Kind: "message", Blocks: json.RawMessage(blocks)}
 	}
 	tests := []struct {
-		p    slackemu.Posted
+		p    slacktest.Posted
 		want string
 	}{
 		{post(`[{"type":"section","block_id":"faq:cost"}]`), ""},
 		{post(`[{"type":"section","block_id":"busy"}]`), "busy"},
 		{post(`[{"type":"section","block_id":"x"},{"type":"section","block_id":"rate_limited"}]`), "rate_limited"},
 		{post(``), "text_only"},
-		{slackemu.Posted{Kind: "view", Blocks: json.RawMessage(`[]`)}, ""},
+		{slacktest.Posted{Kind: "view", Blocks: json.RawMessage(`[]`)}, ""},
 	}
 	for _, tt := range tests {
 		if got := noteOf(tt.p); got != tt.want {
@@ -439,12 +439,12 @@ func TestBuildReport(t *testing.T) {
 	t.Parallel()
 	res := newResults()
 	t0 := time.Now()
-	res.sent(slackemu.Ack{Sent: t0, Latency: time.Millisecond}, nil)
-	res.sent(slackemu.Ack{Sent: t0.Add(time.Second), Latency: 3 * time.Millisecond}, nil)
-	res.sent(slackemu.Ack{Sent: t0.Add(500 * time.Millisecond)}, slackemu.ErrAckTimeout)
+	res.sent(slacktest.Ack{Sent: t0, Latency: time.Millisecond}, nil)
+	res.sent(slacktest.Ack{Sent: t0.Add(time.Second), Latency: 3 * time.Millisecond}, nil)
+	res.sent(slacktest.Ack{Sent: t0.Add(500 * time.Millisecond)}, slacktest.ErrAckTimeout)
 	res.replied("dm", 2*time.Millisecond, false, t0.Add(2*time.Second))
-	res.countSlackErrors(slackemu.Call{Method: "chat.postMessage", Error: "channel_not_found"})
-	res.countSlackErrors(slackemu.Call{Method: "chat.postMessage"})
+	res.countSlackErrors(slacktest.Call{Method: "chat.postMessage", Error: "channel_not_found"})
+	res.countSlackErrors(slacktest.Call{Method: "chat.postMessage"})
 	o, _ := parseFlags([]string{"-n", "3", "-c", "1"}, io.Discard)
 	r := buildReport(o, res, newTracker(), BotStats{CPUSeconds: 0.3}, 0)
 	if r.Envelopes != 3 || r.Acked != 2 || r.Replies != 1 || r.Ack.N != 2 || r.Reply.N != 1 {

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // Hard limits: every run is bounded in envelopes and in time, whatever the
@@ -235,7 +235,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		argv = []string{bin, "serve"}
 	}
 
-	emu, err := slackemu.Start(slackemu.Config{
+	emu, err := slacktest.Start(slacktest.Config{
 		// The emulator shares the machine with the bot it measures, so it
 		// keeps little: no records (the tool counts through hooks), a few
 		// messages (no move of this tool updates one), and the rest only
@@ -345,7 +345,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // waitConnected waits until the bot's socket is connected, failing at once
 // if the bot exits.
-func waitConnected(ctx context.Context, emu *slackemu.Server, bot *botProc) error {
+func waitConnected(ctx context.Context, emu *slacktest.Server, bot *botProc) error {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	go func() {

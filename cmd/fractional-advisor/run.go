@@ -11,7 +11,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/demo"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // usageError is bad input on the command line: exit status 2, one line.
@@ -117,7 +117,7 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	emu, err := slackemu.Start(slackemu.Config{})
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		return fmt.Errorf("demo: start emulator: %w", err)
 	}

@@ -6,13 +6,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // TestServeRefusedToken: a token Slack refuses makes serve exit 1 with one
 // line that names the variable and never shows the token.
 func TestServeRefusedToken(t *testing.T) {
-	emu, err := slackemu.Start(slackemu.Config{})
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zapcore"
 	"go.uber.org/zap/zaptest/observer"
@@ -79,7 +79,7 @@ func TestLinkDisabled(t *testing.T) {
 // connection, which slack-go redials; the bot counts it and answers after.
 func TestSilentSlack(t *testing.T) {
 	t.Parallel()
-	r := startRig(t, rigOpts{search: anAnswer(), emu: slackemu.Config{PingInterval: 50 * time.Millisecond},
+	r := startRig(t, rigOpts{search: anAnswer(), emu: slacktest.Config{PingInterval: 50 * time.Millisecond},
 		cfg: Config{PingTimeout: time.Second}})
 	r.emu.SetPings(false)
 	if err := r.emu.WaitConnects(ctxT(t), 2); err != nil {
@@ -96,7 +96,7 @@ func TestSilentSlack(t *testing.T) {
 func TestConnectRetries(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	r := startRig(t, rigOpts{search: anAnswer(), faults: map[string][]slackemu.Fault{
+	r := startRig(t, rigOpts{search: anAnswer(), faults: map[string][]slacktest.Fault{
 		"apps.connections.open": {{Status: http.StatusTooManyRequests, RetryAfter: time.Second}, {Status: http.StatusInternalServerError}},
 	}})
 	if took := time.Since(start); took < time.Second {
@@ -130,7 +130,7 @@ func TestFatalAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.method+"/"+tt.code, func(t *testing.T) {
 			t.Parallel()
-			r := startRig(t, rigOpts{noWait: true, faults: map[string][]slackemu.Fault{tt.method: {{SlackError: tt.code}}}})
+			r := startRig(t, rigOpts{noWait: true, faults: map[string][]slacktest.Fault{tt.method: {{SlackError: tt.code}}}})
 			var err error
 			select {
 			case err = <-r.done:
@@ -153,7 +153,7 @@ func TestFatalAuth(t *testing.T) {
 // own retries) and a 429 is retried until it works.
 func TestAuthTestTransient(t *testing.T) {
 	t.Parallel()
-	r := startRig(t, rigOpts{search: anAnswer(), cfg: Config{CallAttempts: 2}, faults: map[string][]slackemu.Fault{
+	r := startRig(t, rigOpts{search: anAnswer(), cfg: Config{CallAttempts: 2}, faults: map[string][]slacktest.Fault{
 		"auth.test": {{Status: 503}, {Status: 503}, {Status: 429}},
 	}})
 	if n := len(r.emu.CallsTo("auth.test")); n != 4 {
@@ -167,10 +167,10 @@ func TestAuthTestTransient(t *testing.T) {
 func TestPostRateLimited(t *testing.T) {
 	t.Parallel()
 	r := startRig(t, rigOpts{search: anAnswer()})
-	r.emu.FailNext("chat.postMessage", slackemu.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	r.emu.FailNext("chat.postMessage", slacktest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
 	info := r.mention(t, "U0RATE001", "what does it cost?")
 	r.answeredOnce(t, info)
-	if _, err := r.emu.WaitCall(ctxT(t), "chat.postMessage", func(c slackemu.Call) bool { return c.Status == 200 }); err != nil {
+	if _, err := r.emu.WaitCall(ctxT(t), "chat.postMessage", func(c slacktest.Call) bool { return c.Status == 200 }); err != nil {
 		t.Fatal(err)
 	}
 	calls := r.emu.CallsTo("chat.postMessage")
@@ -191,7 +191,7 @@ func TestPostRateLimited(t *testing.T) {
 func TestNoRetryThatCouldPostTwice(t *testing.T) {
 	t.Parallel()
 	r := startRig(t, rigOpts{search: anAnswer()})
-	r.emu.FailNext("chat.postMessage", slackemu.Fault{Status: http.StatusInternalServerError})
+	r.emu.FailNext("chat.postMessage", slacktest.Fault{Status: http.StatusInternalServerError})
 	r.mention(t, "U0RETRY01", "q")
 	waitUntil(t, "the failure to be counted", func() bool {
 		return testutil.ToFloat64(r.metrics.SlackCalls.WithLabelValues("chat.postMessage", "http_500")) == 1
@@ -201,13 +201,13 @@ func TestNoRetryThatCouldPostTwice(t *testing.T) {
 		t.Errorf("chat.postMessage called %d times, want 1 (no retry)", n)
 	}
 
-	r.emu.FailNext("views.publish", slackemu.Fault{Status: http.StatusServiceUnavailable})
+	r.emu.FailNext("views.publish", slacktest.Fault{Status: http.StatusServiceUnavailable})
 	if _, _, err := r.emu.OpenHome(ctxT(t), "U0RETRY01"); err != nil {
 		t.Fatal(err)
 	}
-	r.waitPost(t, "the Home tab", func(p slackemu.Posted) bool { return p.Kind == "home" })
+	r.waitPost(t, "the Home tab", func(p slacktest.Posted) bool { return p.Kind == "home" })
 	// A call is recorded after it is answered: wait for the second one.
-	if _, err := r.emu.WaitCall(ctxT(t), "views.publish", func(c slackemu.Call) bool { return c.Status == 200 }); err != nil {
+	if _, err := r.emu.WaitCall(ctxT(t), "views.publish", func(c slacktest.Call) bool { return c.Status == 200 }); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(r.emu.CallsTo("views.publish")); n != 2 {
@@ -219,8 +219,8 @@ func TestNoRetryThatCouldPostTwice(t *testing.T) {
 func TestSlowSlack(t *testing.T) {
 	t.Parallel()
 	r := startRig(t, rigOpts{search: anAnswer()})
-	r.emu.FailNext("chat.postMessage", slackemu.Fault{Delay: 3200 * time.Millisecond})
-	ack, info, err := r.emu.Mention(ctxT(t), slackemu.Message{UserID: "U0SLOW001", Text: "slow?"})
+	r.emu.FailNext("chat.postMessage", slacktest.Fault{Delay: 3200 * time.Millisecond})
+	ack, info, err := r.emu.Mention(ctxT(t), slacktest.Message{UserID: "U0SLOW001", Text: "slow?"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -256,7 +256,7 @@ func TestMalformedEnvelopes(t *testing.T) {
 		if tt.acked == "" {
 			continue
 		}
-		if _, err := r.emu.WaitCall(ctxT(t), "socket_mode.ack", func(c slackemu.Call) bool { return c.Params["envelope_id"] == tt.acked }); err != nil {
+		if _, err := r.emu.WaitCall(ctxT(t), "socket_mode.ack", func(c slacktest.Call) bool { return c.Params["envelope_id"] == tt.acked }); err != nil {
 			t.Errorf("%s: not acked: %v", tt.name, err)
 		}
 	}
@@ -319,7 +319,7 @@ func TestRetryOfUnhandledEvent(t *testing.T) {
 	if _, err := r.emu.RedeliverEvent(ctxT(t), c.EventID, 1, "timeout"); err != nil {
 		t.Fatal(err)
 	}
-	r.waitPost(t, "answer to the retry", func(p slackemu.Posted) bool { return inThread(c)(p) && hasPrefix(blockIDs(p.Blocks), "faq:") })
+	r.waitPost(t, "answer to the retry", func(p slacktest.Posted) bool { return inThread(c)(p) && hasPrefix(blockIDs(p.Blocks), "faq:") })
 	if n := r.count(inThread(c)); n != 1 {
 		t.Errorf("%d posts in the refused event's thread, want 1 (the answer; the busy note is private)", n)
 	}
@@ -337,7 +337,7 @@ func TestPanickingHandler(t *testing.T) {
 		}
 	}})
 	info := r.mention(t, "U0PANIC01", "boom")
-	r.waitPost(t, "apology", func(p slackemu.Posted) bool { return inThread(info)(p) && hasBlock("error")(p) })
+	r.waitPost(t, "apology", func(p slacktest.Posted) bool { return inThread(info)(p) && hasBlock("error")(p) })
 	if got := testutil.ToFloat64(r.metrics.Panics); got != 1 {
 		t.Errorf("panics counted %v", got)
 	}
@@ -359,17 +359,17 @@ func TestPanickingHandler(t *testing.T) {
 func TestFlood(t *testing.T) {
 	t.Parallel()
 	g := newGate(8)
-	r := startRig(t, rigOpts{search: anAnswer(), emu: slackemu.Config{AckTimeout: 5 * time.Second},
+	r := startRig(t, rigOpts{search: anAnswer(), emu: slacktest.Config{AckTimeout: 5 * time.Second},
 		cfg:   Config{Workers: 4, Queue: 4, UserRate: -1},
 		setup: func(b *Bot) { b.beforeWork = g.wait }})
 	const n = 200
-	infos := make([]slackemu.EventInfo, n)
+	infos := make([]slacktest.EventInfo, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			var ack slackemu.Ack
-			ack, infos[i], errs[i] = r.emu.Mention(ctxT(t), slackemu.Message{UserID: fmt.Sprintf("U0FLOOD%03d", i), Text: "q"})
+			var ack slacktest.Ack
+			ack, infos[i], errs[i] = r.emu.Mention(ctxT(t), slacktest.Message{UserID: fmt.Sprintf("U0FLOOD%03d", i), Text: "q"})
 			if errs[i] == nil && ack.Latency > 2*time.Second {
 				errs[i] = fmt.Errorf("ack took %v", ack.Latency)
 			}
@@ -385,7 +385,7 @@ func TestFlood(t *testing.T) {
 		t.Errorf("%v refused, want %d", got, n-8)
 	}
 	g.release()
-	isAnswer := func(p slackemu.Posted) bool { return hasPrefix(blockIDs(p.Blocks), "faq:") }
+	isAnswer := func(p slacktest.Posted) bool { return hasPrefix(blockIDs(p.Blocks), "faq:") }
 	waitUntil(t, "8 answers", func() bool { return r.count(isAnswer) == 8 })
 	if err := r.stop(t); err != nil { // drains the notes too
 		t.Fatal(err)
@@ -408,9 +408,9 @@ func TestShutdownWithRepliesInFlight(t *testing.T) {
 	g := newGate(3)
 	r := startRig(t, rigOpts{search: anAnswer(), setup: func(b *Bot) { b.beforeWork = g.wait }})
 	for range 3 {
-		r.emu.FailNext("chat.postMessage", slackemu.Fault{Delay: 300 * time.Millisecond})
+		r.emu.FailNext("chat.postMessage", slacktest.Fault{Delay: 300 * time.Millisecond})
 	}
-	var infos []slackemu.EventInfo
+	var infos []slacktest.EventInfo
 	for i := range 3 {
 		infos = append(infos, r.mention(t, fmt.Sprintf("U0TERM%03d", i), "q"))
 	}
@@ -439,12 +439,12 @@ func TestUserRateLimit(t *testing.T) {
 	for range 6 {
 		r.mention(t, "U0FLOODER", "again")
 	}
-	isAnswer := func(p slackemu.Posted) bool { return hasPrefix(blockIDs(p.Blocks), "faq:") }
+	isAnswer := func(p slacktest.Posted) bool { return hasPrefix(blockIDs(p.Blocks), "faq:") }
 	waitUntil(t, "3 answers and a note", func() bool { return r.count(isAnswer) == 3 && r.count(hasBlock("rate_limited")) == 1 })
 	// Commands too: limited per user, the note rides in the ack once.
 	var notes int
 	for range 5 {
-		ack, _, err := r.emu.SlashCommand(ctxT(t), slackemu.SlashCommand{UserID: "U0CMDFLOOD", Text: "help"})
+		ack, _, err := r.emu.SlashCommand(ctxT(t), slacktest.SlashCommand{UserID: "U0CMDFLOOD", Text: "help"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -469,12 +469,12 @@ func TestUserRateLimit(t *testing.T) {
 func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
 	t.Parallel()
 	const ttl = 300 * time.Millisecond
-	r := startRig(t, rigOpts{emu: slackemu.Config{ResponseURLTTL: ttl}})
+	r := startRig(t, rigOpts{emu: slacktest.Config{ResponseURLTTL: ttl}})
 	const user = "U0SLOW0001"
-	if _, _, err := r.emu.SlashCommand(ctxT(t), slackemu.SlashCommand{UserID: user, Text: ""}); err != nil {
+	if _, _, err := r.emu.SlashCommand(ctxT(t), slacktest.SlashCommand{UserID: user, Text: ""}); err != nil {
 		t.Fatal(err)
 	}
-	var view slackemu.View
+	var view slacktest.View
 	waitUntil(t, "the modal to open", func() bool {
 		var ok bool
 		view, ok = r.emu.LatestView(user)
@@ -488,7 +488,7 @@ func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
 	if _, err := r.emu.SubmitView(ctxT(t), user, view.ID, answers); err != nil {
 		t.Fatal(err)
 	}
-	p := r.waitPost(t, "the recommendation in the DM", func(p slackemu.Posted) bool {
+	p := r.waitPost(t, "the recommendation in the DM", func(p slacktest.Posted) bool {
 		return p.Kind == "message" && p.Channel == r.emu.DMChannel(user) && strings.Contains(string(p.Blocks), blockkit.RecommendationBlockPrefix)
 	})
 	if p.UserID != user {

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // hostileInputs are questions meant to make the bot misbehave: broadcast
@@ -70,14 +70,14 @@ func TestHostileInputs(t *testing.T) {
 		})
 		t.Run("dm "+name, func(t *testing.T) {
 			user := fmt.Sprintf("U0HOSD%03d", i)
-			if _, _, err := r.emu.DirectMessage(ctxT(t), slackemu.Message{UserID: user, Text: in}); err != nil {
+			if _, _, err := r.emu.DirectMessage(ctxT(t), slacktest.Message{UserID: user, Text: in}); err != nil {
 				if strings.TrimSpace(in) == "" {
 					t.Skipf("the emulator refuses an empty DM: %v", err)
 				}
 				t.Fatal(err)
 			}
 			dm := r.emu.DMChannel(user)
-			inDM := func(p slackemu.Posted) bool { return p.Channel == dm }
+			inDM := func(p slacktest.Posted) bool { return p.Channel == dm }
 			p := r.waitPost(t, "reply", inDM)
 			checkReply(t, p.Text, p.Blocks)
 			if n := r.count(inDM); n != 1 {
@@ -86,7 +86,7 @@ func TestHostileInputs(t *testing.T) {
 		})
 		t.Run("command "+name, func(t *testing.T) {
 			user := fmt.Sprintf("U0HOSC%03d", i)
-			ack, _, err := r.emu.SlashCommand(ctxT(t), slackemu.SlashCommand{UserID: user, Text: "ask " + in})
+			ack, _, err := r.emu.SlashCommand(ctxT(t), slacktest.SlashCommand{UserID: user, Text: "ask " + in})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestHostileInputs(t *testing.T) {
 				checkReply(t, m.Text, m.Blocks)
 				return
 			}
-			toUser := func(p slackemu.Posted) bool { return p.Kind == "response_url" && p.UserID == user }
+			toUser := func(p slacktest.Posted) bool { return p.Kind == "response_url" && p.UserID == user }
 			p := r.waitPost(t, "reply", toUser)
 			checkReply(t, p.Text, p.Blocks)
 		})
@@ -116,7 +116,7 @@ func checkReply(t *testing.T, text string, blocks json.RawMessage) {
 	if strings.TrimSpace(text) == "" {
 		t.Error("a reply without a text fallback")
 	}
-	if hasBlock("error")(slackemu.Posted{Blocks: blocks}) {
+	if hasBlock("error")(slacktest.Posted{Blocks: blocks}) {
 		t.Error("the reply is an apology, not an answer")
 	}
 	strs := []string{text}

@@ -11,7 +11,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -23,7 +23,7 @@ const waitTime = 10 * time.Second
 
 // rig is a bot running against the emulator, for fault-injection tests.
 type rig struct {
-	emu     *slackemu.Server
+	emu     *slacktest.Server
 	bot     *Bot
 	metrics *ops.Metrics
 	ready   *ops.Readiness
@@ -37,21 +37,21 @@ type rig struct {
 // rigOpts tunes a rig: the emulator's and the bot's settings, the search,
 // and a hook run on the bot before it starts (to set test seams).
 type rigOpts struct {
-	emu      slackemu.Config
+	emu      slacktest.Config
 	cfg      Config
 	search   Searcher
 	kb       KnowledgeBase
 	setup    func(*Bot)
-	faults   map[string][]slackemu.Fault // injected before the bot starts
-	noWait   bool                        // do not wait for the first connection
-	tokenBot string                      // a bot token other than the emulator's
+	faults   map[string][]slacktest.Fault // injected before the bot starts
+	noWait   bool                         // do not wait for the first connection
+	tokenBot string                       // a bot token other than the emulator's
 }
 
 // startRig starts the emulator and the bot; cleanup stops both and checks
 // that Run returned nil (unless the test stopped it itself).
 func startRig(t *testing.T, o rigOpts) *rig {
 	t.Helper()
-	emu, err := slackemu.Start(o.emu)
+	emu, err := slacktest.Start(o.emu)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,9 +144,9 @@ func ctxT(t *testing.T) context.Context {
 }
 
 // mention sends an app_mention from user and returns its event info.
-func (r *rig) mention(t *testing.T, user, text string) slackemu.EventInfo {
+func (r *rig) mention(t *testing.T, user, text string) slacktest.EventInfo {
 	t.Helper()
-	_, info, err := r.emu.Mention(ctxT(t), slackemu.Message{UserID: user, Text: "<@" + r.emu.Config().BotUserID + "> " + text})
+	_, info, err := r.emu.Mention(ctxT(t), slacktest.Message{UserID: user, Text: "<@" + r.emu.Config().BotUserID + "> " + text})
 	if err != nil {
 		t.Fatalf("mention %q: %v", clipText(text), err)
 	}
@@ -154,12 +154,12 @@ func (r *rig) mention(t *testing.T, user, text string) slackemu.EventInfo {
 }
 
 // inThread matches the bot's posts in a mention's thread.
-func inThread(info slackemu.EventInfo) func(slackemu.Posted) bool {
-	return func(p slackemu.Posted) bool { return p.ThreadTS == info.TS }
+func inThread(info slacktest.EventInfo) func(slacktest.Posted) bool {
+	return func(p slacktest.Posted) bool { return p.ThreadTS == info.TS }
 }
 
 // waitPost waits for a post matching match.
-func (r *rig) waitPost(t *testing.T, what string, match func(slackemu.Posted) bool) slackemu.Posted {
+func (r *rig) waitPost(t *testing.T, what string, match func(slacktest.Posted) bool) slacktest.Posted {
 	t.Helper()
 	p, err := r.emu.WaitPost(ctxT(t), match)
 	if err != nil {
@@ -169,7 +169,7 @@ func (r *rig) waitPost(t *testing.T, what string, match func(slackemu.Posted) bo
 }
 
 // count is how many posts match.
-func (r *rig) count(match func(slackemu.Posted) bool) int {
+func (r *rig) count(match func(slacktest.Posted) bool) int {
 	n := 0
 	for _, p := range r.emu.Posts() {
 		if match(p) {
@@ -180,7 +180,7 @@ func (r *rig) count(match func(slackemu.Posted) bool) int {
 }
 
 // answeredOnce checks that the mention got exactly one reply, an answer.
-func (r *rig) answeredOnce(t *testing.T, info slackemu.EventInfo) {
+func (r *rig) answeredOnce(t *testing.T, info slacktest.EventInfo) {
 	t.Helper()
 	p := r.waitPost(t, "answer", inThread(info))
 	if ids := blockIDs(p.Blocks); !hasPrefix(ids, "faq:") {
@@ -232,8 +232,8 @@ func hasPrefix(ids []string, prefix string) bool {
 	return false
 }
 
-func hasBlock(id string) func(slackemu.Posted) bool {
-	return func(p slackemu.Posted) bool {
+func hasBlock(id string) func(slacktest.Posted) bool {
+	return func(p slacktest.Posted) bool {
 		for _, b := range blockIDs(p.Blocks) {
 			if b == id {
 				return true

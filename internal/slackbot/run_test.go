@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"go.uber.org/zap/zaptest"
 )
 
@@ -25,7 +25,7 @@ func (noAnswers) Entries() []*faq.Entry           { return nil }
 // running, for that client may yet dial Slack after the bot has stopped.
 // It is not parallel: it looks at every goroutine's stack.
 func TestRunStopsSocketMode(t *testing.T) {
-	emu, err := slackemu.Start(slackemu.Config{})
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

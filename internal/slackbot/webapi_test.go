@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/slack-go/slack"
 )
 
@@ -141,7 +141,7 @@ func TestResponseURLKeepsTheOriginal(t *testing.T) {
 	if err := r.bot.post(ctxT(t), destination{responseURL: u, inChannel: true}, blockkit.Note("x", "shared")); err != nil {
 		t.Fatal(err)
 	}
-	c, err := r.emu.WaitCall(ctxT(t), "response_url", func(slackemu.Call) bool { return true })
+	c, err := r.emu.WaitCall(ctxT(t), "response_url", func(slacktest.Call) bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-// Package slackemu emulates the parts of Slack that Fractional Advisor uses:
+// Package slacktest emulates the parts of Slack that Fractional Advisor uses:
 // a handful of Web API methods, Socket Mode, and response_url webhooks.
 //
 // It exists so that tests, the demo and load tools can drive the real
@@ -6,7 +6,7 @@
 // tokens and no network. The test (or demo) plays the user through methods
 // such as SlashCommand, SubmitView and PressButton; everything the bot shows
 // back is recorded as a Posted value and every request as a Call.
-package slackemu
+package slacktest
 
 import (
 	"context"
@@ -30,14 +30,14 @@ import (
 // Errors returned by the user moves and waits. They are sentinel values so
 // tests can match them with errors.Is.
 var (
-	ErrClosed         = errors.New("slackemu: server closed")
-	ErrNotConnected   = errors.New("slackemu: no socket mode client connected")
-	ErrAckTimeout     = errors.New("slackemu: no ack within AckTimeout")
-	ErrConnectionLost = errors.New("slackemu: connection closed before the ack arrived")
-	ErrAckTooLarge    = errors.New("slackemu: ack is at or over Slack's 20KB socket mode limit (Slack drops it)")
-	ErrUnknownView    = errors.New("slackemu: no such view")
-	ErrUnknownEvent   = errors.New("slackemu: no such event")
-	ErrNoSuchAction   = errors.New("slackemu: no button with that action_id")
+	ErrClosed         = errors.New("slacktest: server closed")
+	ErrNotConnected   = errors.New("slacktest: no socket mode client connected")
+	ErrAckTimeout     = errors.New("slacktest: no ack within AckTimeout")
+	ErrConnectionLost = errors.New("slacktest: connection closed before the ack arrived")
+	ErrAckTooLarge    = errors.New("slacktest: ack is at or over Slack's 20KB socket mode limit (Slack drops it)")
+	ErrUnknownView    = errors.New("slacktest: no such view")
+	ErrUnknownEvent   = errors.New("slacktest: no such event")
+	ErrNoSuchAction   = errors.New("slacktest: no button with that action_id")
 )
 
 // Slack's documented limits that the emulator enforces.
@@ -273,7 +273,7 @@ func Start(cfg Config) (*Server, error) {
 	cfg = cfg.withDefaults()
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(cfg.Port)))
 	if err != nil {
-		return nil, fmt.Errorf("slackemu: listen: %w", err)
+		return nil, fmt.Errorf("slacktest: listen: %w", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &Server{
@@ -322,7 +322,7 @@ func Start(cfg Config) (*Server, error) {
 	go func() {
 		defer s.wg.Done()
 		if err := s.http.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			s.logf("slackemu: serve: %v", err)
+			s.logf("slacktest: serve: %v", err)
 		}
 	}()
 	return s, nil

@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"bytes"
@@ -329,7 +329,7 @@ func (s *Server) handleAPI(w http.ResponseWriter, req *http.Request) {
 	call.Status, call.Error = a.status, a.slackErr
 	s.record(call)
 	if a.slackErr != "" {
-		s.logf("slackemu: %s -> %d %s", method, a.status, a.slackErr)
+		s.logf("slacktest: %s -> %d %s", method, a.status, a.slackErr)
 	}
 	for k, v := range a.header {
 		w.Header()[k] = v

@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"encoding/json"
@@ -57,7 +57,7 @@ func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	call.Status = status
 	if status != http.StatusOK {
 		call.Error = code
-		s.logf("slackemu: response_url -> %d %s", status, code)
+		s.logf("slacktest: response_url -> %d %s", status, code)
 	}
 	s.record(call)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")

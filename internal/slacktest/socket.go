@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"bytes"
@@ -138,7 +138,7 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	s.connects++
 	s.notifyLocked()
 	s.mu.Unlock()
-	s.logf("slackemu: socket mode client connected (%d open)", num)
+	s.logf("slacktest: socket mode client connected (%d open)", num)
 	s.readLoop(c)
 }
 
@@ -150,7 +150,7 @@ func (s *Server) dropConn(c *wsConn) {
 	s.mu.Unlock()
 	c.shutdown(websocket.CloseNormalClosure, "")
 	close(c.done)
-	s.logf("slackemu: socket mode client disconnected")
+	s.logf("slacktest: socket mode client disconnected")
 }
 
 func (s *Server) pinger(c *wsConn) {
@@ -335,7 +335,7 @@ func (env envelope) appendFrame(b []byte, own bool) []byte {
 	if !own {
 		m, err := json.Marshal(env)
 		if err != nil {
-			panic("slackemu: marshal: " + err.Error())
+			panic("slacktest: marshal: " + err.Error())
 		}
 		return append(b, m...)
 	}
@@ -372,7 +372,7 @@ func (s *Server) deliverEnvelope(ctx context.Context, env envelope, own bool) (A
 	err = c.write(*frame)
 	s.reuse(frame)
 	if err != nil {
-		return Ack{}, fmt.Errorf("slackemu: write envelope: %w", err)
+		return Ack{}, fmt.Errorf("slacktest: write envelope: %w", err)
 	}
 	t := time.NewTimer(s.cfg.AckTimeout)
 	defer t.Stop()
@@ -441,7 +441,7 @@ func (s *Server) Disconnect(reason string) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("slackemu: disconnect: %s", strings.Join(errs, "; "))
+		return fmt.Errorf("slacktest: disconnect: %s", strings.Join(errs, "; "))
 	}
 	return nil
 }

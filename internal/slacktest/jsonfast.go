@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"bytes"
@@ -25,7 +25,7 @@ import (
 // every answer is the one encoding/json would have led to.
 
 // errNotPlain sends a caller back to its encoding/json path.
-var errNotPlain = errors.New("slackemu: not plain JSON")
+var errNotPlain = errors.New("slacktest: not plain JSON")
 
 // maxDepth is encoding/json's nesting limit: deeper input is an error there
 // too, so the fallback answers it.
@@ -588,7 +588,7 @@ func appendJSON(dst []byte, v any) []byte {
 	}
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic("slackemu: marshal: " + err.Error()) // only ever called on the emulator's own values
+		panic("slacktest: marshal: " + err.Error()) // only ever called on the emulator's own values
 	}
 	return append(dst, b...)
 }

@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"context"
@@ -788,7 +788,7 @@ func (s *Server) applyResponseAction(viewID string, payload json.RawMessage) err
 	}
 	if len(payload) > 0 {
 		if err := json.Unmarshal(payload, &resp); err != nil {
-			return fmt.Errorf("slackemu: view_submission ack payload: %w", err)
+			return fmt.Errorf("slacktest: view_submission ack payload: %w", err)
 		}
 	}
 	s.mu.Lock()
@@ -808,24 +808,24 @@ func (s *Server) applyResponseAction(viewID string, payload json.RawMessage) err
 	case "update", "push":
 		nv, aerr := parseView(resp.View, "modal")
 		if aerr != nil {
-			return fmt.Errorf("slackemu: response_action %s: %s %v", resp.ResponseAction, aerr.code, aerr.msgs)
+			return fmt.Errorf("slacktest: response_action %s: %s %v", resp.ResponseAction, aerr.code, aerr.msgs)
 		}
 		if resp.ResponseAction == "update" {
 			nv.id = v.id
 			if aerr := s.registerExternalLocked(nv); aerr != nil {
-				return fmt.Errorf("slackemu: response_action update: %s", aerr.code)
+				return fmt.Errorf("slacktest: response_action update: %s", aerr.code)
 			}
 			s.replaceLocked(v, nv)
 			return nil
 		}
 		if aerr := s.registerExternalLocked(nv); aerr != nil {
-			return fmt.Errorf("slackemu: response_action push: %s", aerr.code)
+			return fmt.Errorf("slacktest: response_action push: %s", aerr.code)
 		}
 		if aerr := s.pushLocked(v.user, nv); aerr != nil {
-			return fmt.Errorf("slackemu: response_action push: %s", aerr.code)
+			return fmt.Errorf("slacktest: response_action push: %s", aerr.code)
 		}
 	default:
-		return fmt.Errorf("slackemu: unknown response_action %q", resp.ResponseAction)
+		return fmt.Errorf("slacktest: unknown response_action %q", resp.ResponseAction)
 	}
 	return nil
 }

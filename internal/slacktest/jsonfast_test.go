@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ import (
 // The fast paths must give the answers the encoding/json paths give. These
 // tests compare them on Slack-shaped input, on edge cases, and on random
 // mutations of both; FuzzFastPaths does the same with whatever the fuzzer
-// finds (go test -fuzz FuzzFastPaths ./internal/slackemu/).
+// finds (go test -fuzz FuzzFastPaths ./internal/slacktest/).
 
 // A message and a modal as the bot sends them, trimmed.
 const (
