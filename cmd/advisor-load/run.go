@@ -243,7 +243,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		// reply goes to the response_url of its first envelope, two
 		// replies (each at most a timeout) back.
 		MaxRecords:  -1,
-		MaxMessages: 500,
 		ForgetAfter: 2*max(o.replyTimeout, o.ackTimeout) + time.Second,
 		AckTimeout:  o.ackTimeout,
 	})

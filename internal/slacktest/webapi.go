@@ -1,7 +1,6 @@
 package slacktest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,12 +8,16 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
+
+// The Web API methods the bot calls, as strict as Slack about tokens,
+// arguments and Block Kit.
+
+type obj = map[string]any
 
 // tokenKind says which tokens a method accepts.
 type tokenKind int
@@ -26,7 +29,7 @@ const (
 
 type apiHandler struct {
 	accepts tokenKind
-	fn      func(context.Context, *apiRequest) (obj, *apiError)
+	fn      func(*apiRequest) (obj, *apiError)
 }
 
 // apiError is a Slack error answer: {"ok":false,"error":code,...}.
@@ -38,91 +41,61 @@ type apiError struct {
 func fail(code string, msgs ...string) *apiError { return &apiError{code: code, msgs: msgs} }
 
 func (s *Server) apiHandlers() map[string]apiHandler {
-	bot := func(fn func(context.Context, *apiRequest) (obj, *apiError)) apiHandler {
-		return apiHandler{accepts: tokBot, fn: fn}
-	}
 	return map[string]apiHandler{
-		// auth.test is answered for either token: it is how clients check any token.
-		"auth.test":             {accepts: tokBot | tokApp, fn: s.authTest},
-		"apps.connections.open": {accepts: tokApp, fn: s.appsConnectionsOpen},
-		"chat.postMessage":      bot(s.chatPostMessage),
-		"chat.postEphemeral":    bot(s.chatPostEphemeral),
-		"chat.update":           bot(s.chatUpdate),
-		"chat.delete":           bot(s.chatDelete),
-		"conversations.open":    bot(s.conversationsOpen),
-		"views.open":            bot(s.viewsOpen),
-		"views.push":            bot(s.viewsPush),
-		"views.update":          bot(s.viewsUpdate),
-		"views.publish":         bot(s.viewsPublish),
+		"auth.test":             {tokBot | tokApp, s.authTest}, // clients check either token with it
+		"apps.connections.open": {tokApp, s.appsConnectionsOpen},
+		"chat.postMessage":      {tokBot, s.chatPostMessage},
+		"chat.postEphemeral":    {tokBot, s.chatPostEphemeral},
+		"conversations.open":    {tokBot, s.conversationsOpen},
+		"views.open":            {tokBot, s.viewsOpen},
+		"views.publish":         {tokBot, s.viewsPublish},
 	}
 }
 
-// apiRequest holds a Web API request's arguments, form-encoded or JSON.
+// apiRequest is a Web API request's arguments, from a form (values as JSON
+// strings) or a JSON body.
 type apiRequest struct {
 	token string
 	kind  tokenKind
-	form  url.Values                 // form or query arguments; nil for JSON bodies
-	json  map[string]json.RawMessage // top-level fields of a JSON body
+	args  map[string]json.RawMessage
+	json  bool
 }
 
+// has reports whether argument k is given and not null.
 func (r *apiRequest) has(k string) bool {
-	if r.form != nil {
-		_, ok := r.form[k]
-		return ok
-	}
-	v, ok := r.json[k]
+	v, ok := r.args[k]
 	return ok && string(v) != "null"
 }
 
 // str returns an argument as a string: JSON strings unquoted, other JSON
 // values as their text.
 func (r *apiRequest) str(k string) string {
-	if r.form != nil {
-		return r.form.Get(k)
-	}
-	raw, ok := r.json[k]
-	if !ok || string(raw) == "null" {
+	if !r.has(k) {
 		return ""
 	}
-	if s, err := unquote(raw); err == nil {
+	var s string
+	if json.Unmarshal(r.args[k], &s) == nil {
 		return s
 	}
-	return string(raw)
+	return string(r.args[k])
 }
 
-// rawJSON returns a JSON-valued argument (blocks, view). Slack takes these
-// as JSON-encoded strings in forms, and as either a value or a string in
-// JSON bodies.
+// rawJSON returns a JSON-valued argument (blocks, view): Slack takes one as
+// a JSON-encoded string, or in a JSON body as the value itself.
 func (r *apiRequest) rawJSON(k string) ([]byte, bool) {
-	if r.form != nil {
-		v := r.form.Get(k)
-		return []byte(v), v != ""
-	}
-	raw, ok := r.json[k]
-	if !ok || string(raw) == "null" {
+	if !r.has(k) {
 		return nil, false
 	}
-	if len(raw) > 0 && raw[0] == '"' {
-		s, err := unquote(raw)
-		if err != nil {
-			return nil, false
-		}
-		return []byte(s), s != ""
+	if v := r.args[k]; v[0] != '"' {
+		return v, true
 	}
-	return raw, true
+	s := r.str(k)
+	return []byte(s), s != ""
 }
 
 func (r *apiRequest) params() map[string]string {
 	out := map[string]string{}
-	if r.form != nil {
-		for k, v := range r.form {
-			if k != "token" && len(v) > 0 {
-				out[k] = v[0]
-			}
-		}
-		return out
-	}
-	for k := range r.json {
+	for k := range r.args {
 		if k != "token" {
 			out[k] = r.str(k)
 		}
@@ -131,25 +104,16 @@ func (r *apiRequest) params() map[string]string {
 }
 
 func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
-	r := &apiRequest{}
-	if h := req.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-		r.token = strings.TrimSpace(strings.TrimPrefix(h, "Bearer "))
-	}
-	ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type"))
-	if ct == "application/json" {
-		if m, err := topLevel(body); err == nil {
-			r.json = m
-			return r, nil
-		}
-		r.json = map[string]json.RawMessage{}
-		if len(bytes.TrimSpace(body)) > 0 {
-			if err := json.Unmarshal(body, &r.json); err != nil {
-				return r, fail("invalid_json")
-			}
+	r := &apiRequest{args: map[string]json.RawMessage{}}
+	r.token, _ = strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
+	if ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type")); ct == "application/json" {
+		r.json = true
+		if strings.TrimSpace(string(body)) != "" && json.Unmarshal(body, &r.args) != nil {
+			return r, fail("invalid_json")
 		}
 		return r, nil
 	}
-	form, err := parseForm(string(body))
+	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		return r, fail("invalid_form_data")
 	}
@@ -158,111 +122,13 @@ func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
 			form[k] = v
 		}
 	}
-	r.form = form
+	for k, v := range form {
+		r.args[k], _ = json.Marshal(v[0])
+	}
 	if r.token == "" {
 		r.token = form.Get("token")
 	}
 	return r, nil
-}
-
-// parseForm is url.ParseQuery with a faster unescape: a bot's blocks come
-// as a long, densely escaped value, which url.QueryUnescape builds a byte
-// at a time. Anything ParseQuery would object to is left to it, for the
-// same error.
-func parseForm(body string) (url.Values, error) {
-	form := url.Values{}
-	for q := body; q != ""; {
-		var kv string
-		kv, q, _ = strings.Cut(q, "&")
-		if strings.Contains(kv, ";") {
-			return url.ParseQuery(body)
-		}
-		if kv == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(kv, "=")
-		k, ok := unescapeForm(k)
-		if !ok {
-			return url.ParseQuery(body)
-		}
-		if v, ok = unescapeForm(v); !ok {
-			return url.ParseQuery(body)
-		}
-		form[k] = append(form[k], v)
-	}
-	return form, nil
-}
-
-// unescapeForm is url.QueryUnescape; ok is false where it would fail.
-func unescapeForm(s string) (string, bool) {
-	if strings.IndexByte(s, '%') < 0 && strings.IndexByte(s, '+') < 0 {
-		return s, true
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '+':
-			b = append(b, ' ')
-		case '%':
-			if i+2 >= len(s) {
-				return "", false
-			}
-			h, l := unhex(s[i+1]), unhex(s[i+2])
-			if h < 0 || l < 0 {
-				return "", false
-			}
-			b = append(b, byte(h<<4|l))
-			i += 2
-		default:
-			b = append(b, c)
-		}
-	}
-	return string(b), true
-}
-
-func unhex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c - 'a' + 10)
-	case 'A' <= c && c <= 'F':
-		return int(c - 'A' + 10)
-	}
-	return -1
-}
-
-// callBody is what Call.Body records: the JSON as sent (minus any token),
-// or the form as a JSON object.
-func callBody(r *apiRequest, body []byte) json.RawMessage {
-	if r.form != nil {
-		return mustJSON(r.params())
-	}
-	if _, ok := r.json["token"]; ok {
-		m := make(map[string]json.RawMessage, len(r.json))
-		for k, v := range r.json {
-			if k != "token" {
-				m[k] = v
-			}
-		}
-		return mustJSON(m)
-	}
-	if json.Valid(body) {
-		return json.RawMessage(body)
-	}
-	return mustJSON(string(body))
-}
-
-// readBody reads a request body, bounded, into a buffer of the size the
-// request announced.
-func readBody(req *http.Request) []byte {
-	var buf bytes.Buffer
-	if n := req.ContentLength; n > 0 {
-		buf.Grow(int(min(n, maxRequestBodySize)) + bytes.MinRead)
-	}
-	_, _ = buf.ReadFrom(io.LimitReader(req.Body, maxRequestBodySize))
-	drain(req.Body)
-	return buf.Bytes()
 }
 
 // httpAnswer is a response ready to write.
@@ -270,14 +136,16 @@ type httpAnswer struct {
 	status   int
 	header   http.Header
 	body     []byte
-	json     obj // encoded as the body when it is written
 	slackErr string
 }
 
 func jsonAnswer(status int, v obj) httpAnswer {
-	h := http.Header{"Content-Type": {"application/json; charset=utf-8"}}
+	body, err := json.Marshal(v)
+	if err != nil {
+		panic("slacktest: " + err.Error()) // the server's own values always encode
+	}
 	e, _ := v["error"].(string)
-	return httpAnswer{status: status, header: h, json: v, slackErr: e}
+	return httpAnswer{status: status, header: http.Header{"Content-Type": {"application/json; charset=utf-8"}}, body: body, slackErr: e}
 }
 
 func errAnswer(e *apiError) httpAnswer {
@@ -288,61 +156,51 @@ func errAnswer(e *apiError) httpAnswer {
 	return jsonAnswer(http.StatusOK, v)
 }
 
-// faultAnswer applies an injected fault. done is false when the fault was
-// only a delay and the call should then proceed normally.
-func (s *Server) faultAnswer(ctx context.Context, f Fault) (answer httpAnswer, done bool) {
+// faultAnswer applies an injected fault; done is false when it was only a
+// delay and the call goes on.
+func (s *Server) faultAnswer(ctx context.Context, f Fault) (a httpAnswer, done bool) {
 	if err := s.sleepCtx(ctx, f.Delay); err != nil {
 		return httpAnswer{status: http.StatusServiceUnavailable, slackErr: "emulator_closing"}, true
 	}
 	switch {
+	case f.Status == http.StatusTooManyRequests:
+		a = jsonAnswer(f.Status, obj{"ok": false, "error": "ratelimited"})
 	case f.Status != 0 && f.Status != http.StatusOK:
-		var a httpAnswer
-		if f.Status == http.StatusTooManyRequests {
-			a = jsonAnswer(f.Status, obj{"ok": false, "error": "ratelimited"})
-		} else {
-			a = httpAnswer{
-				status:   f.Status,
-				header:   http.Header{"Content-Type": {"text/html"}},
-				body:     []byte("<html><body>emulated " + http.StatusText(f.Status) + "</body></html>"),
-				slackErr: http.StatusText(f.Status),
-			}
-		}
-		if f.RetryAfter > 0 {
-			a.header.Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
-		}
-		return a, true
+		a = httpAnswer{status: f.Status, header: http.Header{"Content-Type": {"text/html"}},
+			body: []byte("<html><body>emulated " + http.StatusText(f.Status) + "</body></html>"), slackErr: http.StatusText(f.Status)}
 	case f.SlackError != "":
 		return jsonAnswer(http.StatusOK, obj{"ok": false, "error": f.SlackError}), true
+	default:
+		return httpAnswer{}, false
 	}
-	return httpAnswer{}, false
+	if f.RetryAfter > 0 {
+		a.header.Set("Retry-After", strconv.Itoa(int(math.Ceil(f.RetryAfter.Seconds()))))
+	}
+	return a, true
 }
 
 func (s *Server) handleAPI(w http.ResponseWriter, req *http.Request) {
 	method := strings.TrimPrefix(req.URL.Path, "/api/")
-	body := readBody(req)
+	body, _ := io.ReadAll(io.LimitReader(req.Body, maxRequestBodySize))
 	r, perr := parseAPIRequest(req, body)
 	call := Call{Method: method, Token: redactToken(r.token), At: time.Now()}
 	if s.details() {
-		call.Params, call.Body = r.params(), callBody(r, body)
+		call.Params = r.params()
+		if _, hasToken := r.args["token"]; r.json && !hasToken && json.Valid(body) {
+			call.Body = body
+		} else {
+			delete(r.args, "token")
+			call.Body, _ = json.Marshal(r.args)
+		}
 	}
 	a := s.serveAPI(req.Context(), method, r, perr)
 	call.Status, call.Error = a.status, a.slackErr
 	s.record(call)
-	if a.slackErr != "" {
-		s.logf("slacktest: %s -> %d %s", method, a.status, a.slackErr)
-	}
 	for k, v := range a.header {
 		w.Header()[k] = v
 	}
 	w.WriteHeader(a.status)
-	if a.json == nil {
-		_, _ = w.Write(a.body)
-		return
-	}
-	buf := s.buffer()
-	*buf = appendJSON(*buf, a.json)
-	_, _ = w.Write(*buf)
-	s.reuse(buf)
+	_, _ = w.Write(a.body)
 }
 
 func (s *Server) serveAPI(ctx context.Context, method string, r *apiRequest, perr *apiError) httpAnswer {
@@ -371,7 +229,7 @@ func (s *Server) serveAPI(ctx context.Context, method string, r *apiRequest, per
 	if perr != nil {
 		return errAnswer(perr)
 	}
-	res, aerr := h.fn(ctx, r)
+	res, aerr := h.fn(r)
 	if aerr != nil {
 		return errAnswer(aerr)
 	}
@@ -379,69 +237,35 @@ func (s *Server) serveAPI(ctx context.Context, method string, r *apiRequest, per
 	return jsonAnswer(http.StatusOK, res)
 }
 
-func (s *Server) authTest(_ context.Context, r *apiRequest) (obj, *apiError) {
-	res := obj{
-		"url":                   "https://emulated.slack.com/",
-		"team":                  "Emulated Workspace",
-		"team_id":               s.cfg.TeamID,
-		"is_enterprise_install": false,
-	}
+func (s *Server) authTest(r *apiRequest) (obj, *apiError) {
+	res := obj{"url": "https://emulated.slack.com/", "team": "Emulated Workspace", "team_id": s.cfg.TeamID, "is_enterprise_install": false}
 	if r.kind == tokBot {
-		res["user"] = "fractional_advisor"
-		res["user_id"] = s.cfg.BotUserID
-		res["bot_id"] = s.cfg.BotID
+		res["user"], res["user_id"], res["bot_id"] = "fractional_advisor", s.cfg.BotUserID, s.cfg.BotID
 	} else {
 		res["app_id"] = s.cfg.AppID
 	}
 	return res, nil
 }
 
-func (s *Server) appsConnectionsOpen(context.Context, *apiRequest) (obj, *apiError) {
+func (s *Server) appsConnectionsOpen(*apiRequest) (obj, *apiError) {
 	ticket := randHex(16)
 	s.mu.Lock()
-	s.tickets[ticket] = time.Now()
+	s.tickets.put(ticket, time.Now(), time.Now())
 	s.mu.Unlock()
-	u := strings.Replace(s.base, "http://", "ws://", 1) + "/link/?ticket=" + ticket + "&app_id=" + s.cfg.AppID
-	return obj{"url": u}, nil
-}
-
-// message is a stored channel message (the bot's or a user's).
-type message struct {
-	channel, ts, threadTS string
-	user                  string // author
-	fromBot               bool
-	text                  string
-	blocks                json.RawMessage
-	ephemeral             bool
-	viewer                string // the ephemeral's user
-}
-
-func msgKey(channel, ts string) string { return channel + "/" + ts }
-
-func (s *Server) storeMessageLocked(m *message) {
-	key := msgKey(m.channel, m.ts)
-	if _, ok := s.messages[key]; !ok {
-		s.messageMemo.add(key, time.Now(), s.cfg.ForgetAfter, s.cfg.MaxMessages, func(k string) { delete(s.messages, k) })
-	}
-	s.messages[key] = m
+	return obj{"url": "ws" + strings.TrimPrefix(s.base, "http") + "/link/?ticket=" + ticket + "&app_id=" + s.cfg.AppID}, nil
 }
 
 // isID reports whether id looks like a Slack ID starting with one of
-// prefixes: an upper-case letter followed by upper-case letters and digits.
+// prefixes: an upper-case letter, then upper-case letters and digits.
 func isID(id, prefixes string) bool {
 	if len(id) < 2 || !strings.ContainsRune(prefixes, rune(id[0])) {
 		return false
 	}
-	for _, r := range id[1:] {
-		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
-			return false
-		}
-	}
-	return true
+	return strings.Trim(id[1:], "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") == ""
 }
 
-// resolveChannelLocked maps a channel argument to a channel ID. Like Slack,
-// a user ID means the bot's DM with that user. dmUser is the DM's user.
+// resolveChannelLocked maps a channel argument to a channel ID; like
+// Slack, a user ID means the bot's DM with that user (dmUser).
 func (s *Server) resolveChannelLocked(ch string) (id, dmUser string, ok bool) {
 	switch {
 	case ch == "#general" || ch == "general":
@@ -450,235 +274,105 @@ func (s *Server) resolveChannelLocked(ch string) (id, dmUser string, ok bool) {
 		return "", "", false
 	case ch[0] == 'U' || ch[0] == 'W':
 		return s.dmLocked(ch), ch, true
-	case ch[0] == 'D':
-		if u, ok := s.dmUsers[ch]; ok {
-			return ch, u, true
-		}
 	}
-	return ch, "", true
+	return ch, s.dmUsers[ch], true
 }
 
-func (s *Server) channelType(ch string) string {
-	switch {
-	case strings.HasPrefix(ch, "D"):
-		return "im"
-	case strings.HasPrefix(ch, "G"):
-		return "group"
-	}
-	return "channel"
-}
-
-// content is a message body after validation.
-type content struct {
-	text      string
-	hasText   bool
-	blocks    json.RawMessage // normalized; nil when absent
-	hasBlocks bool
-}
-
-// messageContent validates text/blocks the way chat.postMessage does.
-func messageContent(text string, hasText bool, rawBlocks []byte, hasBlocks, hasAttachments bool) (content, *apiError) {
-	c := content{text: text, hasText: hasText}
+// messageContent checks a message's text and blocks as chat.postMessage
+// does, and returns the blocks with the ids Slack fills in.
+func messageContent(text string, rawBlocks []byte, hasBlocks, hasAttachments bool) (json.RawMessage, *apiError) {
+	var blocks json.RawMessage
+	n := 0
 	if hasBlocks {
-		if fast, err := fastBlocks(rawBlocks, maxMessageBlocks); err == nil {
-			c.hasBlocks, c.blocks = true, fast.out
-			hasBlocks = fast.n > 0
-		} else {
-			var aerr *apiError
-			if c, hasBlocks, aerr = slowMessageBlocks(c, rawBlocks); aerr != nil {
-				return c, aerr
-			}
+		arr, ok := parseBlocks(rawBlocks)
+		if !ok {
+			return nil, fail("invalid_blocks_format")
 		}
+		if msgs := checkBlocks(arr, maxMessageBlocks, "/blocks"); msgs != nil {
+			return nil, fail("invalid_blocks", msgs...)
+		}
+		blocks, n = mustJSON(arr), len(arr)
 	}
-	if text == "" && !hasBlocks && !hasAttachments {
-		return c, fail("no_text")
+	if text == "" && n == 0 && !hasAttachments {
+		return nil, fail("no_text")
 	}
 	if utf8.RuneCountInString(text) > maxMessageText {
-		return c, fail("msg_too_long")
+		return nil, fail("msg_too_long")
 	}
-	return c, nil
+	return blocks, nil
 }
 
-// slowMessageBlocks is messageContent's encoding/json path, for blocks that
-// have a problem or something to fill in beyond block_ids. hasBlocks is
-// false for an empty array.
-func slowMessageBlocks(c content, rawBlocks []byte) (_ content, hasBlocks bool, _ *apiError) {
-	arr, ok := parseBlocks(rawBlocks)
-	if !ok {
-		return c, false, fail("invalid_blocks_format")
-	}
-	if msgs := checkBlocks(arr, maxMessageBlocks, "/blocks"); msgs != nil {
-		return c, false, fail("invalid_blocks", msgs...)
-	}
-	c.hasBlocks = true
-	c.blocks = mustJSON(arr)
-	return c, len(arr) > 0, nil
-}
-
-func (r *apiRequest) content() (content, *apiError) {
-	blocks, hasBlocks := r.rawJSON("blocks")
-	att, _ := r.rawJSON("attachments")
-	hasAtt := len(att) > 0 && string(att) != "[]"
-	return messageContent(r.str("text"), r.has("text"), blocks, hasBlocks, hasAtt)
-}
-
-func (s *Server) messageJSON(m *message) obj {
-	o := obj{"type": "message", "text": m.text, "ts": m.ts, "team": s.cfg.TeamID, "user": m.user}
-	if m.fromBot {
-		o["bot_id"] = s.cfg.BotID
-		o["app_id"] = s.cfg.AppID
-		o["bot_profile"] = obj{"id": s.cfg.BotID, "app_id": s.cfg.AppID, "name": "Fractional Advisor", "team_id": s.cfg.TeamID, "deleted": false}
-	}
-	if m.blocks != nil {
-		o["blocks"] = m.blocks
-	}
-	if m.threadTS != "" {
-		o["thread_ts"] = m.threadTS
-	}
-	return o
-}
-
-func (s *Server) chatPostMessage(_ context.Context, r *apiRequest) (obj, *apiError) {
+// post handles chat.postMessage and chat.postEphemeral.
+func (s *Server) post(r *apiRequest, ephemeral bool) (obj, *apiError) {
 	s.mu.Lock()
 	ch, dmUser, ok := s.resolveChannelLocked(r.str("channel"))
 	s.mu.Unlock()
 	if !ok {
 		return nil, fail("channel_not_found")
 	}
-	c, aerr := r.content()
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.mu.Lock()
-	m := &message{channel: ch, ts: s.nextTSLocked(), threadTS: r.str("thread_ts"), user: s.cfg.BotUserID,
-		fromBot: true, text: c.text, blocks: c.blocks}
-	s.storeMessageLocked(m)
-	s.postLocked(Posted{Kind: "message", Channel: ch, TS: m.ts, ThreadTS: m.threadTS, UserID: dmUser, Text: m.text, Blocks: m.blocks})
-	res := obj{"channel": ch, "ts": m.ts, "message": s.messageJSON(m)}
-	s.mu.Unlock()
-	s.deliver()
-	return res, nil
-}
-
-func (s *Server) chatPostEphemeral(_ context.Context, r *apiRequest) (obj, *apiError) {
-	s.mu.Lock()
-	ch, dmUser, ok := s.resolveChannelLocked(r.str("channel"))
-	s.mu.Unlock()
-	if !ok {
-		return nil, fail("channel_not_found")
-	}
-	user := r.str("user")
-	if user == "" {
-		return nil, fail("invalid_arguments", "[ERROR] missing required field: user")
-	}
-	if dmUser != "" && user != dmUser {
-		return nil, fail("user_not_in_channel")
-	}
-	c, aerr := r.content()
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.mu.Lock()
-	m := &message{channel: ch, ts: s.nextTSLocked(), threadTS: r.str("thread_ts"), user: s.cfg.BotUserID,
-		fromBot: true, text: c.text, blocks: c.blocks, ephemeral: true, viewer: user}
-	s.storeMessageLocked(m)
-	s.postLocked(Posted{Kind: "ephemeral", Channel: ch, TS: m.ts, ThreadTS: m.threadTS, UserID: user, Text: m.text, Blocks: m.blocks})
-	s.mu.Unlock()
-	s.deliver()
-	return obj{"message_ts": m.ts}, nil
-}
-
-func (s *Server) chatUpdate(_ context.Context, r *apiRequest) (obj, *apiError) {
-	s.mu.Lock()
-	ch, dmUser, ok := s.resolveChannelLocked(r.str("channel"))
-	s.mu.Unlock()
-	if !ok {
-		return nil, fail("channel_not_found")
-	}
-	c, aerr := r.content()
-	if aerr != nil {
-		return nil, aerr
-	}
-	s.mu.Lock()
-	defer s.deliver()
-	defer s.mu.Unlock()
-	m := s.messages[msgKey(ch, r.str("ts"))]
-	switch {
-	case m == nil || m.ephemeral:
-		return nil, fail("message_not_found")
-	case !m.fromBot:
-		return nil, fail("cant_update_message")
-	}
-	// Like Slack, arguments left out keep the message's previous value.
-	if c.hasText {
-		m.text = c.text
-	}
-	if c.hasBlocks {
-		m.blocks = c.blocks
-	}
-	s.postLocked(Posted{Kind: "message", Channel: ch, TS: m.ts, ThreadTS: m.threadTS, UserID: dmUser, Text: m.text, Blocks: m.blocks, Replace: true})
-	return obj{"channel": ch, "ts": m.ts, "text": m.text, "message": s.messageJSON(m)}, nil
-}
-
-func (s *Server) chatDelete(_ context.Context, r *apiRequest) (obj, *apiError) {
-	s.mu.Lock()
-	defer s.deliver()
-	defer s.mu.Unlock()
-	ch, dmUser, ok := s.resolveChannelLocked(r.str("channel"))
-	if !ok {
-		return nil, fail("channel_not_found")
-	}
-	key := msgKey(ch, r.str("ts"))
-	m := s.messages[key]
-	switch {
-	case m == nil || m.ephemeral:
-		return nil, fail("message_not_found")
-	case !m.fromBot:
-		return nil, fail("cant_delete_message")
-	}
-	delete(s.messages, key)
-	s.postLocked(Posted{Kind: "message", Channel: ch, TS: m.ts, ThreadTS: m.threadTS, UserID: dmUser, Delete: true})
-	return obj{"channel": ch, "ts": m.ts}, nil
-}
-
-func (s *Server) conversationsOpen(_ context.Context, r *apiRequest) (obj, *apiError) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if ch := r.str("channel"); ch != "" {
-		if u, ok := s.dmUsers[ch]; ok {
-			return obj{"no_op": true, "already_open": true, "channel": s.imJSON(ch, u)}, nil
+	p := Posted{Kind: "message", Channel: ch, ThreadTS: r.str("thread_ts"), UserID: dmUser, Text: r.str("text")}
+	if ephemeral {
+		p.Kind, p.UserID = "ephemeral", r.str("user")
+		if p.UserID == "" {
+			return nil, fail("invalid_arguments", "[ERROR] missing required field: user")
 		}
-		return nil, fail("channel_not_found")
+		if dmUser != "" && p.UserID != dmUser {
+			return nil, fail("user_not_in_channel")
+		}
 	}
+	rawBlocks, hasBlocks := r.rawJSON("blocks")
+	att, _ := r.rawJSON("attachments")
+	blocks, aerr := messageContent(p.Text, rawBlocks, hasBlocks, len(att) > 0 && string(att) != "[]")
+	if aerr != nil {
+		return nil, aerr
+	}
+	p.Blocks = blocks
+	s.mu.Lock()
+	p.TS = s.nextTSLocked()
+	s.postLocked(p)
+	s.mu.Unlock()
+	s.deliver()
+	if ephemeral {
+		return obj{"message_ts": p.TS}, nil
+	}
+	msg := obj{"type": "message", "text": p.Text, "ts": p.TS, "team": s.cfg.TeamID, "user": s.cfg.BotUserID,
+		"bot_id": s.cfg.BotID, "app_id": s.cfg.AppID,
+		"bot_profile": obj{"id": s.cfg.BotID, "app_id": s.cfg.AppID, "name": "Fractional Advisor", "team_id": s.cfg.TeamID, "deleted": false}}
+	if blocks != nil {
+		msg["blocks"] = blocks
+	}
+	if p.ThreadTS != "" {
+		msg["thread_ts"] = p.ThreadTS
+	}
+	return obj{"channel": ch, "ts": p.TS, "message": msg}, nil
+}
+
+func (s *Server) chatPostMessage(r *apiRequest) (obj, *apiError)   { return s.post(r, false) }
+func (s *Server) chatPostEphemeral(r *apiRequest) (obj, *apiError) { return s.post(r, true) }
+
+// conversationsOpen opens the bot's DM with one user; group DMs are not
+// emulated.
+func (s *Server) conversationsOpen(r *apiRequest) (obj, *apiError) {
 	var users []string
 	for _, u := range strings.Split(r.str("users"), ",") {
 		if u = strings.TrimSpace(u); u != "" {
 			users = append(users, u)
 		}
 	}
-	if len(users) == 0 {
+	switch {
+	case len(users) == 0:
 		return nil, fail("users_list_not_supplied")
+	case len(users) > 1:
+		return nil, fail("invalid_arguments", "[ERROR] slacktest emulates DMs with one user only")
+	case !isID(users[0], "UW"):
+		return nil, fail("user_not_found")
+	default:
+		u := users[0]
+		s.mu.Lock()
+		_, existed := s.dms.m[u]
+		d := s.dmLocked(u)
+		s.mu.Unlock()
+		im := obj{"id": d, "is_im": true, "user": u, "is_open": true, "created": time.Now().Unix()}
+		return obj{"no_op": existed, "already_open": existed, "channel": im}, nil
 	}
-	for _, u := range users {
-		if !isID(u, "UW") {
-			return nil, fail("user_not_found")
-		}
-	}
-	if len(users) == 1 {
-		_, existed := s.dms[users[0]]
-		d := s.dmLocked(users[0])
-		return obj{"no_op": existed, "already_open": existed, "channel": s.imJSON(d, users[0])}, nil
-	}
-	sort.Strings(users)
-	key := strings.Join(users, ",")
-	g, existed := s.mpims[key]
-	if !existed {
-		g = "G" + randUpper(10)
-		s.mpims[key] = g
-	}
-	return obj{"no_op": existed, "already_open": existed, "channel": obj{"id": g, "is_mpim": true, "is_im": false}}, nil
-}
-
-func (s *Server) imJSON(d, user string) obj {
-	return obj{"id": d, "is_im": true, "user": user, "is_open": true, "created": time.Now().Unix()}
 }
