@@ -234,8 +234,8 @@ func postKey(p slacktest.Posted) string {
 	return ""
 }
 
-// onPost runs on the emulator's delivery path, one post at a time, so it
-// does little: noteOf reads the block_ids without decoding the blocks.
+// onPost runs on the emulator's delivery path, one post at a time: it
+// keeps only what the transaction needs, not the post's blocks.
 func (t *tracker) onPost(p slacktest.Posted) {
 	key := postKey(p)
 	if key == "" {
@@ -394,11 +394,11 @@ func ackErrorName(err error) string {
 // one of them is counted as an error, not as an answer.
 var noteIDs = []string{"busy", "rate_limited", "error", "modal_failed"}
 
-// noteOf says whether a reply is an apology ("busy", …) or carries no
-// blocks at all (any Socket Mode app's plain-text refusal), and which.
-func noteOf(p slacktest.Posted) string {
-	ids := p.BlockIDs()
-	if len(ids) == 0 && p.Kind != "view" {
+// note classifies a reply by its block ids: an apology ("busy", …), no
+// blocks at all ("text_only": any Socket Mode app's plain-text refusal),
+// or "" for an answer.
+func note(ids []string, blocksOptional bool) string {
+	if len(ids) == 0 && !blocksOptional {
 		return "text_only"
 	}
 	for _, id := range ids {
@@ -409,22 +409,16 @@ func noteOf(p slacktest.Posted) string {
 	return ""
 }
 
-// ackNote classifies an ack payload that should be an answer: "" when it
-// has blocks and none is an apology.
+// noteOf classifies a post (a modal may have no blocks).
+func noteOf(p slacktest.Posted) string { return note(p.BlockIDs(), p.Kind == "view") }
+
+// ackNote classifies an ack payload that should be an answer.
 func ackNote(payload json.RawMessage) string {
 	ids, err := slacktest.Ack{Payload: payload}.PayloadBlockIDs()
 	if err != nil {
 		return "bad_ack_payload"
 	}
-	if len(ids) == 0 {
-		return "text_only"
-	}
-	for _, id := range ids {
-		if slices.Contains(noteIDs, id) {
-			return id
-		}
-	}
-	return ""
+	return note(ids, false)
 }
 
 // driver runs transactions against the emulator.
@@ -442,9 +436,7 @@ func (d *driver) user(t tx) string {
 	if d.users > 0 {
 		n %= d.users
 	}
-	// "ULOAD%07d", without fmt's cost on every transaction.
-	digits := strconv.Itoa(n)
-	return "ULOAD" + strings.Repeat("0", max(0, 7-len(digits))) + digits
+	return fmt.Sprintf("ULOAD%07d", n)
 }
 
 // run performs one transaction and records what it measured.

@@ -68,13 +68,13 @@ func (s *Server) SlashCommand(ctx context.Context, cmd SlashCommand) (Ack, Comma
 	s.mu.Lock()
 	info := CommandInfo{TriggerID: s.issueTriggerLocked(user), ResponseURL: s.newResponseURLLocked("commands", ch, user)}
 	s.mu.Unlock()
-	payload := mustJSON(obj{
+	payload := obj{
 		"api_app_id": s.cfg.AppID, "channel_id": ch, "channel_name": s.channelName(ch),
 		"command": or(cmd.Command, "/fractional-advisor"), "is_enterprise_install": false,
 		"response_url": info.ResponseURL, "team_domain": "emulated", "team_id": s.cfg.TeamID, "text": cmd.Text,
 		"token": verificationToken, "trigger_id": info.TriggerID, "user_id": user, "user_name": "user-" + strings.ToLower(user),
-	})
-	ack, err := s.SendEnvelope(ctx, "slash_commands", payload, true)
+	}
+	ack, err := s.send(ctx, "slash_commands", payload, true)
 	return ack, info, err
 }
 
@@ -106,18 +106,18 @@ func richText(text string) []any {
 // and delivers it.
 func (s *Server) sendEvent(ctx context.Context, inner obj) (Ack, EventInfo, error) {
 	id, ts := "Ev"+randUpper(10), inner["event_ts"].(string)
-	payload := mustJSON(obj{
+	payload := obj{
 		"api_app_id": s.cfg.AppID, "context_team_id": s.cfg.TeamID, "event": inner,
 		"authorizations": []any{obj{"enterprise_id": nil, "team_id": s.cfg.TeamID, "user_id": s.cfg.BotUserID,
 			"is_bot": true, "is_enterprise_install": false}},
 		"event_context": "4-" + inner["type"].(string) + "-" + s.cfg.TeamID + "-" + randUpper(8),
 		"event_id":      id, "event_time": time.Now().Unix(), "is_ext_shared_channel": false,
 		"team_id": s.cfg.TeamID, "token": verificationToken, "type": "event_callback",
-	})
+	}
 	s.mu.Lock()
 	s.events.put(id, payload, time.Now())
 	s.mu.Unlock()
-	ack, err := s.SendEnvelope(ctx, "events_api", payload, false)
+	ack, err := s.send(ctx, "events_api", payload, false)
 	return ack, EventInfo{EventID: id, TS: ts}, err
 }
 

@@ -259,18 +259,22 @@ func (s *Server) pickConn(ctx context.Context) (*wsConn, error) {
 }
 
 type envelope struct {
-	EnvelopeID             string          `json:"envelope_id"`
-	Payload                json.RawMessage `json:"payload"`
-	Type                   string          `json:"type"`
-	AcceptsResponsePayload bool            `json:"accepts_response_payload"`
-	RetryAttempt           *int            `json:"retry_attempt,omitempty"`
-	RetryReason            *string         `json:"retry_reason,omitempty"`
+	EnvelopeID             string  `json:"envelope_id"`
+	Payload                any     `json:"payload"` // the moves' own values, encoded once with the envelope
+	Type                   string  `json:"type"`
+	AcceptsResponsePayload bool    `json:"accepts_response_payload"`
+	RetryAttempt           *int    `json:"retry_attempt,omitempty"`
+	RetryReason            *string `json:"retry_reason,omitempty"`
 }
 
 // SendEnvelope sends payload in an envelope of type typ ("events_api",
 // "slash_commands", "interactive", or anything else a test wants) to one
 // connected client and waits for its ack.
 func (s *Server) SendEnvelope(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
+	return s.send(ctx, typ, payload, acceptsResponsePayload)
+}
+
+func (s *Server) send(ctx context.Context, typ string, payload any, acceptsResponsePayload bool) (Ack, error) {
 	env := envelope{EnvelopeID: envelopeID(), Payload: payload, Type: typ, AcceptsResponsePayload: acceptsResponsePayload}
 	if typ == "events_api" {
 		zero, none := 0, ""

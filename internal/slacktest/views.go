@@ -362,12 +362,12 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, answers 
 	if err != nil {
 		return Ack{}, err
 	}
-	payload := mustJSON(obj{
+	payload := obj{
 		"type": "view_submission", "team": obj{"id": s.cfg.TeamID, "domain": "emulated"}, "user": s.userJSON(userID),
 		"api_app_id": s.cfg.AppID, "token": verificationToken, "trigger_id": trigger, "view": s.viewJSON(&view, values),
 		"response_urls": []any{}, "is_enterprise_install": false, "enterprise": nil,
-	})
-	ack, err := s.SendEnvelope(ctx, "interactive", payload, true)
+	}
+	ack, err := s.send(ctx, "interactive", payload, true)
 	if err != nil {
 		return ack, err
 	}
