@@ -16,6 +16,7 @@ import (
 const (
 	maxMessageBlocks = 50
 	maxViewBlocks    = 100
+	maxViewBytes     = 250 * 1024
 	maxMessageText   = 40000
 )
 
@@ -29,26 +30,16 @@ func mustJSON(v any) json.RawMessage {
 	return b
 }
 
-// decodeObject decodes a JSON object; like Slack it refuses anything
-// after the value.
-func decodeObject(raw []byte) (obj, bool) {
-	var m obj
-	return m, json.Unmarshal(raw, &m) == nil && m != nil
-}
-
-// parseBlocks decodes a blocks array; false unless it is a JSON array of
-// objects (Slack: invalid_blocks_format).
-func parseBlocks(raw []byte) ([]any, bool) {
-	var arr []any
-	if json.Unmarshal(raw, &arr) != nil || arr == nil {
-		return nil, false
-	}
+// parseBlocks returns a decoded blocks array; false unless it is an array
+// of objects (Slack: invalid_blocks_format).
+func parseBlocks(v any) ([]any, bool) {
+	arr, ok := v.([]any)
 	for _, b := range arr {
-		if _, ok := b.(obj); !ok {
+		if _, isObj := b.(obj); !isObj {
 			return nil, false
 		}
 	}
-	return arr, true
+	return arr, ok
 }
 
 // problems collects why blocks were refused, worded as Slack words

@@ -67,7 +67,8 @@ func TestBlockLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(fmt.Sprintf("%.60s", tt.raw), func(t *testing.T) {
 			t.Parallel()
-			blocks, aerr := messageContent("x", []byte(tt.raw), true, false)
+			arg, has := (&apiRequest{args: obj{"blocks": tt.raw}}).jsonArg("blocks")
+			blocks, aerr := messageContent("x", arg, has, false)
 			if got := codeOf(aerr); got != tt.want {
 				t.Fatalf("error %q %v, want %q", got, aerr, tt.want)
 			}
@@ -123,7 +124,8 @@ func TestViewChecks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			v, aerr := parseView([]byte(tt.raw), tt.typ)
+			arg, _ := (&apiRequest{args: obj{"view": tt.raw}}).jsonArg("view")
+			v, aerr := parseView(arg, tt.typ)
 			if (aerr == nil) != tt.ok {
 				t.Fatalf("parseView = %+v, %v; want ok %v", v, aerr, tt.ok)
 			}

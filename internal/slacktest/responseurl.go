@@ -27,33 +27,25 @@ func (s *Server) newResponseURLLocked(kind, channel, user string) string {
 
 // responseBody is what apps post to a response_url.
 type responseBody struct {
-	Text            string          `json:"text"`
-	Blocks          json.RawMessage `json:"blocks"`
-	Attachments     json.RawMessage `json:"attachments"`
-	ResponseType    string          `json:"response_type"`
-	ReplaceOriginal bool            `json:"replace_original"`
-	DeleteOriginal  bool            `json:"delete_original"`
-	ThreadTS        string          `json:"thread_ts"`
+	Text            string `json:"text"`
+	Blocks          any    `json:"blocks"`
+	Attachments     any    `json:"attachments"`
+	ResponseType    string `json:"response_type"`
+	ReplaceOriginal bool   `json:"replace_original"`
+	DeleteOriginal  bool   `json:"delete_original"`
+	ThreadTS        string `json:"thread_ts"`
 }
-
-func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
 
 func (s *Server) handleResponseURL(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxRequestBodySize))
 	call := Call{Method: "response_url", At: time.Now()}
 	if s.details() {
-		call.Params, call.Body = map[string]string{}, body
-		var top map[string]json.RawMessage
-		if json.Unmarshal(body, &top) != nil {
+		r := &apiRequest{}
+		call.Body = body
+		if json.Unmarshal(body, &r.args) != nil {
 			call.Body = mustJSON(string(body))
 		}
-		for k, v := range top {
-			call.Params[k] = string(v)
-			var str string
-			if json.Unmarshal(v, &str) == nil {
-				call.Params[k] = str
-			}
-		}
+		call.Params = r.params()
 	}
 	status, code := s.serveResponseURL(r, body)
 	call.Status = status
@@ -101,8 +93,7 @@ func (s *Server) serveResponseURL(r *http.Request, body []byte) (int, string) {
 	var blocks json.RawMessage
 	if !rb.DeleteOriginal {
 		var aerr *apiError
-		hasAtt := present(rb.Attachments) && string(rb.Attachments) != "[]"
-		if blocks, aerr = messageContent(rb.Text, rb.Blocks, present(rb.Blocks), hasAtt); aerr != nil {
+		if blocks, aerr = messageContent(rb.Text, rb.Blocks, rb.Blocks != nil, nonEmpty(rb.Attachments)); aerr != nil {
 			return http.StatusBadRequest, aerr.code
 		}
 	}

@@ -89,29 +89,28 @@ type Config struct {
 }
 
 func (c Config) withDefaults() Config {
-	for _, d := range []struct {
-		p *string
-		v string
-	}{
-		{&c.AppToken, "xapp-1-EMU-local"}, {&c.BotToken, "xoxb-emu-local"}, {&c.TeamID, "T0EMU0001"},
-		{&c.BotUserID, "U0EMUBOT1"}, {&c.BotID, "B0EMUBOT1"}, {&c.AppID, "A0EMUAPP1"},
-		{&c.DefaultUserID, "U0EMUUSR1"}, {&c.DefaultChannelID, "C0EMUGEN1"},
-	} {
-		if *d.p == "" {
-			*d.p = d.v
+	str := func(p *string, v string) {
+		if *p == "" {
+			*p = v
 		}
 	}
-	for _, d := range []struct {
-		p *time.Duration
-		v time.Duration
-	}{
-		{&c.TriggerTTL, 3 * time.Second}, {&c.PingInterval, 10 * time.Second},
-		{&c.AckTimeout, 5 * time.Second}, {&c.ResponseURLTTL, 30 * time.Minute},
-	} {
-		if *d.p <= 0 {
-			*d.p = d.v
+	dur := func(p *time.Duration, v time.Duration) {
+		if *p <= 0 {
+			*p = v
 		}
 	}
+	str(&c.AppToken, "xapp-1-EMU-local")
+	str(&c.BotToken, "xoxb-emu-local")
+	str(&c.TeamID, "T0EMU0001")
+	str(&c.BotUserID, "U0EMUBOT1")
+	str(&c.BotID, "B0EMUBOT1")
+	str(&c.AppID, "A0EMUAPP1")
+	str(&c.DefaultUserID, "U0EMUUSR1")
+	str(&c.DefaultChannelID, "C0EMUGEN1")
+	dur(&c.TriggerTTL, 3*time.Second)
+	dur(&c.PingInterval, 10*time.Second)
+	dur(&c.AckTimeout, 5*time.Second)
+	dur(&c.ResponseURLTTL, 30*time.Minute)
 	if c.ResponseURLUses <= 0 {
 		c.ResponseURLUses = 5
 	}
@@ -433,49 +432,40 @@ func (s *Server) WaitPost(ctx context.Context, match func(Posted) bool) (Posted,
 
 // WaitPostAfter is WaitPost for posts with Seq > after.
 func (s *Server) WaitPostAfter(ctx context.Context, after int, match func(Posted) bool) (Posted, error) {
-	for {
-		s.mu.Lock()
-		posts := slices.Clone(s.posts[min(max(after-s.postBase, 0), len(s.posts)):])
-		closed, ch := s.closed, s.changed
-		s.mu.Unlock()
-		for _, p := range posts { // the caller's code: outside the lock
-			if match(p) {
-				return p, nil
-			}
-		}
-		if closed {
-			return Posted{}, ErrClosed
-		}
-		if len(posts) > 0 {
-			after = posts[len(posts)-1].Seq
-		}
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return Posted{}, ctx.Err()
-		}
-	}
+	return waitMatch(ctx, s, func() []Posted {
+		return slices.Clone(s.posts[min(max(after-s.postBase, 0), len(s.posts)):])
+	}, match)
 }
 
 // WaitCall blocks until a call of method for which match (nil: any) is
 // true has been answered, before the call or after, and returns the first.
 func (s *Server) WaitCall(ctx context.Context, method string, match func(Call) bool) (Call, error) {
+	return waitMatch(ctx, s, func() []Call { return slices.Clone(s.calls) }, func(c Call) bool {
+		return c.Method == method && (match == nil || match(c))
+	})
+}
+
+// waitMatch waits for match to accept one of the values snapshot copies
+// under s.mu. match is the caller's code: it runs outside the lock, so
+// it may call the server.
+func waitMatch[T any](ctx context.Context, s *Server, snapshot func() []T, match func(T) bool) (T, error) {
+	var zero T
 	for {
 		s.mu.Lock()
-		calls, closed, ch := slices.Clone(s.calls), s.closed, s.changed
+		vals, closed, ch := snapshot(), s.closed, s.changed
 		s.mu.Unlock()
-		for _, c := range calls {
-			if c.Method == method && (match == nil || match(c)) {
-				return c, nil
+		for _, v := range vals {
+			if match(v) {
+				return v, nil
 			}
 		}
 		if closed {
-			return Call{}, ErrClosed
+			return zero, ErrClosed
 		}
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return Call{}, ctx.Err()
+			return zero, ctx.Err()
 		}
 	}
 }

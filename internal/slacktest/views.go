@@ -54,11 +54,8 @@ type viewRec struct {
 // parseView checks a view argument as views.* do and returns it with the
 // ids Slack generates filled in; problems are invalid_arguments with
 // Slack's wording.
-func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
-	if len(raw) > 250*1024 {
-		return nil, fail("view_too_large")
-	}
-	m, ok := decodeObject(raw)
+func parseView(view any, wantType string) (*viewRec, *apiError) {
+	m, ok := view.(obj)
 	if !ok {
 		return nil, fail("invalid_arguments", "[ERROR] view must be a JSON object [json-pointer:/view]")
 	}
@@ -111,7 +108,9 @@ func parseView(raw []byte, wantType string) (*viewRec, *apiError) {
 	if len(p) > 0 {
 		return nil, fail("invalid_arguments", p...)
 	}
-	v.blocks = mustJSON(blocks)
+	if v.blocks = mustJSON(blocks); len(v.blocks) > maxViewBytes { // the blocks are most of a view
+		return nil, fail("view_too_large")
+	}
 	return v, nil
 }
 
@@ -170,7 +169,7 @@ func (s *Server) forgetViewLocked(id string, v *viewRec) {
 }
 
 func viewArg(r *apiRequest, typ string) (*viewRec, *apiError) {
-	raw, ok := r.rawJSON("view")
+	raw, ok := r.jsonArg("view")
 	if !ok {
 		return nil, fail("invalid_arguments", "[ERROR] missing required field: view [json-pointer:/view]")
 	}
@@ -357,7 +356,8 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, answers 
 	view := *v // a response_action update rewrites *v
 	trigger := s.issueTriggerLocked(userID)
 	s.mu.Unlock()
-	blocks, _ := parseBlocks(view.blocks)
+	var blocks []any
+	_ = json.Unmarshal(view.blocks, &blocks) // stored by parseView: valid
 	values, err := viewState(blocks, answers)
 	if err != nil {
 		return Ack{}, err
@@ -378,8 +378,8 @@ func (s *Server) SubmitView(ctx context.Context, userID, viewID string, answers 
 // view_submission ack.
 func (s *Server) applyResponseAction(viewID string, payload json.RawMessage) error {
 	var resp struct {
-		ResponseAction string          `json:"response_action"`
-		View           json.RawMessage `json:"view"`
+		ResponseAction string `json:"response_action"`
+		View           any    `json:"view"`
 	}
 	if payload != nil {
 		if err := json.Unmarshal(payload, &resp); err != nil {

@@ -52,45 +52,39 @@ func (s *Server) apiHandlers() map[string]apiHandler {
 	}
 }
 
-// apiRequest is a Web API request's arguments, from a form (values as JSON
-// strings) or a JSON body.
+// apiRequest is a Web API request's arguments: a form's values (strings)
+// or a JSON body's top-level fields, decoded.
 type apiRequest struct {
 	token string
 	kind  tokenKind
-	args  map[string]json.RawMessage
-	json  bool
+	args  map[string]any
 }
 
-// has reports whether argument k is given and not null.
-func (r *apiRequest) has(k string) bool {
-	v, ok := r.args[k]
-	return ok && string(v) != "null"
-}
-
-// str returns an argument as a string: JSON strings unquoted, other JSON
-// values as their text.
+// str returns an argument as a string; other JSON values as JSON.
 func (r *apiRequest) str(k string) string {
-	if !r.has(k) {
+	switch v := r.args[k].(type) {
+	case nil:
 		return ""
+	case string:
+		return v
+	default:
+		return string(mustJSON(v))
 	}
-	var s string
-	if json.Unmarshal(r.args[k], &s) == nil {
-		return s
-	}
-	return string(r.args[k])
 }
 
-// rawJSON returns a JSON-valued argument (blocks, view): Slack takes one as
-// a JSON-encoded string, or in a JSON body as the value itself.
-func (r *apiRequest) rawJSON(k string) ([]byte, bool) {
-	if !r.has(k) {
-		return nil, false
+// jsonArg returns a JSON-valued argument (blocks, view): Slack takes one
+// as JSON in a string, or in a JSON body as the value itself. A string
+// that is not JSON comes back as it is, for the caller to refuse.
+func (r *apiRequest) jsonArg(k string) (any, bool) {
+	s, ok := r.args[k].(string)
+	if !ok {
+		return r.args[k], r.args[k] != nil
 	}
-	if v := r.args[k]; v[0] != '"' {
-		return v, true
+	var v any
+	if json.Unmarshal([]byte(s), &v) != nil {
+		return s, s != ""
 	}
-	s := r.str(k)
-	return []byte(s), s != ""
+	return v, true
 }
 
 func (r *apiRequest) params() map[string]string {
@@ -104,10 +98,9 @@ func (r *apiRequest) params() map[string]string {
 }
 
 func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
-	r := &apiRequest{args: map[string]json.RawMessage{}}
+	r := &apiRequest{args: map[string]any{}}
 	r.token, _ = strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
 	if ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type")); ct == "application/json" {
-		r.json = true
 		if strings.TrimSpace(string(body)) != "" && json.Unmarshal(body, &r.args) != nil {
 			return r, fail("invalid_json")
 		}
@@ -123,7 +116,7 @@ func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
 		}
 	}
 	for k, v := range form {
-		r.args[k], _ = json.Marshal(v[0])
+		r.args[k] = v[0]
 	}
 	if r.token == "" {
 		r.token = form.Get("token")
@@ -185,12 +178,10 @@ func (s *Server) handleAPI(w http.ResponseWriter, req *http.Request) {
 	r, perr := parseAPIRequest(req, body)
 	call := Call{Method: method, Token: redactToken(r.token), At: time.Now()}
 	if s.details() {
-		call.Params = r.params()
-		if _, hasToken := r.args["token"]; r.json && !hasToken && json.Valid(body) {
-			call.Body = body
-		} else {
+		call.Params, call.Body = r.params(), body
+		if _, hasToken := r.args["token"]; hasToken || !json.Valid(body) { // a form, or a token to keep out
 			delete(r.args, "token")
-			call.Body, _ = json.Marshal(r.args)
+			call.Body = mustJSON(r.args)
 		}
 	}
 	a := s.serveAPI(req.Context(), method, r, perr)
@@ -278,20 +269,21 @@ func (s *Server) resolveChannelLocked(ch string) (id, dmUser string, ok bool) {
 	return ch, s.dmUsers[ch], true
 }
 
-// messageContent checks a message's text and blocks as chat.postMessage
-// does, and returns the blocks with the ids Slack fills in.
-func messageContent(text string, rawBlocks []byte, hasBlocks, hasAttachments bool) (json.RawMessage, *apiError) {
-	var blocks json.RawMessage
+// messageContent checks a message's text and blocks (decoded, if given)
+// as chat.postMessage does, and returns the blocks with the ids Slack
+// fills in.
+func messageContent(text string, blocks any, hasBlocks, hasAttachments bool) (json.RawMessage, *apiError) {
+	var out json.RawMessage
 	n := 0
 	if hasBlocks {
-		arr, ok := parseBlocks(rawBlocks)
+		arr, ok := parseBlocks(blocks)
 		if !ok {
 			return nil, fail("invalid_blocks_format")
 		}
 		if msgs := checkBlocks(arr, maxMessageBlocks, "/blocks"); msgs != nil {
 			return nil, fail("invalid_blocks", msgs...)
 		}
-		blocks, n = mustJSON(arr), len(arr)
+		out, n = mustJSON(arr), len(arr)
 	}
 	if text == "" && n == 0 && !hasAttachments {
 		return nil, fail("no_text")
@@ -299,7 +291,13 @@ func messageContent(text string, rawBlocks []byte, hasBlocks, hasAttachments boo
 	if utf8.RuneCountInString(text) > maxMessageText {
 		return nil, fail("msg_too_long")
 	}
-	return blocks, nil
+	return out, nil
+}
+
+// nonEmpty reports whether a JSON value is there and not an empty array.
+func nonEmpty(v any) bool {
+	arr, isArr := v.([]any)
+	return v != nil && (!isArr || len(arr) > 0)
 }
 
 // post handles chat.postMessage and chat.postEphemeral.
@@ -320,9 +318,9 @@ func (s *Server) post(r *apiRequest, ephemeral bool) (obj, *apiError) {
 			return nil, fail("user_not_in_channel")
 		}
 	}
-	rawBlocks, hasBlocks := r.rawJSON("blocks")
-	att, _ := r.rawJSON("attachments")
-	blocks, aerr := messageContent(p.Text, rawBlocks, hasBlocks, len(att) > 0 && string(att) != "[]")
+	rawBlocks, hasBlocks := r.jsonArg("blocks")
+	att, _ := r.jsonArg("attachments")
+	blocks, aerr := messageContent(p.Text, rawBlocks, hasBlocks, nonEmpty(att))
 	if aerr != nil {
 		return nil, aerr
 	}
