@@ -187,29 +187,22 @@ func answerSets() []map[string]string {
 type tracker struct {
 	mu        sync.Mutex
 	waiting   map[string][]*waiter
-	early     map[string][]reply
+	early     map[string][]slacktest.Posted
 	earlyN    int
 	unmatched int // posts no transaction claimed, or dropped when early was full
 }
 
-// maxEarly bounds the posts kept for transactions that have not asked yet.
-const maxEarly = 100_000
-
-// reply is what a transaction needs of a post: the post itself would keep
-// its blocks alive as long as it waits, and late replies wait to the end.
-type reply struct {
-	at     time.Time
-	viewID string
-	note   string // noteOf the post
-}
+// maxEarly bounds the posts kept for transactions that have not asked yet
+// (late replies wait to the end): some tens of MB of blocks at most.
+const maxEarly = 10_000
 
 type waiter struct {
 	done chan struct{} // closed once post is set
-	post reply
+	post slacktest.Posted
 }
 
 func newTracker() *tracker {
-	return &tracker{waiting: map[string][]*waiter{}, early: map[string][]reply{}}
+	return &tracker{waiting: map[string][]*waiter{}, early: map[string][]slacktest.Posted{}}
 }
 
 // postKey is the key a post answers, "" for posts nobody waits for
@@ -234,14 +227,13 @@ func postKey(p slacktest.Posted) string {
 	return ""
 }
 
-// onPost runs on the emulator's delivery path, one post at a time: it
-// keeps only what the transaction needs, not the post's blocks.
+// onPost runs on the emulator's delivery path, one post at a time, so it
+// only hands the post over: the transaction reads it.
 func (t *tracker) onPost(p slacktest.Posted) {
 	key := postKey(p)
 	if key == "" {
 		return
 	}
-	r := reply{at: p.At, viewID: p.ViewID, note: noteOf(p)}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if q := t.waiting[key]; len(q) > 0 {
@@ -251,7 +243,7 @@ func (t *tracker) onPost(p slacktest.Posted) {
 		} else {
 			t.waiting[key] = q[1:]
 		}
-		w.post = r
+		w.post = p
 		close(w.done)
 		return
 	}
@@ -259,7 +251,7 @@ func (t *tracker) onPost(p slacktest.Posted) {
 		t.unmatched++
 		return
 	}
-	t.early[key] = append(t.early[key], r)
+	t.early[key] = append(t.early[key], p)
 	t.earlyN++
 }
 
@@ -485,7 +477,7 @@ func (d *driver) run(ctx context.Context, t tx) {
 		if !ok {
 			return
 		}
-		ack, err = d.emu.SubmitView(ctx, user, view.viewID, d.answers[t.seq%len(d.answers)])
+		ack, err = d.emu.SubmitView(ctx, user, view.ViewID, d.answers[t.seq%len(d.answers)])
 		d.res.sent(ack, err)
 		if err != nil {
 			return
@@ -507,7 +499,7 @@ func orText(s string) string {
 
 // await waits for the reply to an envelope acked with ack, up to
 // replyTimeout after the envelope was written, and records it.
-func (d *driver) await(ctx context.Context, kind, key string, ack slacktest.Ack) (reply, bool) {
+func (d *driver) await(ctx context.Context, kind, key string, ack slacktest.Ack) (slacktest.Posted, bool) {
 	w := d.track.expect(key)
 	timer := time.NewTimer(time.Until(ack.Sent.Add(d.replyTimeout)))
 	defer timer.Stop()
@@ -516,22 +508,22 @@ func (d *driver) await(ctx context.Context, kind, key string, ack slacktest.Ack)
 	case <-timer.C:
 		if d.track.abandon(key, w) {
 			d.res.fail("missing_reply:" + kind)
-			return reply{}, false
+			return slacktest.Posted{}, false
 		}
 		<-w.done
 	case <-ctx.Done():
 		if d.track.abandon(key, w) {
 			d.res.fail("cancelled")
-			return reply{}, false
+			return slacktest.Posted{}, false
 		}
 		<-w.done
 	}
 	p := w.post
-	if p.note != "" {
-		d.res.fail("bot_note:" + p.note)
+	if note := noteOf(p); note != "" {
+		d.res.fail("bot_note:" + note)
 		return p, false
 	}
-	d.res.replied(kind, p.at.Sub(ack.Sent), false, p.at)
+	d.res.replied(kind, p.At.Sub(ack.Sent), false, p.At)
 	return p, true
 }
 

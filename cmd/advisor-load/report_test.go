@@ -157,8 +157,8 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	tr.onPost(slacktest.Posted{Kind: "response_url", UserID: "U1", At: at(1)})
 	select {
 	case <-w.done:
-		if !w.post.at.Equal(at(1)) {
-			t.Errorf("got the post of %v", w.post.at)
+		if !w.post.At.Equal(at(1)) {
+			t.Errorf("got the post of %v", w.post.At)
 		}
 	default:
 		t.Fatal("waiter not woken")
@@ -193,8 +193,8 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	tr.onPost(slacktest.Posted{Kind: "message", UserID: "U4", At: at(3)})
 	<-w1.done
 	<-w2.done
-	if !w1.post.at.Equal(at(2)) || !w2.post.at.Equal(at(3)) {
-		t.Errorf("got the posts of %v then %v", w1.post.at, w2.post.at)
+	if !w1.post.At.Equal(at(2)) || !w2.post.At.Equal(at(3)) {
+		t.Errorf("got the posts of %v then %v", w1.post.At, w2.post.At)
 	}
 	if tr.abandon("u:U4", w1) {
 		t.Error("abandon of an answered waiter = true")
