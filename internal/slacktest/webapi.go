@@ -55,9 +55,10 @@ func (s *Server) apiHandlers() map[string]apiHandler {
 // apiRequest is a Web API request's arguments: a form's values (strings)
 // or a JSON body's top-level fields, decoded.
 type apiRequest struct {
-	token string
-	kind  tokenKind
-	args  map[string]any
+	token  string
+	kind   tokenKind
+	args   map[string]any
+	isJSON bool
 }
 
 // str returns an argument as a string; other JSON values as JSON.
@@ -101,6 +102,7 @@ func parseAPIRequest(req *http.Request, body []byte) (*apiRequest, *apiError) {
 	r := &apiRequest{args: map[string]any{}}
 	r.token, _ = strings.CutPrefix(req.Header.Get("Authorization"), "Bearer ")
 	if ct, _, _ := mime.ParseMediaType(req.Header.Get("Content-Type")); ct == "application/json" {
+		r.isJSON = true
 		if strings.TrimSpace(string(body)) != "" && json.Unmarshal(body, &r.args) != nil {
 			return r, fail("invalid_json")
 		}
@@ -179,8 +181,8 @@ func (s *Server) handleAPI(w http.ResponseWriter, req *http.Request) {
 	call := Call{Method: method, Token: redactToken(r.token), At: time.Now()}
 	if s.details() {
 		call.Params, call.Body = r.params(), body
-		if _, hasToken := r.args["token"]; hasToken || !json.Valid(body) { // a form, or a token to keep out
-			delete(r.args, "token")
+		if _, hasToken := r.args["token"]; hasToken || !r.isJSON || !json.Valid(body) {
+			delete(r.args, "token") // never recorded
 			call.Body = mustJSON(r.args)
 		}
 	}
