@@ -495,7 +495,7 @@ func TestDriveRateBoundsInflight(t *testing.T) {
 		t.Errorf("at most %d at once, %d ran, %d overloads; want 3, 3, 7", most, ran, overloads)
 	}
 
-	// With room for all, all ten run.
+	// With room, workers are reused: all ten run.
 	m2 := o
 	m2.maxInflight = 100
 	mu.Lock()
