@@ -27,3 +27,19 @@ func TestDomainIsPure(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeSharesNoCode keeps the Slack fake apart from the bot: a fake that
+// used the bot's JSON writer or Block Kit code could not catch their bugs.
+func TestFakeSharesNoCode(t *testing.T) {
+	t.Parallel()
+	const module = "github.com/fractional-advisor/fractional-advisor/"
+	out, err := exec.Command("go", "list", "-deps", "../slacktest").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go list -deps ../slacktest: %v\n%s", err, out)
+	}
+	for _, dep := range strings.Fields(string(out)) {
+		if strings.HasPrefix(dep, module) && dep != module+"internal/slacktest" {
+			t.Errorf("internal/slacktest depends on %s", dep)
+		}
+	}
+}
