@@ -106,16 +106,16 @@ func richText(text string) []any {
 // and delivers it.
 func (s *Server) sendEvent(ctx context.Context, inner obj) (Ack, EventInfo, error) {
 	id, ts := "Ev"+randUpper(10), inner["event_ts"].(string)
-	payload := obj{
+	payload := mustJSON(obj{
 		"api_app_id": s.cfg.AppID, "context_team_id": s.cfg.TeamID, "event": inner,
 		"authorizations": []any{obj{"enterprise_id": nil, "team_id": s.cfg.TeamID, "user_id": s.cfg.BotUserID,
 			"is_bot": true, "is_enterprise_install": false}},
 		"event_context": "4-" + inner["type"].(string) + "-" + s.cfg.TeamID + "-" + randUpper(8),
 		"event_id":      id, "event_time": time.Now().Unix(), "is_ext_shared_channel": false,
 		"team_id": s.cfg.TeamID, "token": verificationToken, "type": "event_callback",
-	}
+	})
 	s.mu.Lock()
-	s.events.put(id, payload, time.Now())
+	s.events.put(id, payload, time.Now()) // as bytes: thousands of maps would slow the GC
 	s.mu.Unlock()
 	ack, err := s.send(ctx, "events_api", payload, false)
 	return ack, EventInfo{EventID: id, TS: ts}, err

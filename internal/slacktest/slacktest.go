@@ -195,9 +195,9 @@ type Server struct {
 	tickets   store[time.Time]
 	triggers  store[*trigger]
 	responses store[*responseURL]
-	events    store[obj]        // event_id -> payload, for RedeliverEvent
-	dms       store[string]     // user -> DM channel
-	dmUsers   map[string]string // DM channel -> user
+	events    store[json.RawMessage] // event_id -> payload, for RedeliverEvent
+	dms       store[string]          // user -> DM channel
+	dmUsers   map[string]string      // DM channel -> user
 	views     store[*viewRec]
 	latest    map[string]string // user -> last modal opened
 	homes     map[string]string // user -> Home tab view
@@ -261,7 +261,7 @@ func Start(cfg Config) (*Server, error) {
 		tickets:   store[time.Time]{ttl: sweepGrace},
 		triggers:  store[*trigger]{ttl: cfg.orForget(cfg.TriggerTTL + sweepGrace)},
 		responses: store[*responseURL]{ttl: cfg.orForget(cfg.ResponseURLTTL + sweepGrace)},
-		events:    store[obj]{ttl: cfg.ForgetAfter, max: maxStoredEvents},
+		events:    store[json.RawMessage]{ttl: cfg.ForgetAfter, max: maxStoredEvents},
 		dms:       store[string]{ttl: cfg.ForgetAfter},
 		dmUsers:   map[string]string{},
 		views:     store[*viewRec]{ttl: cfg.ForgetAfter},

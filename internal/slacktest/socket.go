@@ -260,7 +260,7 @@ func (s *Server) pickConn(ctx context.Context) (*wsConn, error) {
 
 type envelope struct {
 	EnvelopeID             string  `json:"envelope_id"`
-	Payload                any     `json:"payload"` // the moves' own values, encoded once with the envelope
+	Payload                any     `json:"payload"` // a value, or JSON
 	Type                   string  `json:"type"`
 	AcceptsResponsePayload bool    `json:"accepts_response_payload"`
 	RetryAttempt           *int    `json:"retry_attempt,omitempty"`

@@ -44,7 +44,7 @@ func (s *Server) exchangeTriggerLocked(id string) (string, *apiError) {
 // viewRec is a stored modal or Home tab.
 type viewRec struct {
 	id, typ, user, hash                   string
-	title, submit, close                  any             // plain_text objects as sent, or nil
+	title, submit, close                  json.RawMessage // plain_text objects, or nil
 	blocks                                json.RawMessage // with the block_ids Slack generates
 	privateMetadata, callbackID, external string
 	clearOnClose, notifyOnClose           bool
@@ -103,7 +103,7 @@ func parseView(view any, wantType string) (*viewRec, *apiError) {
 		}) {
 			p.addf("/view/submit", "submit is required when an input block is present")
 		}
-		v.title, v.submit, v.close = m["title"], m["submit"], m["close"]
+		v.title, v.submit, v.close = textObject(m["title"]), textObject(m["submit"]), textObject(m["close"])
 	}
 	if len(p) > 0 {
 		return nil, fail("invalid_arguments", p...)
@@ -151,11 +151,19 @@ func (s *Server) showLocked(v *viewRec, user string) {
 	s.postLocked(Posted{Kind: kind, ViewID: v.id, UserID: user, Text: title, Blocks: v.blocks, Replace: replace})
 }
 
-// plainText is the text of a text object.
-func plainText(t any) string {
-	m, _ := t.(obj)
-	s, _ := m["text"].(string)
-	return s
+// textObject keeps a text object as JSON; nil for none.
+func textObject(t any) json.RawMessage {
+	if t == nil {
+		return nil
+	}
+	return mustJSON(t)
+}
+
+// plainText is the text of a text object kept as JSON.
+func plainText(t json.RawMessage) string {
+	var o struct{ Text string }
+	_ = json.Unmarshal(t, &o)
+	return o.Text
 }
 
 // forgetViewLocked drops what refers to a forgotten view (ForgetAfter).
