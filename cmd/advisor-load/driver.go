@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // A transaction is what one simulated user does: ask through the slash
@@ -187,34 +187,27 @@ func answerSets() []map[string]string {
 type tracker struct {
 	mu        sync.Mutex
 	waiting   map[string][]*waiter
-	early     map[string][]reply
+	early     map[string][]slacktest.Posted
 	earlyN    int
 	unmatched int // posts no transaction claimed, or dropped when early was full
 }
 
-// maxEarly bounds the posts kept for transactions that have not asked yet.
-const maxEarly = 100_000
-
-// reply is what a transaction needs of a post: the post itself would keep
-// its blocks alive as long as it waits, and late replies wait to the end.
-type reply struct {
-	at     time.Time
-	viewID string
-	note   string // noteOf the post
-}
+// maxEarly bounds the posts kept for transactions that have not asked yet
+// (late replies wait to the end): some tens of MB of blocks at most.
+const maxEarly = 10_000
 
 type waiter struct {
 	done chan struct{} // closed once post is set
-	post reply
+	post slacktest.Posted
 }
 
 func newTracker() *tracker {
-	return &tracker{waiting: map[string][]*waiter{}, early: map[string][]reply{}}
+	return &tracker{waiting: map[string][]*waiter{}, early: map[string][]slacktest.Posted{}}
 }
 
 // postKey is the key a post answers, "" for posts nobody waits for
 // (updates, deletions, the Home tab).
-func postKey(p slackemu.Posted) string {
+func postKey(p slacktest.Posted) string {
 	if p.Replace || p.Delete {
 		return ""
 	}
@@ -235,13 +228,12 @@ func postKey(p slackemu.Posted) string {
 }
 
 // onPost runs on the emulator's delivery path, one post at a time, so it
-// does little: noteOf reads the block_ids without decoding the blocks.
-func (t *tracker) onPost(p slackemu.Posted) {
+// only hands the post over: the transaction reads it.
+func (t *tracker) onPost(p slacktest.Posted) {
 	key := postKey(p)
 	if key == "" {
 		return
 	}
-	r := reply{at: p.At, viewID: p.ViewID, note: noteOf(p)}
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if q := t.waiting[key]; len(q) > 0 {
@@ -251,7 +243,7 @@ func (t *tracker) onPost(p slackemu.Posted) {
 		} else {
 			t.waiting[key] = q[1:]
 		}
-		w.post = r
+		w.post = p
 		close(w.done)
 		return
 	}
@@ -259,7 +251,7 @@ func (t *tracker) onPost(p slackemu.Posted) {
 		t.unmatched++
 		return
 	}
-	t.early[key] = append(t.early[key], r)
+	t.early[key] = append(t.early[key], p)
 	t.earlyN++
 }
 
@@ -334,7 +326,7 @@ func (r *results) fail(what string) {
 }
 
 // sent records an envelope's ack, or the error instead of one.
-func (r *results) sent(ack slackemu.Ack, err error) {
+func (r *results) sent(ack slacktest.Ack, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.envelopes++
@@ -376,15 +368,15 @@ func (r *results) replied(kind string, lat time.Duration, inAck bool, at time.Ti
 
 func ackErrorName(err error) string {
 	switch {
-	case errors.Is(err, slackemu.ErrAckTimeout):
+	case errors.Is(err, slacktest.ErrAckTimeout):
 		return "ack_timeout"
-	case errors.Is(err, slackemu.ErrConnectionLost):
+	case errors.Is(err, slacktest.ErrConnectionLost):
 		return "ack_connection_lost"
-	case errors.Is(err, slackemu.ErrNotConnected):
+	case errors.Is(err, slacktest.ErrNotConnected):
 		return "not_connected"
-	case errors.Is(err, slackemu.ErrAckTooLarge):
+	case errors.Is(err, slacktest.ErrAckTooLarge):
 		return "ack_too_large"
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, slackemu.ErrClosed):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, slacktest.ErrClosed):
 		return "cancelled"
 	}
 	return "ack_error"
@@ -394,11 +386,11 @@ func ackErrorName(err error) string {
 // one of them is counted as an error, not as an answer.
 var noteIDs = []string{"busy", "rate_limited", "error", "modal_failed"}
 
-// noteOf says whether a reply is an apology ("busy", …) or carries no
-// blocks at all (any Socket Mode app's plain-text refusal), and which.
-func noteOf(p slackemu.Posted) string {
-	ids := p.BlockIDs()
-	if len(ids) == 0 && p.Kind != "view" {
+// note classifies a reply by its block ids: an apology ("busy", …), no
+// blocks at all ("text_only": any Socket Mode app's plain-text refusal),
+// or "" for an answer.
+func note(ids []string, blocksOptional bool) string {
+	if len(ids) == 0 && !blocksOptional {
 		return "text_only"
 	}
 	for _, id := range ids {
@@ -409,27 +401,21 @@ func noteOf(p slackemu.Posted) string {
 	return ""
 }
 
-// ackNote classifies an ack payload that should be an answer: "" when it
-// has blocks and none is an apology.
+// noteOf classifies a post (a modal may have no blocks).
+func noteOf(p slacktest.Posted) string { return note(p.BlockIDs(), p.Kind == "view") }
+
+// ackNote classifies an ack payload that should be an answer.
 func ackNote(payload json.RawMessage) string {
-	ids, err := slackemu.Ack{Payload: payload}.PayloadBlockIDs()
+	ids, err := slacktest.Ack{Payload: payload}.PayloadBlockIDs()
 	if err != nil {
 		return "bad_ack_payload"
 	}
-	if len(ids) == 0 {
-		return "text_only"
-	}
-	for _, id := range ids {
-		if slices.Contains(noteIDs, id) {
-			return id
-		}
-	}
-	return ""
+	return note(ids, false)
 }
 
 // driver runs transactions against the emulator.
 type driver struct {
-	emu          *slackemu.Server
+	emu          *slacktest.Server
 	track        *tracker
 	res          *results
 	users        int // 0: a fresh user per transaction
@@ -442,9 +428,7 @@ func (d *driver) user(t tx) string {
 	if d.users > 0 {
 		n %= d.users
 	}
-	// "ULOAD%07d", without fmt's cost on every transaction.
-	digits := strconv.Itoa(n)
-	return "ULOAD" + strings.Repeat("0", max(0, 7-len(digits))) + digits
+	return fmt.Sprintf("ULOAD%07d", n)
 }
 
 // run performs one transaction and records what it measured.
@@ -453,7 +437,7 @@ func (d *driver) run(ctx context.Context, t tx) {
 	q := questions[t.seq%len(questions)]
 	switch t.kind {
 	case kindAsk:
-		ack, _, err := d.emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, Text: "ask " + q})
+		ack, _, err := d.emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user, Text: "ask " + q})
 		d.res.sent(ack, err)
 		if err != nil {
 			return
@@ -468,19 +452,19 @@ func (d *driver) run(ctx context.Context, t tx) {
 		}
 		d.await(ctx, t.kind, "u:"+user, ack)
 	case kindMention:
-		ack, info, err := d.emu.Mention(ctx, slackemu.Message{UserID: user, Text: q})
+		ack, info, err := d.emu.Mention(ctx, slacktest.Message{UserID: user, Text: q})
 		d.res.sent(ack, err)
 		if err == nil {
 			d.await(ctx, t.kind, "t:"+info.TS, ack)
 		}
 	case kindDM:
-		ack, _, err := d.emu.DirectMessage(ctx, slackemu.Message{UserID: user, Text: q})
+		ack, _, err := d.emu.DirectMessage(ctx, slacktest.Message{UserID: user, Text: q})
 		d.res.sent(ack, err)
 		if err == nil {
 			d.await(ctx, t.kind, "u:"+user, ack)
 		}
 	case kindAssess:
-		ack, _, err := d.emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user})
+		ack, _, err := d.emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user})
 		d.res.sent(ack, err)
 		if err != nil {
 			return
@@ -493,7 +477,7 @@ func (d *driver) run(ctx context.Context, t tx) {
 		if !ok {
 			return
 		}
-		ack, err = d.emu.SubmitView(ctx, user, view.viewID, d.answers[t.seq%len(d.answers)])
+		ack, err = d.emu.SubmitView(ctx, user, view.ViewID, d.answers[t.seq%len(d.answers)])
 		d.res.sent(ack, err)
 		if err != nil {
 			return
@@ -515,7 +499,7 @@ func orText(s string) string {
 
 // await waits for the reply to an envelope acked with ack, up to
 // replyTimeout after the envelope was written, and records it.
-func (d *driver) await(ctx context.Context, kind, key string, ack slackemu.Ack) (reply, bool) {
+func (d *driver) await(ctx context.Context, kind, key string, ack slacktest.Ack) (slacktest.Posted, bool) {
 	w := d.track.expect(key)
 	timer := time.NewTimer(time.Until(ack.Sent.Add(d.replyTimeout)))
 	defer timer.Stop()
@@ -524,28 +508,28 @@ func (d *driver) await(ctx context.Context, kind, key string, ack slackemu.Ack) 
 	case <-timer.C:
 		if d.track.abandon(key, w) {
 			d.res.fail("missing_reply:" + kind)
-			return reply{}, false
+			return slacktest.Posted{}, false
 		}
 		<-w.done
 	case <-ctx.Done():
 		if d.track.abandon(key, w) {
 			d.res.fail("cancelled")
-			return reply{}, false
+			return slacktest.Posted{}, false
 		}
 		<-w.done
 	}
 	p := w.post
-	if p.note != "" {
-		d.res.fail("bot_note:" + p.note)
+	if note := noteOf(p); note != "" {
+		d.res.fail("bot_note:" + note)
 		return p, false
 	}
-	d.res.replied(kind, p.at.Sub(ack.Sent), false, p.at)
+	d.res.replied(kind, p.At.Sub(ack.Sent), false, p.At)
 	return p, true
 }
 
 // countSlackErrors is the emulator's OnCall hook: every call it answered
 // with an error is a Slack error the bot saw.
-func (r *results) countSlackErrors(c slackemu.Call) {
+func (r *results) countSlackErrors(c slacktest.Call) {
 	if c.Error == "" {
 		return
 	}

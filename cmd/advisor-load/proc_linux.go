@@ -2,9 +2,7 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -54,49 +52,6 @@ func parseStatus(data []byte) (rss, hwm int64, err error) {
 		return 0, 0, fmt.Errorf("/proc status: no VmRSS and VmHWM (a zombie?)")
 	}
 	return rss, hwm, nil
-}
-
-// rssReader reads a process's resident memory from /proc/PID/statm, which
-// the kernel produces far more cheaply than /proc/PID/status: the sampler
-// reads it twenty times a second, on the cores the bot is measured on. The
-// file stays open; each read regenerates it.
-type rssReader struct {
-	f    *os.File
-	page int64
-	buf  [128]byte
-}
-
-func newRSSReader(pid int) (*rssReader, error) {
-	f, err := os.Open(fmt.Sprintf("/proc/%d/statm", pid))
-	if err != nil {
-		return nil, err
-	}
-	return &rssReader{f: f, page: int64(os.Getpagesize())}, nil
-}
-
-// kB returns the resident set size, as VmRSS in /proc/PID/status says it.
-func (r *rssReader) kB() (int64, error) {
-	n, err := r.f.ReadAt(r.buf[:], 0)
-	if err != nil && (!errors.Is(err, io.EOF) || n == 0) {
-		return 0, err
-	}
-	pages, err := parseStatm(r.buf[:n])
-	return pages * r.page / 1024, err
-}
-
-func (r *rssReader) close() { _ = r.f.Close() }
-
-// parseStatm returns the second field of /proc/PID/statm: resident pages.
-func parseStatm(data []byte) (int64, error) {
-	f := strings.Fields(string(data))
-	if len(f) < 2 {
-		return 0, fmt.Errorf("/proc statm: %q", data)
-	}
-	pages, err := strconv.ParseInt(f[1], 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("/proc statm: %w", err)
-	}
-	return pages, nil
 }
 
 // cpuSeconds reads utime+stime of a process from /proc/PID/stat.

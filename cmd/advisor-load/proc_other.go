@@ -13,14 +13,6 @@ var errNoProc = errors.New("advisor-load measures the bot through /proc: Linux o
 
 func memKB(int) (rss, hwm int64, err error) { return 0, 0, errNoProc }
 
-type rssReader struct{}
-
-func newRSSReader(int) (*rssReader, error) { return nil, errNoProc }
-
-func (*rssReader) kB() (int64, error) { return 0, errNoProc }
-
-func (*rssReader) close() {}
-
 func cpuSeconds(int) (float64, error) { return 0, errNoProc }
 
 func selfCPUSeconds() float64 { return 0 }

@@ -158,24 +158,3 @@ func usersText(n int) string {
 	}
 	return fmt.Sprint(n)
 }
-
-// complete reports what a finished run's report lacks, if anything: the
-// checks the end-to-end test and -check make.
-func (r *Report) complete() []string {
-	var missing []string
-	need := func(ok bool, what string) {
-		if !ok {
-			missing = append(missing, what)
-		}
-	}
-	need(r.Envelopes > 0, "envelopes")
-	need(r.Ack.N > 0 && r.Ack.P50ms > 0 && r.Ack.MaxMs >= r.Ack.P99ms && r.Ack.P99ms >= r.Ack.P90ms && r.Ack.P90ms >= r.Ack.P50ms, "ack latency")
-	need(r.Reply.N > 0 && r.Reply.P50ms > 0 && r.Reply.MaxMs >= r.Reply.P99ms, "reply latency")
-	need(r.SendRate > 0 && r.ReplyRate > 0, "throughput")
-	need(r.Bot.PID > 0, "bot pid")
-	need(r.Bot.StartToConnectMs > 0, "start to connected")
-	need(r.Bot.IdleRSSMB > 0, "idle RSS")
-	need(r.Bot.PeakRSSMB >= r.Bot.IdleRSSMB && r.Bot.PeakRSSMB > 0, "peak RSS")
-	need(r.Bot.CPUPer1000 >= 0 && r.Bot.CPUSeconds >= 0, "cpu")
-	return missing
-}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 func durations(ns ...int) []time.Duration {
@@ -154,17 +154,17 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	// Waiting first, then the post.
 	w := tr.expect("u:U1")
 	at := func(sec int64) time.Time { return time.Unix(sec, 0) } // tells the posts apart
-	tr.onPost(slackemu.Posted{Kind: "response_url", UserID: "U1", At: at(1)})
+	tr.onPost(slacktest.Posted{Kind: "response_url", UserID: "U1", At: at(1)})
 	select {
 	case <-w.done:
-		if !w.post.at.Equal(at(1)) {
-			t.Errorf("got the post of %v", w.post.at)
+		if !w.post.At.Equal(at(1)) {
+			t.Errorf("got the post of %v", w.post.At)
 		}
 	default:
 		t.Fatal("waiter not woken")
 	}
 	// The post first (the bot beat the ack back), then the wait.
-	tr.onPost(slackemu.Posted{Kind: "message", ThreadTS: "1.000001", Text: "b"})
+	tr.onPost(slacktest.Posted{Kind: "message", ThreadTS: "1.000001", Text: "b"})
 	w = tr.expect("t:1.000001")
 	select {
 	case <-w.done:
@@ -172,9 +172,9 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 		t.Fatal("early post not handed over")
 	}
 	// Updates, deletions and the Home tab are nobody's reply.
-	tr.onPost(slackemu.Posted{Kind: "view", UserID: "U2", Replace: true})
-	tr.onPost(slackemu.Posted{Kind: "home", UserID: "U2"})
-	tr.onPost(slackemu.Posted{Kind: "message", Channel: "C1", TS: "2.0", Delete: true})
+	tr.onPost(slacktest.Posted{Kind: "view", UserID: "U2", Replace: true})
+	tr.onPost(slacktest.Posted{Kind: "home", UserID: "U2"})
+	tr.onPost(slacktest.Posted{Kind: "message", Channel: "C1", TS: "2.0", Delete: true})
 	if n := tr.leftovers(); n != 0 {
 		t.Errorf("leftovers = %d, want 0", n)
 	}
@@ -183,18 +183,18 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 	if !tr.abandon("view:U3", w) {
 		t.Fatal("abandon of a waiting waiter = false")
 	}
-	tr.onPost(slackemu.Posted{Kind: "view", UserID: "U3"})
+	tr.onPost(slacktest.Posted{Kind: "view", UserID: "U3"})
 	if n := tr.leftovers(); n != 1 {
 		t.Errorf("leftovers = %d, want 1", n)
 	}
 	// Two waiters on one key are served in order.
 	w1, w2 := tr.expect("u:U4"), tr.expect("u:U4")
-	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", At: at(2)})
-	tr.onPost(slackemu.Posted{Kind: "message", UserID: "U4", At: at(3)})
+	tr.onPost(slacktest.Posted{Kind: "message", UserID: "U4", At: at(2)})
+	tr.onPost(slacktest.Posted{Kind: "message", UserID: "U4", At: at(3)})
 	<-w1.done
 	<-w2.done
-	if !w1.post.at.Equal(at(2)) || !w2.post.at.Equal(at(3)) {
-		t.Errorf("got the posts of %v then %v", w1.post.at, w2.post.at)
+	if !w1.post.At.Equal(at(2)) || !w2.post.At.Equal(at(3)) {
+		t.Errorf("got the posts of %v then %v", w1.post.At, w2.post.At)
 	}
 	if tr.abandon("u:U4", w1) {
 		t.Error("abandon of an answered waiter = true")
@@ -203,18 +203,18 @@ func TestTrackerMatchesEarlyAndLatePosts(t *testing.T) {
 
 func TestNoteClassification(t *testing.T) {
 	t.Parallel()
-	post := func(blocks string) slackemu.Posted {
-		return slackemu.Posted{Kind: "message", Blocks: json.RawMessage(blocks)}
+	post := func(blocks string) slacktest.Posted {
+		return slacktest.Posted{Kind: "message", Blocks: json.RawMessage(blocks)}
 	}
 	tests := []struct {
-		p    slackemu.Posted
+		p    slacktest.Posted
 		want string
 	}{
 		{post(`[{"type":"section","block_id":"faq:cost"}]`), ""},
 		{post(`[{"type":"section","block_id":"busy"}]`), "busy"},
 		{post(`[{"type":"section","block_id":"x"},{"type":"section","block_id":"rate_limited"}]`), "rate_limited"},
 		{post(``), "text_only"},
-		{slackemu.Posted{Kind: "view", Blocks: json.RawMessage(`[]`)}, ""},
+		{slacktest.Posted{Kind: "view", Blocks: json.RawMessage(`[]`)}, ""},
 	}
 	for _, tt := range tests {
 		if got := noteOf(tt.p); got != tt.want {
@@ -252,32 +252,6 @@ func TestParseProc(t *testing.T) {
 	}
 	if _, err := parseStat([]byte("4242 (x) S 1")); err == nil {
 		t.Error("parseStat of a short line succeeded")
-	}
-	if pages, err := parseStatm([]byte("315250 4429 2093 1210 0 35760 0\n")); err != nil || pages != 4429 {
-		t.Errorf("parseStatm = %d, %v; want 4429", pages, err)
-	}
-	if _, err := parseStatm([]byte("315250")); err == nil {
-		t.Error("parseStatm of one field succeeded")
-	}
-}
-
-// The sampler's statm reading is the VmRSS that /proc/PID/status shows.
-func TestRSSReaderAgreesWithStatus(t *testing.T) {
-	t.Parallel()
-	r, err := newRSSReader(os.Getpid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.close()
-	for range 2 { // the file is read again, not just once
-		got, err := r.kB()
-		want, _, werr := memKB(os.Getpid())
-		if err != nil || werr != nil {
-			t.Fatal(err, werr)
-		}
-		if d := got - want; d < -1024 || d > 1024 {
-			t.Errorf("statm says %d kB, status %d kB", got, want)
-		}
 	}
 }
 
@@ -439,12 +413,12 @@ func TestBuildReport(t *testing.T) {
 	t.Parallel()
 	res := newResults()
 	t0 := time.Now()
-	res.sent(slackemu.Ack{Sent: t0, Latency: time.Millisecond}, nil)
-	res.sent(slackemu.Ack{Sent: t0.Add(time.Second), Latency: 3 * time.Millisecond}, nil)
-	res.sent(slackemu.Ack{Sent: t0.Add(500 * time.Millisecond)}, slackemu.ErrAckTimeout)
+	res.sent(slacktest.Ack{Sent: t0, Latency: time.Millisecond}, nil)
+	res.sent(slacktest.Ack{Sent: t0.Add(time.Second), Latency: 3 * time.Millisecond}, nil)
+	res.sent(slacktest.Ack{Sent: t0.Add(500 * time.Millisecond)}, slacktest.ErrAckTimeout)
 	res.replied("dm", 2*time.Millisecond, false, t0.Add(2*time.Second))
-	res.countSlackErrors(slackemu.Call{Method: "chat.postMessage", Error: "channel_not_found"})
-	res.countSlackErrors(slackemu.Call{Method: "chat.postMessage"})
+	res.countSlackErrors(slacktest.Call{Method: "chat.postMessage", Error: "channel_not_found"})
+	res.countSlackErrors(slacktest.Call{Method: "chat.postMessage"})
 	o, _ := parseFlags([]string{"-n", "3", "-c", "1"}, io.Discard)
 	r := buildReport(o, res, newTracker(), BotStats{CPUSeconds: 0.3}, 0)
 	if r.Envelopes != 3 || r.Acked != 2 || r.Replies != 1 || r.Ack.N != 2 || r.Reply.N != 1 {
@@ -497,11 +471,14 @@ func TestDriveRateBoundsInflight(t *testing.T) {
 		ran++
 		mu.Unlock()
 	}
+	allOverloaded := make(chan struct{})
 	fail := func(what string) {
 		mu.Lock()
 		defer mu.Unlock()
 		if what == "generator_overload" {
-			overloads++
+			if overloads++; overloads == 7 {
+				close(allOverloaded)
+			}
 		}
 	}
 	done := make(chan struct{})
@@ -509,19 +486,21 @@ func TestDriveRateBoundsInflight(t *testing.T) {
 		defer close(done)
 		driveRate(context.Background(), runTx, fail, newScheduler(m, 10), o)
 	}()
-	// Three transactions hold the three goroutines; the other seven ticks
-	// find no room. Then the three finish and driveRate returns.
-	time.Sleep(100 * time.Millisecond)
+	// Three transactions hold the three slots; the other seven ticks find
+	// no room. Then the three finish and driveRate returns.
+	<-allOverloaded
 	close(release)
 	<-done
 	if most != 3 || ran != 3 || overloads != 7 {
 		t.Errorf("at most %d at once, %d ran, %d overloads; want 3, 3, 7", most, ran, overloads)
 	}
 
-	// Without the limit, workers are reused: all ten run.
+	// With room, workers are reused: all ten run.
 	m2 := o
 	m2.maxInflight = 100
+	mu.Lock()
 	ran, overloads = 0, 0
+	mu.Unlock()
 	quick := func(context.Context, tx) {
 		mu.Lock()
 		ran++
@@ -555,4 +534,24 @@ func TestProfiles(t *testing.T) {
 	if _, err := startProfile(dir+"/no/such/dir/cpu.pprof", ""); err == nil {
 		t.Error("a CPU profile in a missing directory started")
 	}
+}
+
+// complete reports what a finished run's report lacks, if anything.
+func (r *Report) complete() []string {
+	var missing []string
+	need := func(ok bool, what string) {
+		if !ok {
+			missing = append(missing, what)
+		}
+	}
+	need(r.Envelopes > 0, "envelopes")
+	need(r.Ack.N > 0 && r.Ack.P50ms > 0 && r.Ack.MaxMs >= r.Ack.P99ms && r.Ack.P99ms >= r.Ack.P90ms && r.Ack.P90ms >= r.Ack.P50ms, "ack latency")
+	need(r.Reply.N > 0 && r.Reply.P50ms > 0 && r.Reply.MaxMs >= r.Reply.P99ms, "reply latency")
+	need(r.SendRate > 0 && r.ReplyRate > 0, "throughput")
+	need(r.Bot.PID > 0, "bot pid")
+	need(r.Bot.StartToConnectMs > 0, "start to connected")
+	need(r.Bot.IdleRSSMB > 0, "idle RSS")
+	need(r.Bot.PeakRSSMB >= r.Bot.IdleRSSMB && r.Bot.PeakRSSMB > 0, "peak RSS")
+	need(r.Bot.CPUPer1000 >= 0 && r.Bot.CPUSeconds >= 0, "cpu")
+	return missing
 }

@@ -15,7 +15,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // Hard limits: every run is bounded in envelopes and in time, whatever the
@@ -235,15 +235,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		argv = []string{bin, "serve"}
 	}
 
-	emu, err := slackemu.Start(slackemu.Config{
+	emu, err := slacktest.Start(slacktest.Config{
 		// The emulator shares the machine with the bot it measures, so it
-		// keeps little: no records (the tool counts through hooks), a few
-		// messages (no move of this tool updates one), and the rest only
-		// while a transaction can still refer to it. An assessment's last
-		// reply goes to the response_url of its first envelope, two
-		// replies (each at most a timeout) back.
+		// keeps little: no records (the tool counts through hooks), and the
+		// rest only while a transaction can still refer to it. An
+		// assessment's last reply goes to the response_url of its first
+		// envelope, two replies (each at most a timeout) back.
 		MaxRecords:  -1,
-		MaxMessages: 500,
 		ForgetAfter: 2*max(o.replyTimeout, o.ackTimeout) + time.Second,
 		AckTimeout:  o.ackTimeout,
 	})
@@ -345,7 +343,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // waitConnected waits until the bot's socket is connected, failing at once
 // if the bot exits.
-func waitConnected(ctx context.Context, emu *slackemu.Server, bot *botProc) error {
+func waitConnected(ctx context.Context, emu *slacktest.Server, bot *botProc) error {
 	ctx, cancel := context.WithTimeout(ctx, connectTimeout)
 	defer cancel()
 	go func() {
@@ -388,56 +386,49 @@ func driveCount(ctx context.Context, d *driver, sched *scheduler, c int) {
 // once. It returns how far behind the schedule it fell at most.
 func driveRate(ctx context.Context, run func(context.Context, tx), fail func(string), sched *scheduler, o options) time.Duration {
 	interval := time.Duration(float64(time.Second) * o.mix.envelopesPerTx() / o.rate)
-	// Transactions run on a pool that grows as needed, up to maxInflight
-	// goroutines: one that is reused keeps the stack it has grown, which a
-	// goroutine per transaction would grow (and copy) every time.
+	// Transactions run on goroutines that are reused, up to maxInflight: a
+	// new goroutine per transaction would grow its stack (and copy it) on
+	// every encode, a tenth of the tool's CPU.
 	jobs := make(chan tx)
 	workers := 0
-	work := func(t tx) {
-		for ok := true; ok; t, ok = <-jobs {
-			run(ctx, t)
-		}
-	}
 	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer close(jobs)
 	var maxLag time.Duration
-	tick := time.NewTimer(time.Hour) // one timer, reset for every tick
-	defer tick.Stop()
 	start := time.Now()
-	for i := 0; ctx.Err() == nil; i++ {
+	for i := 0; ; i++ {
 		due := start.Add(time.Duration(i) * interval)
 		if due.Sub(start) >= o.duration {
-			break
+			return maxLag
 		}
 		if wait := time.Until(due); wait > 0 {
-			tick.Reset(wait)
-			select {
-			case <-tick.C:
-			case <-ctx.Done():
-			}
-			if ctx.Err() != nil {
-				break
+			if sleepCtx(ctx, wait) != nil {
+				return maxLag
 			}
 		} else {
 			maxLag = max(maxLag, -wait)
 		}
 		t, ok := sched.next()
 		if !ok {
-			break
+			return maxLag
 		}
 		select {
 		case jobs <- t: // an idle worker took it
+		case <-ctx.Done():
+			return maxLag
 		default:
 			if workers == o.maxInflight {
 				fail("generator_overload")
 				continue
 			}
 			workers++
-			wg.Go(func() { work(t) })
+			wg.Go(func() {
+				for ok := true; ok; t, ok = <-jobs {
+					run(ctx, t)
+				}
+			})
 		}
 	}
-	close(jobs)
-	wg.Wait()
-	return maxLag
 }
 
 func sleepCtx(ctx context.Context, d time.Duration) error {
@@ -461,17 +452,11 @@ func startRSSSampler(pid int) *rssSampler {
 	s := &rssSampler{done: make(chan struct{}), peak: make(chan int64, 1)}
 	go func() {
 		var peak int64
-		r, err := newRSSReader(pid)
-		if err == nil {
-			defer r.close()
-		}
 		t := time.NewTicker(rssSampleEvery)
 		defer t.Stop()
 		for {
-			if r != nil {
-				if rss, err := r.kB(); err == nil {
-					peak = max(peak, rss)
-				}
+			if rss, _, err := memKB(pid); err == nil {
+				peak = max(peak, rss)
 			}
 			select {
 			case <-s.done:

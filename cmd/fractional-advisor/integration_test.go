@@ -8,7 +8,6 @@ package main
 // from the emulator's records, as a user would see it.
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -28,7 +27,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // waitTime bounds every wait for the bot: far more than it needs, far less
@@ -141,7 +140,7 @@ func serveAssessment(t *testing.T, h *harness) {
 			if ack := h.submit(t, user, view, a, nil); ack.Payload != nil {
 				t.Errorf("ack payload = %s, want an empty ack (closes the modal)", ack.Payload)
 			}
-			p := h.waitPost(t, mark, "the recommendation", func(p slackemu.Posted) bool {
+			p := h.waitPost(t, mark, "the recommendation", func(p slacktest.Posted) bool {
 				return p.UserID == user && p.HasBlockIDPrefix("recommendation:")
 			})
 			if p.Kind != "response_url" || p.Channel != channel || p.ResponseType != "ephemeral" {
@@ -159,18 +158,18 @@ func serveAssessment(t *testing.T, h *harness) {
 		user := "U0RECHOME"
 		mark := h.mark()
 		h.openHome(t, user, "home")
-		home := h.waitPost(t, mark, "the Home tab", func(p slackemu.Posted) bool { return p.Kind == "home" && p.UserID == user })
+		home := h.waitPost(t, mark, "the Home tab", func(p slacktest.Posted) bool { return p.Kind == "home" && p.UserID == user })
 		trigger := h.press(t, user, home, blockkit.ActionStartAssessment)
 		view := h.waitModal(t, user, trigger)
 		mark = h.mark()
 		if ack := h.submit(t, user, view, answers[advisor.RoleBoth], nil); ack.Payload != nil {
 			t.Errorf("ack payload = %s, want an empty ack", ack.Payload)
 		}
-		p := h.waitPost(t, mark, "the recommendation", func(p slackemu.Posted) bool {
+		p := h.waitPost(t, mark, "the recommendation", func(p slacktest.Posted) bool {
 			return p.UserID == user && p.HasBlockIDPrefix("recommendation:")
 		})
 		if p.Kind != "message" || p.Channel != h.emu.DMChannel(user) || !p.HasBlockID("recommendation:both") {
-			t.Errorf("got %s, want recommendation:both in the user's DM %s", describe([]slackemu.Posted{p}), h.emu.DMChannel(user))
+			t.Errorf("got %s, want recommendation:both in the user's DM %s", describe([]slacktest.Posted{p}), h.emu.DMChannel(user))
 		}
 	})
 }
@@ -211,7 +210,7 @@ func serveAssessmentValidation(t *testing.T, h *harness) {
 			if ack := h.submit(t, user, view, good, nil); ack.Payload != nil {
 				t.Errorf("corrected submission: ack payload %s, want empty", ack.Payload)
 			}
-			h.waitPost(t, mark, "the recommendation", func(p slackemu.Posted) bool {
+			h.waitPost(t, mark, "the recommendation", func(p slacktest.Posted) bool {
 				return p.UserID == user && p.HasBlockID("recommendation:cto")
 			})
 			if ps := h.postsSince(mark, forUser(user)); len(ps) != 1 {
@@ -237,7 +236,7 @@ func serveAssessmentValidation(t *testing.T, h *harness) {
 			})
 			p := h.waitPost(t, mark, "the recommendation", forUser(user))
 			if p.Kind != "message" || p.Channel != h.emu.DMChannel(user) || !p.HasBlockID("recommendation:cto") {
-				t.Errorf("got %s, want the recommendation in the user's DM", describe([]slackemu.Posted{p}))
+				t.Errorf("got %s, want the recommendation in the user's DM", describe([]slacktest.Posted{p}))
 			}
 		})
 	}
@@ -273,9 +272,9 @@ func serveMentionsAndDirectMessages(t *testing.T, h *harness) {
 				h.dm(t, user, tt.text)
 				wantChannel = h.emu.DMChannel(user)
 			}
-			p := h.waitPost(t, mark, "the answer", func(p slackemu.Posted) bool { return p.Channel == wantChannel })
+			p := h.waitPost(t, mark, "the answer", func(p slacktest.Posted) bool { return p.Channel == wantChannel })
 			if p.Kind != "message" || p.ThreadTS != wantThread || !p.HasBlockID(tt.want) {
-				t.Errorf("got %s, want %s in %s thread %q", describe([]slackemu.Posted{p}), tt.want, wantChannel, wantThread)
+				t.Errorf("got %s, want %s in %s thread %q", describe([]slacktest.Posted{p}), tt.want, wantChannel, wantThread)
 			}
 		})
 	}
@@ -309,17 +308,17 @@ func serveAssessmentFromConversation(t *testing.T, h *harness) {
 				wantThread = h.ts()
 				h.mention(t, user, channel, wantThread, tt.text)
 			}
-			prompt := h.waitPost(t, mark, "the start button", func(p slackemu.Posted) bool { return p.Channel == wantChannel })
+			prompt := h.waitPost(t, mark, "the start button", func(p slacktest.Posted) bool { return p.Channel == wantChannel })
 			if prompt.Kind != "message" || prompt.ThreadTS != wantThread {
-				t.Errorf("prompt %s, want a message in %s thread %q", describe([]slackemu.Posted{prompt}), wantChannel, wantThread)
+				t.Errorf("prompt %s, want a message in %s thread %q", describe([]slacktest.Posted{prompt}), wantChannel, wantThread)
 			}
 			trigger := h.press(t, user, prompt, blockkit.ActionStartAssessment)
 			view := h.waitModal(t, user, trigger)
 			mark = h.mark()
 			h.submit(t, user, view, answers, nil)
-			p := h.waitPost(t, mark, "the recommendation", func(p slackemu.Posted) bool { return p.UserID == user && p.HasBlockIDPrefix("recommendation:") })
+			p := h.waitPost(t, mark, "the recommendation", func(p slacktest.Posted) bool { return p.UserID == user && p.HasBlockIDPrefix("recommendation:") })
 			if p.Kind != "message" || p.Channel != h.emu.DMChannel(user) || !p.HasBlockID("recommendation:caio") {
-				t.Errorf("got %s, want recommendation:caio in the DM", describe([]slackemu.Posted{p}))
+				t.Errorf("got %s, want recommendation:caio in the DM", describe([]slacktest.Posted{p}))
 			}
 		})
 	}
@@ -333,17 +332,17 @@ func serveButtons(t *testing.T, h *harness) {
 	view := h.waitModal(t, user, cmd.triggerID)
 	mark := h.mark()
 	h.submit(t, user, view, answersByRole(t)[advisor.RoleCTOThenCAIO], nil)
-	rec := h.waitPost(t, mark, "the recommendation", func(p slackemu.Posted) bool { return p.UserID == user && p.HasBlockIDPrefix("recommendation:") })
+	rec := h.waitPost(t, mark, "the recommendation", func(p slacktest.Posted) bool { return p.UserID == user && p.HasBlockIDPrefix("recommendation:") })
 
 	mark = h.mark()
 	_, askTS := h.mention(t, user, channel, "", "What is the difference between a fractional CAIO and a fractional CTO?")
-	answer := h.waitPost(t, mark, "the answer", func(p slackemu.Posted) bool { return p.ThreadTS == askTS })
+	answer := h.waitPost(t, mark, "the answer", func(p slacktest.Posted) bool { return p.ThreadTS == askTS })
 
 	// replyTo waits for the reply to a press on a message: through the
 	// press's response_url, to the user, in the message's channel.
-	replyTo := func(t *testing.T, mark int, in slackemu.Posted, what string) slackemu.Posted {
+	replyTo := func(t *testing.T, mark int, in slacktest.Posted, what string) slacktest.Posted {
 		t.Helper()
-		return h.waitPost(t, mark, what, func(p slackemu.Posted) bool {
+		return h.waitPost(t, mark, what, func(p slacktest.Posted) bool {
 			return p.Kind == "response_url" && p.UserID == user && p.Channel == in.Channel
 		})
 	}
@@ -353,7 +352,7 @@ func serveButtons(t *testing.T, h *harness) {
 		h.press(t, user, rec, blockkit.ActionShare)
 		p := replyTo(t, mark, rec, "the shared recommendation")
 		if p.ResponseType != "in_channel" || !p.HasBlockID("recommendation:cto_then_caio") {
-			t.Errorf("got %s, want recommendation:cto_then_caio in_channel", describe([]slackemu.Posted{p}))
+			t.Errorf("got %s, want recommendation:cto_then_caio in_channel", describe([]slacktest.Posted{p}))
 		}
 	})
 	t.Run("start over", func(t *testing.T) {
@@ -362,7 +361,7 @@ func serveButtons(t *testing.T, h *harness) {
 	})
 	for _, tc := range []struct {
 		name, action string
-		in           *slackemu.Posted
+		in           *slacktest.Posted
 		want         string
 	}{
 		{"recommendation helpful", blockkit.ActionHelpful, &rec, "glad it helped"},
@@ -396,12 +395,12 @@ func serveButtons(t *testing.T, h *harness) {
 	t.Run("Home tab topic", func(t *testing.T) {
 		mark := h.mark()
 		h.openHome(t, user, "home")
-		home := h.waitPost(t, mark, "the Home tab", func(p slackemu.Posted) bool { return p.Kind == "home" && p.UserID == user })
+		home := h.waitPost(t, mark, "the Home tab", func(p slacktest.Posted) bool { return p.Kind == "home" && p.UserID == user })
 		mark = h.mark()
 		h.press(t, user, home, blockkit.ActionTopicPrefix+"cost")
-		p := h.waitPost(t, mark, "the answer", func(p slackemu.Posted) bool { return p.UserID == user })
+		p := h.waitPost(t, mark, "the answer", func(p slacktest.Posted) bool { return p.UserID == user })
 		if p.Kind != "message" || p.Channel != h.emu.DMChannel(user) || !p.HasBlockID("faq:cost") {
-			t.Errorf("got %s, want faq:cost in the DM", describe([]slackemu.Posted{p}))
+			t.Errorf("got %s, want faq:cost in the DM", describe([]slacktest.Posted{p}))
 		}
 	})
 }
@@ -414,7 +413,7 @@ func serveHomeTab(t *testing.T, h *harness) {
 		h.openHome(t, user, "messages")
 	}
 	h.openHome(t, user, "home")
-	call := h.waitCall(t, "views.publish", "views.publish for "+user, func(c slackemu.Call) bool { return c.Params["user_id"] == user })
+	call := h.waitCall(t, "views.publish", "views.publish for "+user, func(c slacktest.Call) bool { return c.Params["user_id"] == user })
 	if call.Error != "" {
 		t.Fatalf("views.publish answered %s", call.Error)
 	}
@@ -422,7 +421,7 @@ func serveHomeTab(t *testing.T, h *harness) {
 	if !ok || home.Type != "home" {
 		t.Fatalf("no Home tab for %s", user)
 	}
-	if len(buttonsWithPrefix(t, slackemu.Posted{Blocks: home.Blocks}, blockkit.ActionStartAssessment)) == 0 {
+	if len(buttonsWithPrefix(t, slacktest.Posted{Blocks: home.Blocks}, blockkit.ActionStartAssessment)) == 0 {
 		t.Error("the Home tab has no button to start the assessment")
 	}
 	// Work runs concurrently: publishes for the Messages tab, queued first,
@@ -473,7 +472,7 @@ func serveIgnoresBotsEditsAndOwnMessages(t *testing.T, h *harness) {
 			} else {
 				h.dm(t, user, "When should a company hire a fractional CAIO?")
 			}
-			h.waitPost(t, mark, "the answer to the person", func(p slackemu.Posted) bool { return p.Channel == channel })
+			h.waitPost(t, mark, "the answer to the person", func(p slacktest.Posted) bool { return p.Channel == channel })
 			if ps := h.postsSince(mark, inChannel(channel)); len(ps) != 1 || !ps[0].HasBlockID("faq:when-caio") {
 				t.Errorf("want only the answer to the person (faq:when-caio), got %s", describe(ps))
 			}
@@ -489,7 +488,7 @@ func serveAnswersEachEventOnce(t *testing.T, h *harness) {
 		defer cancel()
 		user, channel := "U0ONCE001", "C0ONCE001"
 		mark := h.mark()
-		_, info, err := h.emu.Mention(ctx, slackemu.Message{UserID: user, ChannelID: channel, Text: "What does a fractional CTO do day to day?"})
+		_, info, err := h.emu.Mention(ctx, slacktest.Message{UserID: user, ChannelID: channel, Text: "What does a fractional CTO do day to day?"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -500,9 +499,9 @@ func serveAnswersEachEventOnce(t *testing.T, h *harness) {
 		}
 		_, last := h.mention(t, user, channel, "", "When should a company hire a fractional CTO?")
 		// Replies are sent concurrently: wait for both, then count.
-		h.waitPost(t, mark, "the answer to the mention", func(p slackemu.Posted) bool { return p.ThreadTS == info.TS })
-		h.waitPost(t, mark, "the answer to the last mention", func(p slackemu.Posted) bool { return p.ThreadTS == last })
-		if ps := h.postsSince(mark, func(p slackemu.Posted) bool { return p.ThreadTS == info.TS }); len(ps) != 1 || !ps[0].HasBlockID("faq:cto-role") {
+		h.waitPost(t, mark, "the answer to the mention", func(p slacktest.Posted) bool { return p.ThreadTS == info.TS })
+		h.waitPost(t, mark, "the answer to the last mention", func(p slacktest.Posted) bool { return p.ThreadTS == last })
+		if ps := h.postsSince(mark, func(p slacktest.Posted) bool { return p.ThreadTS == info.TS }); len(ps) != 1 || !ps[0].HasBlockID("faq:cto-role") {
 			t.Errorf("want one answer to the redelivered mention, got %s", describe(ps))
 		}
 	})
@@ -515,8 +514,8 @@ func serveAnswersEachEventOnce(t *testing.T, h *harness) {
 			h.send(t, "message_im", vars, nil)
 		}
 		h.dm(t, user, "When should a company hire a fractional CTO?")
-		h.waitPost(t, mark, "the answer to the resent message", func(p slackemu.Posted) bool { return p.HasBlockID("faq:caio-deliverables") })
-		h.waitPost(t, mark, "the answer to the last message", func(p slackemu.Posted) bool { return p.HasBlockID("faq:when-cto") })
+		h.waitPost(t, mark, "the answer to the resent message", func(p slacktest.Posted) bool { return p.HasBlockID("faq:caio-deliverables") })
+		h.waitPost(t, mark, "the answer to the last message", func(p slacktest.Posted) bool { return p.HasBlockID("faq:when-cto") })
 		if ps := h.postsSince(mark, inChannel(channel)); len(ps) != 2 {
 			t.Errorf("want one answer to the resent message and one to the last, got %s", describe(ps))
 		}
@@ -540,12 +539,12 @@ func serveNeverBroadcasts(t *testing.T, h *harness) {
 
 	mark := h.mark()
 	_, ts := h.mention(t, user, channel, "", "<!channel> What does a fractional CTO deliver?")
-	if p := h.waitPost(t, mark, "the answer", func(p slackemu.Posted) bool { return p.ThreadTS == ts }); !p.HasBlockID("faq:cto-deliverables") {
+	if p := h.waitPost(t, mark, "the answer", func(p slacktest.Posted) bool { return p.ThreadTS == ts }); !p.HasBlockID("faq:cto-deliverables") {
 		t.Errorf("mention: blocks %v", p.BlockIDs())
 	}
 	mark = h.mark()
 	h.dm(t, user, "<!everyone> When should a company hire a fractional CAIO?")
-	h.waitPost(t, mark, "the answer", func(p slackemu.Posted) bool { return p.Channel == h.emu.DMChannel(user) })
+	h.waitPost(t, mark, "the answer", func(p slacktest.Posted) bool { return p.Channel == h.emu.DMChannel(user) })
 
 	cmd = h.command(t, user, channel, "")
 	view := h.waitModal(t, user, cmd.triggerID)
@@ -553,13 +552,13 @@ func serveNeverBroadcasts(t *testing.T, h *harness) {
 	a := maps.Clone(answersByRole(t)[advisor.RoleCAIO])
 	a["context"] = "<!channel> <!here|here> look at this <!everyone>"
 	h.submit(t, user, view, a, nil)
-	rec := h.waitPost(t, mark, "the recommendation", func(p slackemu.Posted) bool { return p.UserID == user && p.HasBlockIDPrefix("recommendation:") })
+	rec := h.waitPost(t, mark, "the recommendation", func(p slacktest.Posted) bool { return p.UserID == user && p.HasBlockIDPrefix("recommendation:") })
 	if got := strings.Join(texts(t, rec.Blocks), " "); !strings.Contains(got, "&lt;!channel&gt;") {
 		t.Errorf("the context is not shown escaped: %q", got)
 	}
 	mark = h.mark()
 	h.press(t, user, rec, blockkit.ActionShare)
-	h.waitPost(t, mark, "the shared copy", func(p slackemu.Posted) bool { return p.ResponseType == "in_channel" })
+	h.waitPost(t, mark, "the shared copy", func(p slacktest.Posted) bool { return p.ResponseType == "in_channel" })
 }
 
 // serveModalFailure: when Slack refuses to open the modal, the user is
@@ -571,7 +570,7 @@ func serveModalFailure(t *testing.T, h *harness) {
 	h.command(t, user, channel, "")
 	p := h.waitPost(t, mark, "the apology", forUser(user))
 	if p.Kind != "response_url" || p.ResponseType != "ephemeral" || !strings.Contains(p.Text, "/fractional-advisor") {
-		t.Errorf("got %s %q, want a private note saying to run the command again", describe([]slackemu.Posted{p}), p.Text)
+		t.Errorf("got %s %q, want a private note saying to run the command again", describe([]slacktest.Posted{p}), p.Text)
 	}
 }
 
@@ -582,8 +581,8 @@ func serveModalFailure(t *testing.T, h *harness) {
 // checks that no token reached the log.
 type harness struct {
 	*apptest.Rig
-	emu *slackemu.Server
-	ids slackemu.Config
+	emu *slacktest.Server
+	ids slacktest.Config
 	n   atomic.Int64 // for unique ts and event ids
 
 	mu      sync.Mutex
@@ -615,7 +614,7 @@ func (h *harness) failNext(method, code string) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.allowed[method+" "+code]++
-	h.emu.FailNext(method, slackemu.Fault{SlackError: code})
+	h.emu.FailNext(method, slacktest.Fault{SlackError: code})
 }
 
 // ts returns a new message ts in Slack's "seconds.micros" form.
@@ -665,7 +664,7 @@ func (h *harness) fixture(t *testing.T, name string, vars map[string]string) env
 
 // send fills in a fixture, lets edit change its payload, sends it to the bot
 // and returns the bot's ack.
-func (h *harness) send(t *testing.T, name string, vars map[string]string, edit func(payload map[string]any)) slackemu.Ack {
+func (h *harness) send(t *testing.T, name string, vars map[string]string, edit func(payload map[string]any)) slacktest.Ack {
 	t.Helper()
 	env := h.fixture(t, name, vars)
 	payload := env.Payload
@@ -691,7 +690,7 @@ func (h *harness) send(t *testing.T, name string, vars map[string]string, edit f
 
 type command struct {
 	triggerID string
-	ack       slackemu.Ack
+	ack       slacktest.Ack
 }
 
 // command types /fractional-advisor TEXT as user in channel; the payload
@@ -742,11 +741,11 @@ func (h *harness) openHome(t *testing.T, user, tab string) {
 // press plays user clicking the button actionID in a message or Home tab
 // the bot posted, and returns the trigger_id the click carried. A click in
 // a message carries a fresh response_url for the message's channel.
-func (h *harness) press(t *testing.T, user string, in slackemu.Posted, actionID string) string {
+func (h *harness) press(t *testing.T, user string, in slacktest.Posted, actionID string) string {
 	t.Helper()
 	var b button
 	if bs := buttonsWithPrefix(t, in, actionID); len(bs) == 0 {
-		t.Fatalf("no button %s in %s", actionID, describe([]slackemu.Posted{in}))
+		t.Fatalf("no button %s in %s", actionID, describe([]slacktest.Posted{in}))
 	} else {
 		b = bs[0]
 	}
@@ -785,7 +784,7 @@ func (h *harness) press(t *testing.T, user string, in slackemu.Posted, actionID 
 
 // submit plays user submitting the assessment modal view with answers
 // (field name → option value, and "context"); edit may change the payload.
-func (h *harness) submit(t *testing.T, user string, view slackemu.View, answers map[string]string, edit func(map[string]any)) slackemu.Ack {
+func (h *harness) submit(t *testing.T, user string, view slacktest.View, answers map[string]string, edit func(map[string]any)) slacktest.Ack {
 	t.Helper()
 	vars := map[string]string{
 		"USER_ID": user, "TRIGGER_ID": h.emu.IssueTrigger(user), "VIEW_ID": view.ID, "VIEW_HASH": view.Hash,
@@ -799,9 +798,9 @@ func (h *harness) submit(t *testing.T, user string, view slackemu.View, answers 
 
 // waitModal waits for the bot to open the assessment modal with triggerID
 // and returns it, checked against the contract.
-func (h *harness) waitModal(t *testing.T, user, triggerID string) slackemu.View {
+func (h *harness) waitModal(t *testing.T, user, triggerID string) slacktest.View {
 	t.Helper()
-	call := h.waitCall(t, "views.open", "views.open with the trigger_id "+triggerID, func(c slackemu.Call) bool {
+	call := h.waitCall(t, "views.open", "views.open with the trigger_id "+triggerID, func(c slacktest.Call) bool {
 		return c.Params["trigger_id"] == triggerID
 	})
 	if call.Error != "" {
@@ -820,7 +819,7 @@ func (h *harness) waitModal(t *testing.T, user, triggerID string) slackemu.View 
 // required set of option values; every other input optional. The six
 // elements are also those the view_submission fixture fills in: block_id
 // and action_id are the field's name.
-func checkAssessmentModal(t *testing.T, view slackemu.View) {
+func checkAssessmentModal(t *testing.T, view slacktest.View) {
 	t.Helper()
 	if view.CallbackID != "advisor_assessment" {
 		t.Errorf("callback_id = %q, want advisor_assessment", view.CallbackID)
@@ -887,7 +886,7 @@ func (h *harness) mark() int {
 }
 
 // waitPost waits for the first post after mark that matches.
-func (h *harness) waitPost(t *testing.T, mark int, what string, match func(slackemu.Posted) bool) slackemu.Posted {
+func (h *harness) waitPost(t *testing.T, mark int, what string, match func(slacktest.Posted) bool) slacktest.Posted {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitTime)
 	defer cancel()
@@ -899,7 +898,7 @@ func (h *harness) waitPost(t *testing.T, mark int, what string, match func(slack
 }
 
 // waitCall waits for a Web API call of method that matches.
-func (h *harness) waitCall(t *testing.T, method, what string, match func(slackemu.Call) bool) slackemu.Call {
+func (h *harness) waitCall(t *testing.T, method, what string, match func(slacktest.Call) bool) slacktest.Call {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitTime)
 	defer cancel()
@@ -911,8 +910,8 @@ func (h *harness) waitCall(t *testing.T, method, what string, match func(slackem
 }
 
 // postsSince returns the posts after mark that match (all if match is nil).
-func (h *harness) postsSince(mark int, match func(slackemu.Posted) bool) []slackemu.Posted {
-	var out []slackemu.Posted
+func (h *harness) postsSince(mark int, match func(slacktest.Posted) bool) []slacktest.Posted {
+	var out []slacktest.Posted
 	for _, p := range h.emu.Posts() {
 		if p.Seq > mark && (match == nil || match(p)) {
 			out = append(out, p)
@@ -921,8 +920,8 @@ func (h *harness) postsSince(mark int, match func(slackemu.Posted) bool) []slack
 	return out
 }
 
-func publishesFor(h *harness, user string) []slackemu.Call {
-	var out []slackemu.Call
+func publishesFor(h *harness, user string) []slacktest.Call {
+	var out []slacktest.Call
 	for _, c := range h.emu.CallsTo("views.publish") {
 		if c.Params["user_id"] == user {
 			out = append(out, c)
@@ -931,12 +930,12 @@ func publishesFor(h *harness, user string) []slackemu.Call {
 	return out
 }
 
-func forUser(user string) func(slackemu.Posted) bool {
-	return func(p slackemu.Posted) bool { return p.UserID == user }
+func forUser(user string) func(slacktest.Posted) bool {
+	return func(p slacktest.Posted) bool { return p.UserID == user }
 }
 
-func inChannel(channel string) func(slackemu.Posted) bool {
-	return func(p slackemu.Posted) bool { return p.Channel == channel }
+func inChannel(channel string) func(slacktest.Posted) bool {
+	return func(p slacktest.Posted) bool { return p.Channel == channel }
 }
 
 func isFAQBlock(id string) bool { return strings.HasPrefix(id, "faq:") }
@@ -1011,7 +1010,7 @@ type ackBody struct {
 	Errors         map[string]string `json:"errors"`
 }
 
-func decodeAck(t *testing.T, ack slackemu.Ack) ackBody {
+func decodeAck(t *testing.T, ack slacktest.Ack) ackBody {
 	t.Helper()
 	var body ackBody
 	if ok, err := ack.Decode(&body); !ok || err != nil {
@@ -1022,17 +1021,9 @@ func decodeAck(t *testing.T, ack slackemu.Ack) ackBody {
 
 func blockIDs(t *testing.T, raw json.RawMessage) []string {
 	t.Helper()
-	var blocks []struct {
-		BlockID string `json:"block_id"`
-	}
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &blocks); err != nil {
-			t.Fatalf("blocks: %v", err)
-		}
-	}
-	ids := make([]string, 0, len(blocks))
-	for _, b := range blocks {
-		ids = append(ids, b.BlockID)
+	ids, err := slacktest.BlockIDs(raw)
+	if err != nil {
+		t.Fatalf("blocks: %v", err)
 	}
 	return ids
 }
@@ -1072,7 +1063,7 @@ type button struct{ blockID, actionID, value, text string }
 
 // buttonsWithPrefix lists the buttons of a post whose action_id starts
 // with prefix, in order.
-func buttonsWithPrefix(t *testing.T, p slackemu.Posted, prefix string) []button {
+func buttonsWithPrefix(t *testing.T, p slacktest.Posted, prefix string) []button {
 	t.Helper()
 	var blocks []struct {
 		BlockID   string            `json:"block_id"`
@@ -1114,7 +1105,7 @@ func buttonsWithPrefix(t *testing.T, p slackemu.Posted, prefix string) []button 
 }
 
 // describe prints posts for failure messages.
-func describe(ps []slackemu.Posted) string {
+func describe(ps []slacktest.Posted) string {
 	if len(ps) == 0 {
 		return "none"
 	}
@@ -1193,24 +1184,6 @@ func setState(id, key string, value any) func(map[string]any) {
 
 func deleteState(id string) func(map[string]any) {
 	return func(p map[string]any) { delete(stateValues(p), id) }
-}
-
-// syncBuffer is a bytes.Buffer that run's logger and the test may share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // serveHealthAndMetrics reads the address serve logged for its HTTP

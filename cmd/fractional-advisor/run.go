@@ -15,7 +15,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/demo"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"go.uber.org/zap"
 )
 
@@ -131,7 +131,7 @@ func setMemoryLimit(log *zap.Logger) {
 // runDemo starts the emulator and the bot in this process and plays the
 // scripted session.
 func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
-	emu, err := slackemu.Start(slackemu.Config{})
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		return fmt.Errorf("demo: start emulator: %w", err)
 	}

@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // TestServeRefusedToken: a token Slack refuses makes serve exit 1 with one
 // line that names the variable and never shows the token.
 func TestServeRefusedToken(t *testing.T) {
-	emu, err := slackemu.Start(slackemu.Config{})
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,12 +27,12 @@ func TestServeRefusedToken(t *testing.T) {
 	t.Setenv("ADVISOR_CONTENT_DIR", "")
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr apptest.Buffer
 	runErr := run(ctx, []string{"serve"}, &stdout, &stderr)
 	if ctx.Err() != nil {
 		t.Fatal("run returned only when its context ended: a refused token must stop serve at once (the HTTP listener kept it alive)")
 	}
-	var out syncBuffer
+	var out apptest.Buffer
 	if code := exitCode(runErr, &out); code != 1 {
 		t.Fatalf("exit %d (%v), want 1", code, runErr)
 	}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // TestSIGTERMLosesNothingAcked runs the real binary, sends it a burst of
@@ -29,7 +29,7 @@ func TestSIGTERMLosesNothingAcked(t *testing.T) {
 	if out, err := exec.CommandContext(t.Context(), "go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	emu, err := slackemu.Start(slackemu.Config{})
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +38,7 @@ func TestSIGTERMLosesNothingAcked(t *testing.T) {
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "SLACK_APP_TOKEN="+app, "SLACK_BOT_TOKEN="+bot, "SLACK_API_URL="+emu.APIURL(),
 		"ADVISOR_HTTP_ADDR=", "ADVISOR_CONTENT_DIR=", "ADVISOR_USER_RATE=0", "ADVISOR_LOG_LEVEL=warn")
-	var log syncBuffer
+	var log apptest.Buffer
 	cmd.Stderr = &log
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func TestSIGTERMLosesNothingAcked(t *testing.T) {
 	const burst = 200
 	var (
 		mu    sync.Mutex
-		acked []slackemu.EventInfo
+		acked []slacktest.EventInfo
 		sent  atomic.Int32
 		wg    sync.WaitGroup
 		term  sync.Once
@@ -69,7 +69,7 @@ func TestSIGTERMLosesNothingAcked(t *testing.T) {
 		wg.Go(func() {
 			for sent.Add(1) <= burst {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				_, info, err := emu.Mention(ctx, slackemu.Message{UserID: fmt.Sprintf("U0TERM%03d", u), Text: "<@U0EMUBOT1> what does a fractional CTO cost?"})
+				_, info, err := emu.Mention(ctx, slacktest.Message{UserID: fmt.Sprintf("U0TERM%03d", u), Text: "<@U0EMUBOT1> what does a fractional CTO cost?"})
 				cancel()
 				if err != nil {
 					return // not acked: the connection is going

@@ -16,7 +16,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -29,9 +29,9 @@ const WaitTime = 10 * time.Second
 
 // Options tune a rig; the zero value runs the bot as shipped.
 type Options struct {
-	Emulator slackemu.Config
+	Emulator slacktest.Config
 	// Faults are injected before the bot starts (method → faults in turn).
-	Faults map[string][]slackemu.Fault
+	Faults map[string][]slacktest.Fault
 	// Config edits the bot's configuration after the rig has set it up.
 	Config func(*config.Config)
 	// Search replaces the real search over the built-in knowledge base.
@@ -42,12 +42,12 @@ type Options struct {
 
 // Rig is the bot running against the emulator.
 type Rig struct {
-	Emu     *slackemu.Server
+	Emu     *slacktest.Server
 	Config  config.Config
 	Metrics *ops.Metrics
 	Ready   *ops.Readiness
 
-	log     *syncBuffer // the bot's log, JSON lines as in production
+	log     *Buffer // the bot's log, JSON lines as in production
 	logs    *observer.ObservedLogs
 	cancel  context.CancelFunc
 	done    chan error
@@ -61,7 +61,7 @@ type Rig struct {
 // (unless the test stopped it itself) and that no token reached its log.
 func Start(t *testing.T, o Options) *Rig {
 	t.Helper()
-	emu, err := slackemu.Start(o.Emulator)
+	emu, err := slacktest.Start(o.Emulator)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func Start(t *testing.T, o Options) *Rig {
 		t.Fatal(err)
 	}
 
-	r := &Rig{Emu: emu, Config: cfg, Metrics: ops.NewMetrics(), Ready: ops.NewReadiness(0, nil), log: &syncBuffer{}, done: make(chan error, 1)}
+	r := &Rig{Emu: emu, Config: cfg, Metrics: ops.NewMetrics(), Ready: ops.NewReadiness(0, nil), log: &Buffer{}, done: make(chan error, 1)}
 	var observed zapcore.Core
 	observed, r.logs = observer.New(zapcore.DebugLevel)
 	enc := zap.NewProductionEncoderConfig()
@@ -183,9 +183,9 @@ func (r *Rig) Reconnects(reason string) float64 {
 }
 
 // Mention sends an app_mention of the bot from user and returns its event.
-func (r *Rig) Mention(t *testing.T, user, text string) slackemu.EventInfo {
+func (r *Rig) Mention(t *testing.T, user, text string) slacktest.EventInfo {
 	t.Helper()
-	_, info, err := r.Emu.Mention(Ctx(t), slackemu.Message{UserID: user, Text: "<@" + r.Emu.Config().BotUserID + "> " + text})
+	_, info, err := r.Emu.Mention(Ctx(t), slacktest.Message{UserID: user, Text: "<@" + r.Emu.Config().BotUserID + "> " + text})
 	if err != nil {
 		t.Fatalf("mention %q: %v", clip(text), err)
 	}
@@ -193,7 +193,7 @@ func (r *Rig) Mention(t *testing.T, user, text string) slackemu.EventInfo {
 }
 
 // WaitPost waits for a post matching match.
-func (r *Rig) WaitPost(t *testing.T, what string, match func(slackemu.Posted) bool) slackemu.Posted {
+func (r *Rig) WaitPost(t *testing.T, what string, match func(slacktest.Posted) bool) slacktest.Posted {
 	t.Helper()
 	p, err := r.Emu.WaitPost(Ctx(t), match)
 	if err != nil {
@@ -203,7 +203,7 @@ func (r *Rig) WaitPost(t *testing.T, what string, match func(slackemu.Posted) bo
 }
 
 // Count is how many posts match.
-func (r *Rig) Count(match func(slackemu.Posted) bool) int {
+func (r *Rig) Count(match func(slacktest.Posted) bool) int {
 	n := 0
 	for _, p := range r.Emu.Posts() {
 		if match(p) {
@@ -214,7 +214,7 @@ func (r *Rig) Count(match func(slackemu.Posted) bool) int {
 }
 
 // AnsweredOnce checks that a mention got exactly one reply, an answer.
-func (r *Rig) AnsweredOnce(t *testing.T, info slackemu.EventInfo) {
+func (r *Rig) AnsweredOnce(t *testing.T, info slacktest.EventInfo) {
 	t.Helper()
 	p := r.WaitPost(t, "answer", InThread(info))
 	if !IsAnswer(p) {
@@ -226,17 +226,17 @@ func (r *Rig) AnsweredOnce(t *testing.T, info slackemu.EventInfo) {
 }
 
 // InThread matches the bot's posts in a mention's thread.
-func InThread(info slackemu.EventInfo) func(slackemu.Posted) bool {
-	return func(p slackemu.Posted) bool { return p.ThreadTS == info.TS }
+func InThread(info slacktest.EventInfo) func(slacktest.Posted) bool {
+	return func(p slacktest.Posted) bool { return p.ThreadTS == info.TS }
 }
 
 // HasBlock matches posts with a block of this id.
-func HasBlock(id string) func(slackemu.Posted) bool {
-	return func(p slackemu.Posted) bool { return p.HasBlockID(id) }
+func HasBlock(id string) func(slacktest.Posted) bool {
+	return func(p slacktest.Posted) bool { return p.HasBlockID(id) }
 }
 
 // IsAnswer matches FAQ answers (a faq:ID or faq:none block).
-func IsAnswer(p slackemu.Posted) bool { return p.HasBlockIDPrefix("faq:") }
+func IsAnswer(p slacktest.Posted) bool { return p.HasBlockIDPrefix("faq:") }
 
 // WaitUntil polls cond (a metric, readiness) until it holds.
 func WaitUntil(t *testing.T, what string, cond func() bool) {
@@ -264,19 +264,20 @@ func clip(s string) string {
 	return s
 }
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test at once.
-type syncBuffer struct {
+// Buffer is a bytes.Buffer that a logger (or a process's output) and a
+// test may use at once.
+type Buffer struct {
 	mu sync.Mutex
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
+func (s *Buffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.Write(p)
 }
 
-func (s *syncBuffer) String() string {
+func (s *Buffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()

@@ -48,7 +48,7 @@ func TestDomainIsPure(t *testing.T) {
 // fake. Routing touches neither a websocket nor an HTTP request.
 func TestOnlyTheAdapterTalksToSlack(t *testing.T) {
 	t.Parallel()
-	allowed := []string{module + "internal/slack", module + "internal/blockkit", module + "internal/slackemu"}
+	allowed := []string{module + "internal/slack", module + "internal/blockkit", module + "internal/slacktest"}
 	for _, line := range goList(t, "-f", "{{.ImportPath}} {{join .Imports \" \"}}", "../../...") {
 		pkg, imports, _ := strings.Cut(line, " ")
 		for _, imp := range strings.Fields(imports) {
@@ -72,11 +72,22 @@ func TestBinaryLinksNoTestCode(t *testing.T) {
 		switch {
 		case dep == "testing", isUnder(dep, "go.uber.org/goleak"), isUnder(dep, "go.uber.org/zap/zaptest"),
 			isUnder(dep, "github.com/prometheus/client_golang/prometheus/testutil"),
-			strings.HasPrefix(dep, module) && strings.HasSuffix(dep, "test") && dep != module+"internal/slackemu":
+			strings.HasPrefix(dep, module) && strings.HasSuffix(dep, "test") && dep != module+"internal/slacktest":
 			t.Errorf("the binary links %s", dep)
 		}
 	}
 	if !slices.Contains(deps, module+"internal/slack") {
 		t.Error("go list found no adapter in the binary: the test looks in the wrong place")
+	}
+}
+
+// TestFakeSharesNoCode keeps the Slack fake apart from the bot: a fake that
+// used the bot's JSON writer or Block Kit code could not catch their bugs.
+func TestFakeSharesNoCode(t *testing.T) {
+	t.Parallel()
+	for _, dep := range goList(t, "-deps", "../slacktest") {
+		if strings.HasPrefix(dep, module) && dep != module+"internal/slacktest" {
+			t.Errorf("internal/slacktest depends on %s", dep)
+		}
 	}
 }

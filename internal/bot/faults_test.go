@@ -11,7 +11,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
@@ -48,7 +48,7 @@ func TestRetryOfUnhandledEvent(t *testing.T) {
 	if _, err := r.Emu.RedeliverEvent(apptest.Ctx(t), c.EventID, 1, "timeout"); err != nil {
 		t.Fatal(err)
 	}
-	r.WaitPost(t, "answer to the retry", func(p slackemu.Posted) bool { return apptest.InThread(c)(p) && apptest.IsAnswer(p) })
+	r.WaitPost(t, "answer to the retry", func(p slacktest.Posted) bool { return apptest.InThread(c)(p) && apptest.IsAnswer(p) })
 	if n := r.Count(apptest.InThread(c)); n != 1 {
 		t.Errorf("%d posts in the refused event's thread, want 1 (the answer; the busy note is private)", n)
 	}
@@ -60,7 +60,7 @@ func TestPanickingHandler(t *testing.T) {
 	t.Parallel()
 	r := apptest.Start(t, apptest.Options{Search: apptest.Panicky{Word: "boom", Next: apptest.AnAnswer()}})
 	info := r.Mention(t, "U0PANIC01", "boom")
-	r.WaitPost(t, "apology", func(p slackemu.Posted) bool { return apptest.InThread(info)(p) && apptest.HasBlock("error")(p) })
+	r.WaitPost(t, "apology", func(p slacktest.Posted) bool { return apptest.InThread(info)(p) && apptest.HasBlock("error")(p) })
 	if got := testutil.ToFloat64(r.Metrics.Panics); got != 1 {
 		t.Errorf("panics counted %v", got)
 	}
@@ -79,16 +79,16 @@ func TestPanickingHandler(t *testing.T) {
 func TestFlood(t *testing.T) {
 	t.Parallel()
 	g := apptest.NewGate(t, 8, apptest.AnAnswer())
-	r := apptest.Start(t, apptest.Options{Search: g, Emulator: slackemu.Config{AckTimeout: 5 * time.Second},
+	r := apptest.Start(t, apptest.Options{Search: g, Emulator: slacktest.Config{AckTimeout: 5 * time.Second},
 		Config: func(c *config.Config) { c.Workers, c.Queue, c.UserRate = 4, 4, 0 }})
 	const n = 200
-	infos := make([]slackemu.EventInfo, n)
+	infos := make([]slacktest.EventInfo, n)
 	errs := make([]error, n)
 	var wg sync.WaitGroup
 	for i := range n {
 		wg.Go(func() {
-			var ack slackemu.Ack
-			ack, infos[i], errs[i] = r.Emu.Mention(apptest.Ctx(t), slackemu.Message{UserID: fmt.Sprintf("U0FLOOD%03d", i), Text: "q"})
+			var ack slacktest.Ack
+			ack, infos[i], errs[i] = r.Emu.Mention(apptest.Ctx(t), slacktest.Message{UserID: fmt.Sprintf("U0FLOOD%03d", i), Text: "q"})
 			if errs[i] == nil && ack.Latency > 2*time.Second {
 				errs[i] = fmt.Errorf("ack took %v", ack.Latency)
 			}
@@ -128,9 +128,9 @@ func TestShutdownWithRepliesInFlight(t *testing.T) {
 	g := apptest.NewGate(t, 3, apptest.AnAnswer())
 	r := apptest.Start(t, apptest.Options{Search: g})
 	for range 3 {
-		r.Emu.FailNext("chat.postMessage", slackemu.Fault{Delay: 300 * time.Millisecond})
+		r.Emu.FailNext("chat.postMessage", slacktest.Fault{Delay: 300 * time.Millisecond})
 	}
-	var infos []slackemu.EventInfo
+	var infos []slacktest.EventInfo
 	for i := range 3 {
 		infos = append(infos, r.Mention(t, fmt.Sprintf("U0TERM%03d", i), "q"))
 	}
@@ -163,7 +163,7 @@ func TestUserRateLimit(t *testing.T) {
 	// Commands too: limited per user, the note rides in the ack once.
 	var notes int
 	for range 5 {
-		ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: "U0CMDFLOOD", Text: "help"})
+		ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slacktest.SlashCommand{UserID: "U0CMDFLOOD", Text: "help"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -195,12 +195,12 @@ func TestUserRateLimit(t *testing.T) {
 func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
 	t.Parallel()
 	const ttl = 300 * time.Millisecond
-	r := apptest.Start(t, apptest.Options{Emulator: slackemu.Config{ResponseURLTTL: ttl}})
+	r := apptest.Start(t, apptest.Options{Emulator: slacktest.Config{ResponseURLTTL: ttl}})
 	const user = "U0SLOW0001"
-	if _, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: user, Text: ""}); err != nil {
+	if _, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slacktest.SlashCommand{UserID: user, Text: ""}); err != nil {
 		t.Fatal(err)
 	}
-	var view slackemu.View
+	var view slacktest.View
 	apptest.WaitUntil(t, "the modal to open", func() bool {
 		var ok bool
 		view, ok = r.Emu.LatestView(user)
@@ -214,7 +214,7 @@ func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
 	if _, err := r.Emu.SubmitView(apptest.Ctx(t), user, view.ID, answers); err != nil {
 		t.Fatal(err)
 	}
-	p := r.WaitPost(t, "the recommendation in the DM", func(p slackemu.Posted) bool {
+	p := r.WaitPost(t, "the recommendation in the DM", func(p slacktest.Posted) bool {
 		return p.Kind == "message" && p.Channel == r.Emu.DMChannel(user) && strings.Contains(string(p.Blocks), blockkit.RecommendationBlockPrefix)
 	})
 	if p.UserID != user {
@@ -232,7 +232,7 @@ func TestRecommendationOutlivesItsResponseURL(t *testing.T) {
 func TestPanicInDispatch(t *testing.T) {
 	t.Parallel()
 	r := apptest.Start(t, apptest.Options{Search: apptest.Panicky{Word: "boom", Next: apptest.AnAnswer()}})
-	ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: "U0PANIC02", Text: "ask boom"})
+	ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slacktest.SlashCommand{UserID: "U0PANIC02", Text: "ask boom"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestPanicInDispatch(t *testing.T) {
 	if n := r.LoggedWith("handler panicked", "panic", "a string"); n != 1 {
 		t.Error("the panic's log line does not describe the value by its type alone")
 	}
-	ack, _, err = r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: "U0PANIC02", Text: "ask what does it cost"})
+	ack, _, err = r.Emu.SlashCommand(apptest.Ctx(t), slacktest.SlashCommand{UserID: "U0PANIC02", Text: "ask what does it cost"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // hostileInputs are questions meant to make the bot misbehave: broadcast
@@ -71,14 +71,14 @@ func TestHostileInputs(t *testing.T) {
 		})
 		t.Run("dm "+name, func(t *testing.T) {
 			user := fmt.Sprintf("U0HOSD%03d", i)
-			if _, _, err := r.Emu.DirectMessage(apptest.Ctx(t), slackemu.Message{UserID: user, Text: in}); err != nil {
+			if _, _, err := r.Emu.DirectMessage(apptest.Ctx(t), slacktest.Message{UserID: user, Text: in}); err != nil {
 				if strings.TrimSpace(in) == "" {
 					t.Skipf("the emulator refuses an empty DM: %v", err)
 				}
 				t.Fatal(err)
 			}
 			dm := r.Emu.DMChannel(user)
-			inDM := func(p slackemu.Posted) bool { return p.Channel == dm }
+			inDM := func(p slacktest.Posted) bool { return p.Channel == dm }
 			p := r.WaitPost(t, "reply", inDM)
 			checkReply(t, p.Text, p.Blocks)
 			if n := r.Count(inDM); n != 1 {
@@ -87,7 +87,7 @@ func TestHostileInputs(t *testing.T) {
 		})
 		t.Run("command "+name, func(t *testing.T) {
 			user := fmt.Sprintf("U0HOSC%03d", i)
-			ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slackemu.SlashCommand{UserID: user, Text: "ask " + in})
+			ack, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slacktest.SlashCommand{UserID: user, Text: "ask " + in})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -102,7 +102,7 @@ func TestHostileInputs(t *testing.T) {
 				checkReply(t, m.Text, m.Blocks)
 				return
 			}
-			toUser := func(p slackemu.Posted) bool { return p.Kind == "response_url" && p.UserID == user }
+			toUser := func(p slacktest.Posted) bool { return p.Kind == "response_url" && p.UserID == user }
 			p := r.WaitPost(t, "reply", toUser)
 			checkReply(t, p.Text, p.Blocks)
 		})
@@ -117,7 +117,7 @@ func checkReply(t *testing.T, text string, blocks json.RawMessage) {
 	if strings.TrimSpace(text) == "" {
 		t.Error("a reply without a text fallback")
 	}
-	if (slackemu.Posted{Blocks: blocks}).HasBlockID("error") {
+	if (slacktest.Posted{Blocks: blocks}).HasBlockID("error") {
 		t.Error("the reply is an apology, not an answer")
 	}
 	strs := []string{text}

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 )
 
 // sampleAnswers is the assessment the demo submits.
@@ -30,7 +30,7 @@ func sampleAnswers() map[string]string {
 const step = 10 * time.Second
 
 // Run plays the script. emu must be running with the bot connecting to it.
-func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
+func Run(ctx context.Context, emu *slacktest.Server, out io.Writer) error {
 	user := emu.Config().DefaultUserID
 	channel := emu.Config().DefaultChannelID
 	if err := waitConnected(ctx, emu); err != nil {
@@ -41,7 +41,7 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 
 	// 1. Help.
 	p.user("/fractional-advisor help")
-	ack, _, err := emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, ChannelID: channel, Text: "help"})
+	ack, _, err := emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user, ChannelID: channel, Text: "help"})
 	if err != nil {
 		return fmt.Errorf("help: %w", err)
 	}
@@ -50,10 +50,10 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	// 2. The assessment: open, answer, submit, read the recommendation.
 	p.user("/fractional-advisor")
 	mark := len(emu.Posts())
-	if _, _, err := emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, ChannelID: channel}); err != nil {
+	if _, _, err := emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user, ChannelID: channel}); err != nil {
 		return fmt.Errorf("assessment: %w", err)
 	}
-	view, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.Kind == "view" })
+	view, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Kind == "view" })
 	if err != nil {
 		return fmt.Errorf("assessment modal: %w", err)
 	}
@@ -63,7 +63,7 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	if _, err := emu.SubmitView(ctx, user, view.ViewID, sampleAnswers()); err != nil {
 		return fmt.Errorf("submit: %w", err)
 	}
-	rec, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.HasBlockIDPrefix("recommendation:") })
+	rec, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.HasBlockIDPrefix("recommendation:") })
 	if err != nil {
 		return fmt.Errorf("recommendation: %w", err)
 	}
@@ -72,7 +72,7 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	// 3. Two questions: privately, and by mention in a channel.
 	q := "how much does a part-time CTO cost compared with hiring one?"
 	p.user("/fractional-advisor ask " + q)
-	ack, _, err = emu.SlashCommand(ctx, slackemu.SlashCommand{UserID: user, ChannelID: channel, Text: "ask " + q})
+	ack, _, err = emu.SlashCommand(ctx, slacktest.SlashCommand{UserID: user, ChannelID: channel, Text: "ask " + q})
 	if err != nil {
 		return fmt.Errorf("ask: %w", err)
 	}
@@ -81,11 +81,11 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	q = "do we need both a fractional CTO and a chief AI officer?"
 	p.user("in #general: @Fractional Advisor " + q)
 	mark = len(emu.Posts())
-	_, info, err := emu.Mention(ctx, slackemu.Message{UserID: user, ChannelID: channel, Text: q})
+	_, info, err := emu.Mention(ctx, slacktest.Message{UserID: user, ChannelID: channel, Text: q})
 	if err != nil {
 		return fmt.Errorf("mention: %w", err)
 	}
-	reply, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.ThreadTS == info.TS })
+	reply, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.ThreadTS == info.TS })
 	if err != nil {
 		return fmt.Errorf("mention reply: %w", err)
 	}
@@ -95,10 +95,10 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	q = "what's the wifi password in the office?"
 	p.user("in a DM: " + q)
 	mark = len(emu.Posts())
-	if _, _, err := emu.DirectMessage(ctx, slackemu.Message{UserID: user, Text: q}); err != nil {
+	if _, _, err := emu.DirectMessage(ctx, slacktest.Message{UserID: user, Text: q}); err != nil {
 		return fmt.Errorf("dm: %w", err)
 	}
-	reply, err = waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.Channel == emu.DMChannel(user) })
+	reply, err = waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Channel == emu.DMChannel(user) })
 	if err != nil {
 		return fmt.Errorf("dm reply: %w", err)
 	}
@@ -110,7 +110,7 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	if _, _, err := emu.OpenHome(ctx, user); err != nil {
 		return fmt.Errorf("home: %w", err)
 	}
-	home, err := waitPost(ctx, emu, mark, func(p slackemu.Posted) bool { return p.Kind == "home" })
+	home, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Kind == "home" })
 	if err != nil {
 		return fmt.Errorf("home tab: %w", err)
 	}
@@ -119,7 +119,7 @@ func Run(ctx context.Context, emu *slackemu.Server, out io.Writer) error {
 	return p.err
 }
 
-func waitConnected(ctx context.Context, emu *slackemu.Server) error {
+func waitConnected(ctx context.Context, emu *slacktest.Server) error {
 	ctx, cancel := context.WithTimeout(ctx, step)
 	defer cancel()
 	if err := emu.WaitConnected(ctx); err != nil {
@@ -128,7 +128,7 @@ func waitConnected(ctx context.Context, emu *slackemu.Server) error {
 	return nil
 }
 
-func waitPost(ctx context.Context, emu *slackemu.Server, after int, match func(slackemu.Posted) bool) (slackemu.Posted, error) {
+func waitPost(ctx context.Context, emu *slacktest.Server, after int, match func(slacktest.Posted) bool) (slacktest.Posted, error) {
 	ctx, cancel := context.WithTimeout(ctx, step)
 	defer cancel()
 	return emu.WaitPostAfter(ctx, after, match)
@@ -167,7 +167,7 @@ func (p *printer) bot(what string, blocks json.RawMessage) {
 }
 
 // ackReply prints a reply that came back in the ack itself.
-func (p *printer) ackReply(what string, ack slackemu.Ack) {
+func (p *printer) ackReply(what string, ack slacktest.Ack) {
 	var msg struct {
 		Text   string          `json:"text"`
 		Blocks json.RawMessage `json:"blocks"`

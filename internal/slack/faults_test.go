@@ -10,7 +10,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/apptest"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap/zapcore"
 )
@@ -87,7 +87,7 @@ func TestLinkDisabled(t *testing.T) {
 // connection, which slack-go redials; the bot counts it and answers after.
 func TestSilentSlack(t *testing.T) {
 	t.Parallel()
-	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Emulator: slackemu.Config{PingInterval: 50 * time.Millisecond},
+	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Emulator: slacktest.Config{PingInterval: 50 * time.Millisecond},
 		Config: func(c *config.Config) { c.PingTimeout = time.Second }})
 	r.Emu.SetPings(false)
 	if err := r.Emu.WaitConnects(apptest.Ctx(t), 2); err != nil {
@@ -104,7 +104,7 @@ func TestSilentSlack(t *testing.T) {
 func TestConnectRetries(t *testing.T) {
 	t.Parallel()
 	start := time.Now()
-	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Faults: map[string][]slackemu.Fault{
+	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Faults: map[string][]slacktest.Fault{
 		"apps.connections.open": {{Status: http.StatusTooManyRequests, RetryAfter: time.Second}, {Status: http.StatusInternalServerError}},
 	}})
 	if took := time.Since(start); took < time.Second {
@@ -138,7 +138,7 @@ func TestFatalAuth(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.method+"/"+tt.code, func(t *testing.T) {
 			t.Parallel()
-			r := apptest.Start(t, apptest.Options{NoWait: true, Faults: map[string][]slackemu.Fault{tt.method: {{SlackError: tt.code}}}})
+			r := apptest.Start(t, apptest.Options{NoWait: true, Faults: map[string][]slacktest.Fault{tt.method: {{SlackError: tt.code}}}})
 			err := r.Exited(t)
 			if err == nil || !strings.Contains(err.Error(), tt.code) || !strings.Contains(err.Error(), tt.want) || strings.Contains(err.Error(), "\n") {
 				t.Fatalf("Run = %v, want one line naming %s and %s", err, tt.want, tt.code)
@@ -155,7 +155,7 @@ func TestFatalAuth(t *testing.T) {
 // call's own retries) and a 429 is retried until it works.
 func TestAuthTestTransient(t *testing.T) {
 	t.Parallel()
-	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Faults: map[string][]slackemu.Fault{
+	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Faults: map[string][]slacktest.Fault{
 		"auth.test": {{Status: 503}, {Status: 503}, {Status: 503}, {Status: 429}},
 	}})
 	if n := len(r.Emu.CallsTo("auth.test")); n != 5 {
@@ -169,10 +169,10 @@ func TestAuthTestTransient(t *testing.T) {
 func TestPostRateLimited(t *testing.T) {
 	t.Parallel()
 	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer()})
-	r.Emu.FailNext("chat.postMessage", slackemu.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
+	r.Emu.FailNext("chat.postMessage", slacktest.Fault{Status: http.StatusTooManyRequests, RetryAfter: time.Second})
 	info := r.Mention(t, "U0RATE001", "what does it cost?")
 	r.AnsweredOnce(t, info)
-	if _, err := r.Emu.WaitCall(apptest.Ctx(t), "chat.postMessage", func(c slackemu.Call) bool { return c.Status == 200 }); err != nil {
+	if _, err := r.Emu.WaitCall(apptest.Ctx(t), "chat.postMessage", func(c slacktest.Call) bool { return c.Status == 200 }); err != nil {
 		t.Fatal(err)
 	}
 	calls := r.Emu.CallsTo("chat.postMessage")
@@ -193,7 +193,7 @@ func TestPostRateLimited(t *testing.T) {
 func TestNoRetryThatCouldPostTwice(t *testing.T) {
 	t.Parallel()
 	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer()})
-	r.Emu.FailNext("chat.postMessage", slackemu.Fault{Status: http.StatusInternalServerError})
+	r.Emu.FailNext("chat.postMessage", slacktest.Fault{Status: http.StatusInternalServerError})
 	r.Mention(t, "U0RETRY01", "q")
 	apptest.WaitUntil(t, "the failure to be counted", func() bool {
 		return testutil.ToFloat64(r.Metrics.SlackCalls.WithLabelValues("chat.postMessage", "http_500")) == 1
@@ -203,13 +203,13 @@ func TestNoRetryThatCouldPostTwice(t *testing.T) {
 		t.Errorf("chat.postMessage called %d times, want 1 (no retry)", n)
 	}
 
-	r.Emu.FailNext("views.publish", slackemu.Fault{Status: http.StatusServiceUnavailable})
+	r.Emu.FailNext("views.publish", slacktest.Fault{Status: http.StatusServiceUnavailable})
 	if _, _, err := r.Emu.OpenHome(apptest.Ctx(t), "U0RETRY01"); err != nil {
 		t.Fatal(err)
 	}
-	r.WaitPost(t, "the Home tab", func(p slackemu.Posted) bool { return p.Kind == "home" })
+	r.WaitPost(t, "the Home tab", func(p slacktest.Posted) bool { return p.Kind == "home" })
 	// A call is recorded after it is answered: wait for the second one.
-	if _, err := r.Emu.WaitCall(apptest.Ctx(t), "views.publish", func(c slackemu.Call) bool { return c.Status == 200 }); err != nil {
+	if _, err := r.Emu.WaitCall(apptest.Ctx(t), "views.publish", func(c slacktest.Call) bool { return c.Status == 200 }); err != nil {
 		t.Fatal(err)
 	}
 	if n := len(r.Emu.CallsTo("views.publish")); n != 2 {
@@ -221,8 +221,8 @@ func TestNoRetryThatCouldPostTwice(t *testing.T) {
 func TestSlowSlack(t *testing.T) {
 	t.Parallel()
 	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer()})
-	r.Emu.FailNext("chat.postMessage", slackemu.Fault{Delay: 3200 * time.Millisecond})
-	ack, info, err := r.Emu.Mention(apptest.Ctx(t), slackemu.Message{UserID: "U0SLOW001", Text: "slow?"})
+	r.Emu.FailNext("chat.postMessage", slacktest.Fault{Delay: 3200 * time.Millisecond})
+	ack, info, err := r.Emu.Mention(apptest.Ctx(t), slacktest.Message{UserID: "U0SLOW001", Text: "slow?"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -258,7 +258,7 @@ func TestMalformedEnvelopes(t *testing.T) {
 		if tt.acked == "" {
 			continue
 		}
-		if _, err := r.Emu.WaitCall(apptest.Ctx(t), "socket_mode.ack", func(c slackemu.Call) bool { return c.Params["envelope_id"] == tt.acked }); err != nil {
+		if _, err := r.Emu.WaitCall(apptest.Ctx(t), "socket_mode.ack", func(c slacktest.Call) bool { return c.Params["envelope_id"] == tt.acked }); err != nil {
 			t.Errorf("%s: not acked: %v", tt.name, err)
 		}
 	}

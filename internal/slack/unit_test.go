@@ -15,7 +15,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	slackgo "github.com/slack-go/slack"
 	"go.uber.org/goleak"
 	"go.uber.org/zap"
@@ -39,8 +39,8 @@ func testConfig(apiURL string) config.Config {
 }
 
 // emulated is a client of a fresh emulator, without a connection.
-func emulated(t *testing.T) (*slackemu.Server, *Client) {
-	emu, err := slackemu.Start(slackemu.Config{})
+func emulated(t *testing.T) (*slacktest.Server, *Client) {
+	emu, err := slacktest.Start(slacktest.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
-	"github.com/fractional-advisor/fractional-advisor/internal/slackemu"
+	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	slackgo "github.com/slack-go/slack"
 )
 
@@ -109,7 +109,7 @@ func TestResponseURLKeepsTheOriginal(t *testing.T) {
 	if err := c.Post(ctxT(t), Target{ResponseURL: u, InChannel: true}, blockkit.Note("x", "shared")); err != nil {
 		t.Fatal(err)
 	}
-	call, err := emu.WaitCall(ctxT(t), "response_url", func(slackemu.Call) bool { return true })
+	call, err := emu.WaitCall(ctxT(t), "response_url", func(slacktest.Call) bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}

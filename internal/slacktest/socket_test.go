@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"errors"
@@ -13,63 +13,6 @@ import (
 	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 )
-
-func TestPressButtonInMessage(t *testing.T) {
-	t.Parallel()
-	s := startServer(t, Config{})
-	b := connected(t, s, nil)
-	ctx := testCtx(t)
-	btn := func(id, value string) *slack.ButtonBlockElement {
-		return slack.NewButtonBlockElement(id, value, slack.NewTextBlockObject("plain_text", "Go "+id, false, false))
-	}
-	_, ts, err := b.api.PostMessageContext(ctx, "C1", slack.MsgOptionText("pick", false), slack.MsgOptionBlocks(
-		slack.NewSectionBlock(slack.NewTextBlockObject("mrkdwn", "hello", false, false), nil, slack.NewAccessory(btn("side", "s1")), slack.SectionBlockOptionBlockID("sec")),
-		slack.NewActionBlock("", btn("start_assessment", "start")),
-	))
-	if err != nil {
-		t.Fatal(err)
-	}
-	msg, err := s.WaitPost(ctx, func(p Posted) bool { return p.TS == ts })
-	if err != nil {
-		t.Fatal(err)
-	}
-	ids := msg.BlockIDs()
-	if len(ids) != 2 || ids[0] != "sec" || ids[1] == "" {
-		t.Fatalf("block ids = %q (generated ids must be filled in)", ids)
-	}
-
-	for _, tc := range []struct{ action, block, value string }{{"start_assessment", ids[1], "start"}, {"side", "sec", "s1"}} {
-		if _, err := s.PressButton(ctx, "U5", msg, tc.action); err != nil {
-			t.Fatalf("PressButton(%s): %v", tc.action, err)
-		}
-		evt := b.next(t, ctx, socketmode.EventTypeInteractive)
-		cb := evt.Data.(slack.InteractionCallback)
-		if len(cb.ActionCallback.BlockActions) != 1 {
-			t.Fatalf("actions = %+v", cb.ActionCallback)
-		}
-		a := cb.ActionCallback.BlockActions[0]
-		if cb.Type != slack.InteractionTypeBlockActions || a.ActionID != tc.action || a.BlockID != tc.block || a.Value != tc.value ||
-			cb.TriggerID == "" || cb.ResponseURL == "" || cb.Container.Type != "message" || cb.Container.MessageTs != ts ||
-			cb.Container.ChannelID != "C1" || cb.Channel.ID != "C1" || cb.Message.Timestamp != ts || cb.User.ID != "U5" ||
-			evt.Request.AcceptsResponsePayload {
-			t.Errorf("callback = %+v, action %+v", cb, a)
-		}
-		if tc.action != "start_assessment" {
-			continue
-		}
-		// The action's response_url replaces the message it came from.
-		if _, _, err := b.api.PostMessageContext(ctx, "", slack.MsgOptionText("replaced", false), slack.MsgOptionReplaceOriginal(cb.ResponseURL)); err != nil {
-			t.Fatalf("replace_original: %v", err)
-		}
-		rep, _ := s.WaitPost(ctx, func(p Posted) bool { return p.Kind == "response_url" })
-		if !rep.Replace || rep.TS != ts || rep.Text != "replaced" || rep.ResponseType != "in_channel" {
-			t.Errorf("replacement = %+v", rep)
-		}
-	}
-	if _, err := s.PressButton(ctx, "U5", msg, "nope"); !errors.Is(err, ErrNoSuchAction) {
-		t.Errorf("unknown action: %v", err)
-	}
-}
 
 func TestResponseURL(t *testing.T) {
 	t.Parallel()
@@ -200,38 +143,6 @@ func TestEvents(t *testing.T) {
 		t.Errorf("message.im = %+v", dm)
 	}
 
-	ignored := []struct {
-		name string
-		send func() error
-		want func(*slackevents.MessageEvent) bool
-	}{
-		{"other bot", func() error { _, _, err := s.BotMessage(ctx, Message{UserID: "U5", Text: "beep"}); return err },
-			func(e *slackevents.MessageEvent) bool {
-				return e.SubType == "bot_message" && e.BotID != "" && e.User == ""
-			}},
-		{"own echo", func() error { _, _, err := s.OwnMessage(ctx, Message{UserID: "U5", Text: "mine"}); return err },
-			func(e *slackevents.MessageEvent) bool {
-				return e.User == botUser && e.BotID == s.Config().BotID && e.Channel == s.DMChannel("U5")
-			}},
-		{"edit", func() error {
-			_, _, err := s.MessageWithSubtype(ctx, "message_changed", Message{UserID: "U5", Text: "edited"})
-			return err
-		}, func(e *slackevents.MessageEvent) bool {
-			return e.SubType == "message_changed" && e.Message != nil && e.Message.Text == "edited"
-		}},
-		{"bot_id without subtype", func() error {
-			_, _, err := s.MessageWithSubtype(ctx, "", Message{UserID: "U5", Text: "x", BotID: "B42"})
-			return err
-		}, func(e *slackevents.MessageEvent) bool { return e.SubType == "" && e.BotID == "B42" }},
-	}
-	for _, tc := range ignored {
-		if err := tc.send(); err != nil {
-			t.Fatalf("%s: %v", tc.name, err)
-		}
-		if _, data := inner(); !tc.want(data.(*slackevents.MessageEvent)) {
-			t.Errorf("%s: event = %+v", tc.name, data)
-		}
-	}
 }
 
 func TestWaitPostAndOnPost(t *testing.T) {

@@ -1,19 +1,16 @@
-package slackemu
+package slacktest
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
-	"github.com/fractional-advisor/fractional-advisor/internal/jsonenc"
 	"github.com/gorilla/websocket"
 )
 
@@ -28,18 +25,16 @@ type Ack struct {
 	EnvelopeID string
 	Payload    json.RawMessage // nil when the ack carried no payload
 	Latency    time.Duration   // from writing the envelope to reading the ack
-	// Sent is when the envelope was written; set even when no ack came,
-	// as long as the envelope was written. Load tools measure a reply's
-	// latency from it (Posted.At minus Sent).
+	// Sent is when the envelope was written, set even when no ack came;
+	// a reply's latency is Posted.At minus Sent.
 	Sent time.Time
 }
 
 type wsConn struct {
-	ws      *websocket.Conn
-	wmu     sync.Mutex // gorilla allows one concurrent writer of data frames
-	done    chan struct{}
-	once    sync.Once
-	started time.Time
+	ws   *websocket.Conn
+	wmu  sync.Mutex // gorilla allows one writer of data frames at a time
+	done chan struct{}
+	once sync.Once
 }
 
 func (c *wsConn) write(b []byte) error {
@@ -84,8 +79,8 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	}
 	ticket := r.URL.Query().Get("ticket")
 	s.mu.Lock()
-	_, ok := s.tickets[ticket]
-	delete(s.tickets, ticket) // tickets are single use
+	_, ok := s.tickets.m[ticket]
+	delete(s.tickets.m, ticket) // tickets are single use
 	s.mu.Unlock()
 	if !ok {
 		call.Status, call.Error = http.StatusUnauthorized, "invalid_ticket"
@@ -93,14 +88,16 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "invalid ticket", http.StatusUnauthorized)
 		return
 	}
-	ws, err := s.upgrader.Upgrade(w, r, nil)
+	// slack-go dials with Origin https://api.slack.com: no origin check.
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	ws, err := up.Upgrade(w, r, nil)
 	if err != nil {
 		call.Status, call.Error = http.StatusBadRequest, "upgrade_failed"
 		s.record(call)
 		return
 	}
 	ws.SetReadLimit(1 << 20)
-	c := &wsConn{ws: ws, done: make(chan struct{}), started: time.Now()}
+	c := &wsConn{ws: ws, done: make(chan struct{})}
 	s.mu.Lock()
 	if s.closed {
 		s.mu.Unlock()
@@ -108,9 +105,8 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.all[c] = struct{}{}
-	// This goroutine keeps running the connection after the handler
-	// "returns" as far as http.Server knows (the conn is hijacked), so
-	// Close must wait for it; and for the pinger.
+	// The connection is hijacked: Close must wait for this handler and
+	// the pinger itself.
 	s.wg.Add(2)
 	num := len(s.conns) + 1
 	s.mu.Unlock()
@@ -138,7 +134,6 @@ func (s *Server) handleLink(w http.ResponseWriter, r *http.Request) {
 	s.connects++
 	s.notifyLocked()
 	s.mu.Unlock()
-	s.logf("slackemu: socket mode client connected (%d open)", num)
 	s.readLoop(c)
 }
 
@@ -150,7 +145,6 @@ func (s *Server) dropConn(c *wsConn) {
 	s.mu.Unlock()
 	c.shutdown(websocket.CloseNormalClosure, "")
 	close(c.done)
-	s.logf("slackemu: socket mode client disconnected")
 }
 
 func (s *Server) pinger(c *wsConn) {
@@ -171,20 +165,13 @@ func (s *Server) pinger(c *wsConn) {
 }
 
 func (s *Server) readLoop(c *wsConn) {
-	// ReadMessage would grow a new buffer for every frame; reading into
-	// one kept for the connection leaves a single exact-size copy.
-	var buf bytes.Buffer
 	for {
-		typ, r, err := c.ws.NextReader()
+		typ, data, err := c.ws.ReadMessage()
 		if err != nil {
 			return
 		}
-		buf.Reset()
-		if _, err := buf.ReadFrom(r); err != nil {
-			return
-		}
 		if typ == websocket.TextMessage {
-			s.handleAck(bytes.Clone(buf.Bytes()))
+			s.handleAck(data)
 		}
 	}
 }
@@ -193,8 +180,8 @@ func (s *Server) readLoop(c *wsConn) {
 func (s *Server) handleAck(data []byte) {
 	now := time.Now()
 	call := Call{Method: "socket_mode.ack", At: now}
-	a, err := parseAck(data)
-	if err != nil {
+	var a ackFrame
+	if err := json.Unmarshal(data, &a); err != nil {
 		call.Error = "invalid_json"
 		if s.details() {
 			call.Body = mustJSON(string(data))
@@ -202,7 +189,7 @@ func (s *Server) handleAck(data []byte) {
 		s.record(call)
 		return
 	}
-	if !present(a.Payload) {
+	if string(a.Payload) == "null" {
 		a.Payload = nil
 	}
 	if s.details() {
@@ -240,32 +227,6 @@ type ackFrame struct {
 	Payload    json.RawMessage `json:"payload"`
 }
 
-// parseAck reads an ack as json.Unmarshal into ackFrame does, the payload
-// left in data rather than copied.
-func parseAck(data []byte) (ackFrame, error) {
-	var a ackFrame
-	s := scanner{data: data}
-	err := s.object(func(key jsonString) error {
-		i, err := keyIndex(key, "envelope_id", "payload")
-		switch {
-		case err != nil:
-			return err
-		case i == 0:
-			return s.stringInto(&a.EnvelopeID)
-		case i == 1:
-			a.Payload, err = s.rawValue()
-			return err
-		}
-		return s.skip()
-	})
-	if err != nil || !s.end() {
-		var slow ackFrame // only this one escapes to the heap
-		err := json.Unmarshal(data, &slow)
-		return slow, err
-	}
-	return a, nil
-}
-
 // pickConn returns the next connection in round-robin order, waiting (up
 // to AckTimeout) for one if none is open.
 func (s *Server) pickConn(ctx context.Context) (*wsConn, error) {
@@ -298,61 +259,35 @@ func (s *Server) pickConn(ctx context.Context) (*wsConn, error) {
 }
 
 type envelope struct {
-	EnvelopeID             string          `json:"envelope_id"`
-	Payload                json.RawMessage `json:"payload"`
-	Type                   string          `json:"type"`
-	AcceptsResponsePayload bool            `json:"accepts_response_payload"`
-	RetryAttempt           *int            `json:"retry_attempt,omitempty"`
-	RetryReason            *string         `json:"retry_reason,omitempty"`
+	EnvelopeID             string  `json:"envelope_id"`
+	Payload                any     `json:"payload"` // a value, or JSON
+	Type                   string  `json:"type"`
+	AcceptsResponsePayload bool    `json:"accepts_response_payload"`
+	RetryAttempt           *int    `json:"retry_attempt,omitempty"`
+	RetryReason            *string `json:"retry_reason,omitempty"`
 }
 
 // SendEnvelope sends payload in an envelope of type typ ("events_api",
 // "slash_commands", "interactive", or anything else a test wants) to one
 // connected client and waits for its ack.
 func (s *Server) SendEnvelope(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
-	return s.deliverEnvelope(ctx, newEnvelope(typ, payload, acceptsResponsePayload), false)
+	return s.send(ctx, typ, payload, acceptsResponsePayload)
 }
 
-// sendOwn is SendEnvelope for a payload the emulator encoded itself, from
-// its own values and JSON it has checked.
-func (s *Server) sendOwn(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
-	return s.deliverEnvelope(ctx, newEnvelope(typ, payload, acceptsResponsePayload), true)
-}
-
-func newEnvelope(typ string, payload json.RawMessage, acceptsResponsePayload bool) envelope {
+func (s *Server) send(ctx context.Context, typ string, payload any, acceptsResponsePayload bool) (Ack, error) {
 	env := envelope{EnvelopeID: envelopeID(), Payload: payload, Type: typ, AcceptsResponsePayload: acceptsResponsePayload}
 	if typ == "events_api" {
 		zero, none := 0, ""
 		env.RetryAttempt, env.RetryReason = &zero, &none
 	}
-	return env
+	return s.deliverEnvelope(ctx, env)
 }
 
-// appendFrame appends the envelope as json.Marshal encodes it, except
-// that a payload the emulator encoded itself (own), valid already, goes in
-// as it is rather than being checked and compacted again.
-func (env envelope) appendFrame(b []byte, own bool) []byte {
-	if !own {
-		m, err := json.Marshal(env)
-		if err != nil {
-			panic("slackemu: marshal: " + err.Error())
-		}
-		return append(b, m...)
+func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error) {
+	frame, err := json.Marshal(env)
+	if err != nil {
+		return Ack{}, fmt.Errorf("slacktest: envelope: %w", err)
 	}
-	b = jsonenc.AppendString(append(b, `{"envelope_id":`...), env.EnvelopeID)
-	b = appendJSON(append(b, `,"payload":`...), env.Payload)
-	b = jsonenc.AppendString(append(b, `,"type":`...), env.Type)
-	b = strconv.AppendBool(append(b, `,"accepts_response_payload":`...), env.AcceptsResponsePayload)
-	if env.RetryAttempt != nil {
-		b = strconv.AppendInt(append(b, `,"retry_attempt":`...), int64(*env.RetryAttempt), 10)
-	}
-	if env.RetryReason != nil {
-		b = jsonenc.AppendString(append(b, `,"retry_reason":`...), *env.RetryReason)
-	}
-	return append(b, '}')
-}
-
-func (s *Server) deliverEnvelope(ctx context.Context, env envelope, own bool) (Ack, error) {
 	c, err := s.pickConn(ctx)
 	if err != nil {
 		return Ack{}, err
@@ -367,12 +302,8 @@ func (s *Server) deliverEnvelope(ctx context.Context, env envelope, own bool) (A
 		delete(s.pending, env.EnvelopeID)
 		s.mu.Unlock()
 	}()
-	frame := s.buffer()
-	*frame = env.appendFrame(*frame, own)
-	err = c.write(*frame)
-	s.reuse(frame)
-	if err != nil {
-		return Ack{}, fmt.Errorf("slackemu: write envelope: %w", err)
+	if err := c.write(frame); err != nil {
+		return Ack{}, fmt.Errorf("slacktest: write envelope: %w", err)
 	}
 	t := time.NewTimer(s.cfg.AckTimeout)
 	defer t.Stop()
@@ -441,7 +372,7 @@ func (s *Server) Disconnect(reason string) error {
 		}
 	}
 	if len(errs) > 0 {
-		return fmt.Errorf("slackemu: disconnect: %s", strings.Join(errs, "; "))
+		return fmt.Errorf("slacktest: disconnect: %s", strings.Join(errs, "; "))
 	}
 	return nil
 }

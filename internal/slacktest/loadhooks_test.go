@@ -1,7 +1,9 @@
-package slackemu
+package slacktest
 
 import (
 	"errors"
+	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -77,5 +79,73 @@ func TestOnCallSeesEveryCall(t *testing.T) {
 	}
 	if kept := len(s.Calls()); kept > 4 {
 		t.Errorf("Calls() kept %d, MaxRecords 2 allows at most 4", kept)
+	}
+}
+
+// TestLoadModeConcurrent: in load mode (no records, ForgetAfter) moves and
+// posts from many goroutines reach the hooks, every post once and in Seq
+// order, while the server keeps only what was stored last.
+func TestLoadModeConcurrent(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{MaxRecords: -1, ForgetAfter: time.Nanosecond})
+	b := connected(t, s, nil)
+	var mu sync.Mutex
+	var seqs []int
+	calls := 0
+	s.OnPost(func(p Posted) {
+		mu.Lock()
+		defer mu.Unlock()
+		seqs = append(seqs, p.Seq)
+	})
+	s.OnCall(func(Call) {
+		mu.Lock()
+		defer mu.Unlock()
+		calls++
+	})
+	ctx := testCtx(t)
+	const users, rounds = 8, 10
+	var wg sync.WaitGroup
+	errs := make(chan error, users*rounds)
+	for u := range users {
+		wg.Go(func() {
+			user := fmt.Sprintf("U%d", u+1)
+			for range rounds {
+				if _, _, err := s.SlashCommand(ctx, SlashCommand{UserID: user}); err != nil {
+					errs <- err
+				}
+				if _, _, err := s.DirectMessage(ctx, Message{UserID: user, Text: "hi"}); err != nil {
+					errs <- err
+				}
+				if _, _, err := b.api.PostMessageContext(ctx, user, slack.MsgOptionText("answer", false)); err != nil {
+					errs <- err
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seqs) != users*rounds || !slices.IsSorted(seqs) || seqs[0] != 1 || seqs[len(seqs)-1] != users*rounds {
+		t.Errorf("OnPost saw %d posts, Seq %v…; want %d in order", len(seqs), seqs[:min(5, len(seqs))], users*rounds)
+	}
+	// Each round: an ack for the command, one for the DM, a post (and the
+	// client's apps.connections.open and websocket dial).
+	if calls < 3*users*rounds {
+		t.Errorf("OnCall saw %d calls, want at least %d", calls, 3*users*rounds)
+	}
+	if n := len(s.Posts()) + len(s.Calls()); n != 0 {
+		t.Errorf("load mode recorded %d posts and calls", n)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for name, n := range map[string]int{"triggers": len(s.triggers.m), "response_urls": len(s.responses.m),
+		"events": len(s.events.m), "dms": len(s.dms.m), "dm users": len(s.dmUsers)} {
+		if n > users { // a few stored at the same instant may be kept
+			t.Errorf("%d %s kept after ForgetAfter", n, name)
+		}
 	}
 }

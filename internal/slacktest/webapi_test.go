@@ -1,4 +1,4 @@
-package slackemu
+package slacktest
 
 import (
 	"context"
@@ -156,7 +156,7 @@ func TestMessageValidation(t *testing.T) {
 	}
 }
 
-func TestMessagesAndUpdates(t *testing.T) {
+func TestMessages(t *testing.T) {
 	t.Parallel()
 	s := startServer(t, Config{})
 	app, tok := s.Tokens()
@@ -176,17 +176,6 @@ func TestMessagesAndUpdates(t *testing.T) {
 		t.Errorf("reply post = %+v, %v", reply, err)
 	}
 
-	if _, _, _, err := api.UpdateMessageContext(ctx, "C1", ts1, slack.MsgOptionText("one, edited", false)); err != nil {
-		t.Fatalf("update: %v", err)
-	}
-	upd, _ := s.WaitPost(ctx, func(p Posted) bool { return p.Replace })
-	if upd.TS != ts1 || upd.Text != "one, edited" {
-		t.Errorf("update post = %+v", upd)
-	}
-	if _, _, _, err := api.UpdateMessageContext(ctx, "C1", "1.000001", slack.MsgOptionText("x", false)); slackErr(err) != "message_not_found" {
-		t.Errorf("update of unknown ts: %v", err)
-	}
-
 	ets, err := api.PostEphemeralContext(ctx, "C1", "U9", slack.MsgOptionText("psst", false))
 	if err != nil || ets == "" {
 		t.Fatalf("ephemeral: %q %v", ets, err)
@@ -194,9 +183,6 @@ func TestMessagesAndUpdates(t *testing.T) {
 	eph, _ := s.WaitPost(ctx, func(p Posted) bool { return p.Kind == "ephemeral" })
 	if eph.UserID != "U9" || eph.TS != ets || eph.Channel != "C1" {
 		t.Errorf("ephemeral post = %+v", eph)
-	}
-	if _, _, _, err := api.UpdateMessageContext(ctx, "C1", ets, slack.MsgOptionText("x", false)); slackErr(err) != "message_not_found" {
-		t.Errorf("ephemerals cannot be updated: %v", err)
 	}
 
 	d1, _, _, err := api.OpenConversationContext(ctx, &slack.OpenConversationParameters{Users: []string{"U9"}})
@@ -274,5 +260,56 @@ func TestFailNextConnectionsOpen(t *testing.T) {
 	connected(t, s, nil) // slack-go backs off and retries
 	if calls := s.CallsTo("apps.connections.open"); len(calls) != 2 || calls[0].Status != 500 {
 		t.Errorf("apps.connections.open calls = %+v", calls)
+	}
+}
+
+// TestJSONBodies: a JSON body is one value and nothing after it, as Slack
+// reads it; a stray bracket from a hand-written encoder must fail here.
+func TestJSONBodies(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	_, bot := s.Tokens()
+	ru := s.IssueResponseURL("commands", "C1", "U1")
+	tests := []struct {
+		name, url, body string
+		status          int
+		want            string
+	}{
+		{"api", s.APIURL() + "chat.postMessage", `{"channel":"C1","text":"hi"}`, 200, ""},
+		{"api blocks as a value", s.APIURL() + "chat.postMessage", `{"channel":"C1","blocks":[{"type":"divider"}]}`, 200, ""},
+		{"api blocks as a string", s.APIURL() + "chat.postMessage", `{"channel":"C1","blocks":"[{\"type\":\"divider\"}]"}`, 200, ""},
+		{"api trailing bracket", s.APIURL() + "chat.postMessage", `{"channel":"C1","text":"hi"}}`, 200, "invalid_json"},
+		{"api trailing value", s.APIURL() + "chat.postMessage", `{"channel":"C1","text":"hi"} {}`, 200, "invalid_json"},
+		{"api blocks trailing", s.APIURL() + "chat.postMessage", `{"channel":"C1","blocks":"[{\"type\":\"divider\"}]]"}`, 200, "invalid_blocks_format"},
+		{"response_url trailing", ru, `{"text":"hi"}]`, 400, "invalid_payload"},
+		{"response_url", ru, `{"text":"hi"}`, 200, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			req, err := http.NewRequest(http.MethodPost, tt.url, strings.NewReader(tt.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/json; charset=utf-8")
+			req.Header.Set("Authorization", "Bearer "+bot)
+			tr := &http.Transport{}
+			defer tr.CloseIdleConnections()
+			resp, err := (&http.Client{Transport: tr}).Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var got struct {
+				OK    bool   `json:"ok"`
+				Error string `json:"error"`
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != tt.status || got.Error != tt.want || got.OK != (tt.want == "") {
+				t.Errorf("answer %d %+v, want %d %q", resp.StatusCode, got, tt.status, tt.want)
+			}
+		})
 	}
 }
