@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -93,4 +94,36 @@ func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// BenchmarkDecodeInteraction decodes the assessment's view_submission as
+// Slack sends it (the integration tests' fixture: the whole modal, blocks
+// and state) into the adapter's event, and with slack-go's
+// InteractionCallback, which the adapter used before.
+func BenchmarkDecodeInteraction(b *testing.B) {
+	data, err := os.ReadFile("../../cmd/fractional-advisor/testdata/socketmode/view_submission.json")
+	if err != nil {
+		b.Fatal(err)
+	}
+	var env envelope
+	if err := json.Unmarshal(data, &env); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("adapter", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := decodeInteraction(env.Payload); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("slack-go", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var cb slackgo.InteractionCallback
+			if err := json.Unmarshal(env.Payload, &cb); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
