@@ -451,6 +451,9 @@ func serveIgnoresBotsEditsAndOwnMessages(t *testing.T, h *harness) {
 		{"message_deleted", "message_deleted", nil},
 		{"another subtype", "message_im", setEvent("subtype", "me_message")},
 		{"app_mention from a bot", "app_mention", setEvent("bot_id", "B0SOMEBOT")},
+		{"an edited app_mention", "app_mention", func(p map[string]any) {
+			event(p)["edited"] = map[string]any{"user": "U0EDITOR1", "ts": "1515449600.000000"}
+		}},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

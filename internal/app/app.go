@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/bot"
@@ -64,6 +65,7 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 		}
 		addr, done, err := ops.Serve(ctx, l.addr, l.h, l.limits)
 		if err != nil {
+			stop() // the listeners already open wait for it in their defers
 			return err
 		}
 		d.Log.Info("serving "+l.what, zap.String("addr", addr.String()))
@@ -77,9 +79,19 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 	defer client.Close()
 	b := bot.New(cfg, bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready})
 	start := time.Now()
-	d.Log.Info("starting", zap.String("api_url", cfg.APIURL), zap.Int("faq_entries", d.KB.Len()))
+	d.Log.Info("starting", zap.String("slack_api_host", apiHost(cfg.APIURL)), zap.Int("faq_entries", d.KB.Len()))
 	err := b.Run(ctx)
 	stop()
 	d.Log.Info("stopped", zap.Duration("uptime", time.Since(start)))
 	return err
+}
+
+// apiHost is the host of the Web API's URL, for the log: a URL may carry
+// credentials.
+func apiHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }

@@ -47,6 +47,7 @@ type Rig struct {
 	Metrics *ops.Metrics
 	Ready   *ops.Readiness
 
+	search  bot.Searcher
 	log     *Buffer // the bot's log, JSON lines as in production
 	logs    *observer.ObservedLogs
 	cancel  context.CancelFunc
@@ -91,7 +92,7 @@ func Start(t *testing.T, o Options) *Rig {
 		t.Fatal(err)
 	}
 
-	r := &Rig{Emu: emu, Config: cfg, Metrics: ops.NewMetrics(), Ready: ops.NewReadiness(0, nil), log: &Buffer{}, done: make(chan error, 1)}
+	r := &Rig{Emu: emu, Config: cfg, search: o.Search, Metrics: ops.NewMetrics(), Ready: ops.NewReadiness(0, nil), log: &Buffer{}, done: make(chan error, 1)}
 	var observed zapcore.Core
 	observed, r.logs = observer.New(zapcore.DebugLevel)
 	enc := zap.NewProductionEncoderConfig()
@@ -135,6 +136,11 @@ func (r *Rig) Stop(t *testing.T) error {
 		return r.runErr
 	}
 	r.stopped = true
+	// A gate still closed would hold the drain, and the test's real
+	// failure would hide behind a timeout.
+	if g, ok := r.search.(interface{ Release() }); ok {
+		g.Release()
+	}
 	r.cancel()
 	select {
 	case r.runErr = <-r.done:
@@ -220,6 +226,9 @@ func (r *Rig) AnsweredOnce(t *testing.T, info slacktest.EventInfo) {
 	if !IsAnswer(p) {
 		t.Errorf("the reply is not an answer: blocks %v", p.BlockIDs())
 	}
+	// The bot logs a request once it is done with it: a second reply
+	// would have been posted by then.
+	WaitUntil(t, "the request's log line", func() bool { return r.LoggedWith("request", "id", info.EventID) > 0 })
 	if n := r.Count(InThread(info)); n != 1 {
 		t.Errorf("%d replies in the thread, want 1", n)
 	}

@@ -35,8 +35,8 @@ type Gate struct {
 	once    sync.Once
 }
 
-// NewGate returns a closed gate in front of next, opened at the latest when
-// the test ends (before the rig stops, so the bot can drain).
+// NewGate returns a closed gate in front of next. The rig opens it when it
+// stops, so the bot can drain; so does the end of the test.
 func NewGate(t *testing.T, buffer int, next bot.Searcher) *Gate {
 	g := &Gate{Started: make(chan string, buffer), next: next, open: make(chan struct{})}
 	t.Cleanup(g.Release)

@@ -46,10 +46,12 @@ const (
 	// rateUsers bounds the per-user rate buckets kept.
 	rateUsers  = 10000
 	rateWindow = time.Minute
-	// noteWorkers send the short notes ("busy", "slow down") that must
-	// not wait behind the work they are about; beyond a queue as long,
-	// notes are dropped, so a flood cannot start unbounded goroutines.
-	noteWorkers = 16
+	// quickWorkers make the calls that must not wait behind the answers
+	// queued before them: a modal opening (its trigger_id lasts 3 s) and
+	// the short notes ("busy", "slow down") about the work being full.
+	// Beyond a queue as long, they are refused, so a flood cannot start
+	// unbounded goroutines.
+	quickWorkers = 16
 )
 
 // Bot is the Slack app. Build it with New and start it with Run.
@@ -64,7 +66,7 @@ type Bot struct {
 	seen    *dedupe
 	limit   *limiter // nil: no per-user limit
 	work    *pool    // answers, after the ack
-	notes   *pool    // notes about the user's own request
+	quick   *pool    // modals and notes, which must not queue behind answers
 }
 
 // New wires a bot from a validated configuration and its collaborators.
@@ -89,7 +91,7 @@ func New(cfg config.Config, d Deps) *Bot {
 		b.panicked(j.kind, j.id, v, stack)
 	}
 	b.work = newPool(cfg.Queue, onPanic)
-	b.notes = newPool(noteWorkers, onPanic)
+	b.quick = newPool(quickWorkers, onPanic)
 	return b
 }
 
@@ -101,7 +103,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopWork()
 	b.work.start(workCtx, b.cfg.Workers)
-	b.notes.start(workCtx, noteWorkers)
+	b.quick.start(workCtx, quickWorkers)
 
 	err := b.slack.Run(ctx, b.handle)
 	b.ready.Down("shutting down")
@@ -109,7 +111,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	drained := make(chan struct{})
 	go func() {
 		b.work.close()
-		b.notes.close() // after the work, which may still send notes
+		b.quick.close() // after the work, whose panics are apologised for there
 		close(drained)
 	}()
 	select {
@@ -173,11 +175,20 @@ func (b *Bot) done(r request, outcome string, err error) {
 	b.log.Info("request", fields...)
 }
 
-// runLater queues work for after the ack. When the queue is full it counts
+// runLater queues work for after the ack, and runSoon the few kinds that
+// cannot wait behind it (opening a modal). When the queue is full it counts
 // and logs the refusal and returns false, for the caller to say so; a
 // panic in work is logged by the pool and apologised for through sorry.
 func (b *Bot) runLater(r request, work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) bool {
-	ok := b.work.submit(job{
+	return b.run(b.work, r, work, sorry)
+}
+
+func (b *Bot) runSoon(r request, work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) bool {
+	return b.run(b.quick, r, work, sorry)
+}
+
+func (b *Bot) run(p *pool, r request, work func(ctx context.Context) (string, error), sorry func(ctx context.Context)) bool {
+	ok := p.submit(job{
 		id:   r.id,
 		kind: r.kind,
 		run: func(ctx context.Context) {
@@ -204,7 +215,7 @@ func (b *Bot) note(to slack.Target, blockID, text string) {
 	if to.IsZero() {
 		return
 	}
-	queued := b.notes.submit(job{id: blockID, kind: "note", run: func(ctx context.Context) {
+	queued := b.quick.submit(job{id: blockID, kind: "note", run: func(ctx context.Context) {
 		if err := b.slack.Post(ctx, to, blockkit.Note(blockID, text)); err != nil {
 			b.log.Warn("note not sent", zap.String("note", blockID), zap.Error(err))
 		}

@@ -258,3 +258,22 @@ func TestPanicInDispatch(t *testing.T) {
 		t.Errorf("the next command was not answered: %s", ack.Payload)
 	}
 }
+
+// TestModalDoesNotWaitForAnswers: with every worker busy and the queue
+// full, /fractional-advisor still opens the modal, whose trigger_id lasts
+// only 3 s.
+func TestModalDoesNotWaitForAnswers(t *testing.T) {
+	t.Parallel()
+	g := apptest.NewGate(t, 4, apptest.AnAnswer())
+	r := apptest.Start(t, apptest.Options{Search: g, Config: func(c *config.Config) { c.Workers, c.Queue = 1, 1 }})
+	r.Mention(t, "U0MODAL01", "first") // held at the gate
+	<-g.Started
+	r.Mention(t, "U0MODAL02", "second") // fills the queue
+	if _, _, err := r.Emu.SlashCommand(apptest.Ctx(t), slacktest.SlashCommand{UserID: "U0MODAL03"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Emu.WaitCall(apptest.Ctx(t), "views.open", func(c slacktest.Call) bool { return c.Status == 200 }); err != nil {
+		t.Fatalf("the modal did not open while the answers were held: %v", err)
+	}
+	g.Release()
+}

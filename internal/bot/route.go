@@ -91,7 +91,7 @@ func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
 	switch route {
 	case routeAssess:
 		meta := modalMeta{ResponseURL: cmd.ResponseURL, ChannelID: cmd.ChannelID}
-		queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		queued := b.runSoon(r, func(ctx context.Context) (string, error) {
 			return b.openAssessment(ctx, cmd.TriggerID, meta, slack.Target{ResponseURL: cmd.ResponseURL})
 		}, nil)
 		if !queued {
@@ -133,9 +133,10 @@ func (b *Bot) ackReply(req *slack.Request, cmd *slack.Command, r request, msg bl
 }
 
 // onMention answers an @mention in its thread: the mention's thread when
-// it is in one, else a new thread under it.
+// it is in one, else a new thread under it. An edited mention was answered
+// when it was first sent.
 func (b *Bot) onMention(req *slack.Request, ev *slack.Mention) {
-	if ev.BotID != "" || ev.UserID == "" || ev.UserID == b.slack.BotUserID() {
+	if ev.Edited || ev.BotID != "" || ev.UserID == "" || ev.UserID == b.slack.BotUserID() {
 		return
 	}
 	thread := ev.ThreadTS
@@ -186,7 +187,8 @@ func (b *Bot) question(r request, text string, to, noteTo slack.Target) {
 	}
 	sorry := func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) }
 	if !b.runLater(r, work, sorry) {
-		// Not handled: let Slack's retry of this event be, and say so.
+		// Not handled: say so, and let a second delivery of this event
+		// be answered (Slack sends one when it did not get the ack).
 		b.seen.forget(r.id)
 		b.note(noteTo, "busy", sayBusy)
 	}
@@ -239,7 +241,9 @@ func (b *Bot) onSubmission(req *slack.Request, sub *slack.Submission) {
 			b.done(r, "invalid answers", nil)
 			return
 		}
+		// The modal closes: say so where the user will see it.
 		b.ack(req)
+		b.note(slack.Target{DMUser: sub.UserID}, "error", saySorry)
 		b.done(r, "invalid state", err)
 		return
 	}
@@ -307,9 +311,11 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 	switch {
 	case act.ActionID == blockkit.ActionStartAssessment || act.ActionID == blockkit.ActionStartOver:
 		// A modal opened from a button answers in the DM (CONTRACT.md).
-		later(func(ctx context.Context) (string, error) {
+		if !b.runSoon(r, func(ctx context.Context) (string, error) {
 			return b.openAssessment(ctx, ba.TriggerID, modalMeta{}, reply)
-		}, sorry)
+		}, sorry) {
+			b.note(reply, "busy", sayBusy)
+		}
 	case act.ActionID == blockkit.ActionShare:
 		later(func(ctx context.Context) (string, error) {
 			a, months, err := decodeShare(act.Value)

@@ -4,7 +4,6 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 )
@@ -54,15 +53,31 @@ func firstWord(text string) (string, string) {
 }
 
 // wantsAssessment reports whether a mention or DM asks to start the
-// assessment rather than asking a question.
+// assessment rather than asking a question (about the assessment, say):
+// its first word says so, or it asks for the assessment or a
+// recommendation in so many words.
 func wantsAssessment(text string) bool {
 	w, rest := firstWord(text)
 	switch w {
 	case "start", "assess", "assessment":
 		return true
+	case "recommend":
+		return rest == ""
 	}
-	t := strings.ToLower(text)
-	return strings.Contains(t, "assessment") || strings.Contains(t, "recommend") && utf8.RuneCountInString(rest) < 60
+	t := " " + strings.Join(strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\''
+	}), " ") + " "
+	for _, p := range []string{
+		" start the assessment ", " take the assessment ", " do the assessment ", " begin the assessment ",
+		" run the assessment ", " start an assessment ", " take an assessment ", " open the assessment ",
+		" give me a recommendation ", " give us a recommendation ", " get a recommendation ", " recommend a role ",
+		" assess us ", " assess my ", " assess our ",
+	} {
+		if strings.Contains(t, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // The routes of a slash command's text.

@@ -109,6 +109,9 @@ func TestStripMarkupAndRouting(t *testing.T) {
 	for text, want := range map[string]bool{
 		"start": true, "Start the assessment please": true, "can I take the assessment?": true,
 		"what does a CAIO cost": false, "": false, "recommend": true,
+		"how long does the assessment take?": false, "can you recommend a fractional CTO?": false,
+		"is the assessment free": false, "Could you give me a recommendation?": true, "please, take the assessment!": true,
+		"I'd like to take the assessment.": true, "which role should we hire first": false,
 	} {
 		if got := wantsAssessment(text); got != want {
 			t.Errorf("wantsAssessment(%q) = %v, want %v", text, got, want)

@@ -134,9 +134,12 @@ func (c Config) Validate() error {
 	if err := checkToken("SLACK_BOT_TOKEN", c.BotToken, "xoxb-"); err != nil {
 		return err
 	}
+	// The bot token goes to this URL: plain http only to this machine (a
+	// local fake), and no credentials in it (it is logged by host).
 	u, err := url.Parse(c.APIURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || !strings.HasSuffix(u.Path, "/") {
-		return errors.New("config: SLACK_API_URL must be an http(s) URL ending in /")
+	if err != nil || u.Host == "" || u.User != nil || !strings.HasSuffix(u.Path, "/") ||
+		u.Scheme != "https" && !(u.Scheme == "http" && loopbackHost(u.Hostname())) {
+		return errors.New("config: SLACK_API_URL must be an https URL ending in / (http only on loopback)")
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -187,6 +190,10 @@ func loopback(addr string) bool {
 	if err != nil || port == "" {
 		return false
 	}
+	return loopbackHost(host)
+}
+
+func loopbackHost(host string) bool {
 	if host == "localhost" {
 		return true
 	}

@@ -50,7 +50,7 @@ func newLabels() labels {
 			"no_text", "too_many_attachments", "channel_not_found", "not_in_channel", "is_archived",
 			"user_not_found", "user_not_visible", "cannot_dm_bot", "messages_tab_disabled", "restricted_action",
 			"team_access_not_granted", "expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id",
-			"view_too_large", "duplicate_external_id", "not_found", "hash_conflict", "used_url", "expired_url",
+			"view_too_large", "duplicate_external_id", "not_found", "hash_conflict",
 			"ratelimited", "request_timeout", "service_unavailable", "internal_error", "fatal_error", "unknown_error"),
 	}
 }

@@ -40,7 +40,7 @@ func NewMetrics() *Metrics {
 		Registry:   reg,
 		labels:     newLabels(),
 		Envelopes:  f.counterVec("advisor_envelopes_total", "Socket Mode envelopes handled, by type and outcome.", "type", "outcome"),
-		AckLatency: f.histogram("advisor_ack_latency_seconds", "Time from reading an envelope to queuing its ack.", prometheus.ExponentialBuckets(0.00005, 2, 16)),
+		AckLatency: f.histogram("advisor_ack_latency_seconds", "Time from reading an envelope to writing its ack.", prometheus.ExponentialBuckets(0.00005, 2, 16)),
 		HandleLatency: f.histogramVec("advisor_handle_latency_seconds", "Time from reading an envelope to the end of its handling, reply included.",
 			prometheus.ExponentialBuckets(0.0005, 2, 16), "type"),
 		SlackCalls:      f.counterVec("advisor_slack_api_calls_total", "Slack Web API and response_url calls, by method and status (ok, rate_limited, error code).", "method", "status"),

@@ -31,6 +31,9 @@ type Mention struct {
 	EventID, UserID, BotID, ChannelID, Text string
 	// TS is the message's own; ThreadTS the thread it is in, if any.
 	TS, ThreadTS string
+	// Edited is set when Slack sends the mention again because its
+	// message was edited.
+	Edited bool
 }
 
 // Message is a message event (the bot's DMs).
@@ -191,7 +194,7 @@ func decodeEventsAPI(payload json.RawMessage) (Event, error) {
 	switch ev := outer.InnerEvent.Data.(type) {
 	case *slackevents.AppMentionEvent:
 		return &Mention{EventID: cb.EventID, UserID: ev.User, BotID: ev.BotID, ChannelID: ev.Channel, Text: ev.Text,
-			TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp}, nil
+			TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp, Edited: ev.Edited != nil}, nil
 	case *slackevents.MessageEvent:
 		return &Message{EventID: cb.EventID, UserID: ev.User, BotID: ev.BotID, ChannelID: ev.Channel, Text: ev.Text,
 			ChannelType: ev.ChannelType, SubType: ev.SubType, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp}, nil

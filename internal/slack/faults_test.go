@@ -84,7 +84,7 @@ func TestLinkDisabled(t *testing.T) {
 }
 
 // TestSilentSlack: no pings for longer than the ping timeout means a dead
-// connection, which slack-go redials; the bot counts it and answers after.
+// connection, which the adapter redials; the bot counts it and answers after.
 func TestSilentSlack(t *testing.T) {
 	t.Parallel()
 	r := apptest.Start(t, apptest.Options{Search: apptest.AnAnswer(), Emulator: slacktest.Config{PingInterval: 50 * time.Millisecond},
@@ -232,7 +232,7 @@ func TestSlowSlack(t *testing.T) {
 	r.AnsweredOnce(t, info)
 }
 
-// TestMalformedEnvelopes: frames slack-go cannot parse are acked when
+// TestMalformedEnvelopes: frames the adapter cannot read are acked when
 // their envelope_id can be read; none stops the bot.
 func TestMalformedEnvelopes(t *testing.T) {
 	t.Parallel()
@@ -265,9 +265,8 @@ func TestMalformedEnvelopes(t *testing.T) {
 	if r.Emu.Connects() != 1 {
 		t.Errorf("malformed frames cost %d reconnects", r.Emu.Connects()-1)
 	}
-	// The metrics tell acked junk (E0BAD2…E0BAD5: slack-go reports their
-	// frames) from junk left to Slack's redelivery (the array, which has
-	// no envelope_id to ack).
+	// The metrics tell acked junk (E0BAD2…E0BAD5) from junk left to
+	// Slack's redelivery (the array, which has no envelope_id to ack).
 	apptest.WaitUntil(t, "the unreadable frames to be counted", func() bool {
 		return testutil.ToFloat64(r.Metrics.Envelopes.WithLabelValues("unreadable", "acked")) == 4 &&
 			testutil.ToFloat64(r.Metrics.Envelopes.WithLabelValues("unreadable", "dropped")) >= 1

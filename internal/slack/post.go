@@ -30,6 +30,9 @@ func (t Target) IsZero() bool { return t == Target{} }
 // Post sends msg to t. Each Slack call has its own deadline and is retried
 // only where that cannot post twice.
 func (c *Client) Post(ctx context.Context, t Target, msg blockkit.Message) error {
+	if t.IsZero() {
+		return errors.New("post: no destination")
+	}
 	if t.ResponseURL != "" {
 		return c.respond(ctx, t, msg)
 	}

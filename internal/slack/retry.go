@@ -140,14 +140,15 @@ func ErrorCode(err error) string {
 	return ""
 }
 
-// Refused reports whether a call was refused before anything was posted:
-// Slack answered with an HTTP error status (an expired or used-up
-// response_url, say), or the response_url was not Slack's. Doing it
-// another way cannot post twice. A network error may come after Slack
-// acted, so it does not count.
+// Refused reports whether a call was refused before anything was posted,
+// so doing it another way cannot post twice: Slack answered 4xx (an
+// expired or used-up response_url, say) or 429 (rate limited past the
+// retries), or the response_url was not Slack's. A 5xx or a network error
+// may come after Slack acted, so they do not count.
 func Refused(err error) bool {
 	var sc slackgo.StatusCodeError
-	return errors.As(err, &sc) || errors.Is(err, errURLNotAllowed)
+	var rl *slackgo.RateLimitedError
+	return errors.As(err, &rl) || errors.As(err, &sc) && sc.Code >= 400 && sc.Code < 500 || errors.Is(err, errURLNotAllowed)
 }
 
 // backoff is capped exponential backoff with full jitter, so replicas that

@@ -251,9 +251,10 @@ func (c *Client) handleFrame(s *session, cn *conn, f frame, h Handler, end *ende
 		req.send = func(payload []byte) error { return cn.ack(env.EnvelopeID, payload) }
 		req.onAck = func(took time.Duration) { c.metrics.Acked(took.Seconds()) }
 	}
+	var ackErr error
 	if env.Type == "events_api" {
 		// Acknowledge first: events carry nothing to say back.
-		if ackErr := req.Ack(); ackErr != nil {
+		if ackErr = req.Ack(); ackErr != nil {
 			c.log.Warn("ack failed", zap.String("envelope_id", env.EnvelopeID), zap.Error(ackErr))
 		}
 	}
@@ -265,7 +266,10 @@ func (c *Client) handleFrame(s *session, cn *conn, f frame, h Handler, end *ende
 		return false
 	}
 	outcome := "dropped" // left to Slack's redelivery
-	if ackErr := req.Ack(); req.send != nil && ackErr == nil {
+	if !req.Acked() {
+		ackErr = req.Ack()
+	}
+	if req.send != nil && ackErr == nil {
 		outcome = "acked"
 	}
 	if !errors.Is(err, errIgnored) {

@@ -249,3 +249,26 @@ func TestOutboundIsStrict(t *testing.T) {
 		t.Errorf("dialling through a dead proxy: %v", err)
 	}
 }
+
+func TestRefused(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		err  error
+		want bool
+	}{
+		{slackgo.StatusCodeError{Code: 404}, true},
+		{slackgo.StatusCodeError{Code: 410}, true},
+		{slackgo.StatusCodeError{Code: 429}, true},
+		{fmt.Errorf("post: %w", &slackgo.RateLimitedError{RetryAfter: time.Minute}), true},
+		{fmt.Errorf("post: %w", errURLNotAllowed), true},
+		{slackgo.StatusCodeError{Code: 500}, false},
+		{slackgo.StatusCodeError{Code: 502}, false},
+		{context.DeadlineExceeded, false},
+		{&net.OpError{Op: "read", Err: errors.New("reset")}, false},
+		{nil, false},
+	} {
+		if got := Refused(tt.err); got != tt.want {
+			t.Errorf("Refused(%v) = %v, want %v", tt.err, got, tt.want)
+		}
+	}
+}
