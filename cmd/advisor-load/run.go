@@ -264,7 +264,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	stats.StartToConnectMs = ms(time.Since(bot.started))
-	if err := sleepCtx(ctx, o.idle); err != nil {
+	select {
+	case <-time.After(o.idle):
+	case <-ctx.Done():
 		return context.Cause(ctx)
 	}
 	rss, _, err := memKB(bot.pid())
@@ -402,7 +404,9 @@ func driveRate(ctx context.Context, run func(context.Context, tx), fail func(str
 			return maxLag
 		}
 		if wait := time.Until(due); wait > 0 {
-			if sleepCtx(ctx, wait) != nil {
+			select {
+			case <-time.After(wait): // Go 1.23+ collects an unread timer
+			case <-ctx.Done():
 				return maxLag
 			}
 		} else {
@@ -428,17 +432,6 @@ func driveRate(ctx context.Context, run func(context.Context, tx), fail func(str
 				}
 			})
 		}
-	}
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
 	}
 }
 
