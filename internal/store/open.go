@@ -1,0 +1,49 @@
+package store
+
+import (
+	"context"
+	"time"
+)
+
+// connectTimeout bounds reaching the database at start when the caller's
+// context has no deadline: an unreachable host must fail start, not hang it.
+const connectTimeout = 15 * time.Second
+
+// Open opens the database at dsn (see ParseDSN) for serving: it creates an
+// SQLite file that does not exist yet and brings the schema up to date.
+//
+// A malformed dsn is a *DSNError. Any other error means the database
+// cannot be used: unreachable, refused, damaged (an SQLite file that is not
+// a database is named and left as it is), or migrated by a newer binary
+// (ErrSchemaTooNew). Open never falls back to another engine.
+func Open(ctx context.Context, dsn string) (Store, error) {
+	return open(ctx, dsn, true)
+}
+
+// OpenExisting opens the database at dsn for the offline commands: it
+// never creates an SQLite file, never migrates, opens SQLite read-only, and
+// fails with ErrSchemaTooOld or ErrSchemaTooNew unless the schema is the
+// one this binary knows.
+func OpenExisting(ctx context.Context, dsn string) (Store, error) {
+	return open(ctx, dsn, false)
+}
+
+func open(ctx context.Context, dsn string, serve bool) (Store, error) {
+	d, err := ParseDSN(dsn)
+	if err != nil {
+		return nil, err
+	}
+	ms, err := loadMigrations(migrationFiles, d.Engine)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
+	}
+	if d.Engine == SQLite {
+		return openSQLite(ctx, d.Path, ms, serve)
+	}
+	return openPostgres(ctx, d, ms, serve)
+}
