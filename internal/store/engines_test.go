@@ -171,6 +171,8 @@ func count(t testing.TB, s Store, table string) int {
 		err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM "+table).Scan(&n)
 	case *pgStore:
 		err = s.pool.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n)
+	default:
+		t.Fatalf("count on %T", s)
 	}
 	if err != nil {
 		t.Fatalf("count %s: %v", table, err)
