@@ -215,17 +215,19 @@ func (s *pgStore) Insights(ctx context.Context, since time.Time) (Insights, erro
 	in := Insights{Since: since}
 	err := pgx.BeginTxFunc(ctx, s.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		b := &pgx.Batch{}
-		b.Queue(`SELECT surface, count(*), count(*) FILTER (WHERE entry_id = '') FROM questions
-			WHERE at >= $1 GROUP BY surface`, since).Query(func(rows pgx.Rows) error {
+		b.Queue(bySurface, since).Query(func(rows pgx.Rows) error {
 			return eachPgRow(rows, func() error {
 				var c Count
-				var unanswered int
-				err := rows.Scan(&c.Key, &c.N, &unanswered)
-				in.BySurface = append(in.BySurface, c)
-				in.Questions += c.N
-				in.Unanswered += unanswered
+				err := rows.Scan(&c.Key, &c.N)
+				if c.N > 0 {
+					in.BySurface = append(in.BySurface, c)
+					in.Questions += c.N
+				}
 				return err
 			})
+		})
+		b.Queue(`SELECT count(*) FROM questions WHERE entry_id = '' AND at >= $1`, since).QueryRow(func(row pgx.Row) error {
+			return row.Scan(&in.Unanswered)
 		})
 		b.Queue(`SELECT max(text COLLATE "C"), count(*) FROM questions
 			WHERE entry_id = '' AND at >= $1 GROUP BY text_key

@@ -250,6 +250,20 @@ func (s *sqliteStore) ReleaseEvent(ctx context.Context, id string) error {
 	return s.wrap(err)
 }
 
+// bySurface counts a window's questions per surface without sorting the
+// window's rows: a recursive query finds each surface (one index seek
+// each), and each count is one range of questions_surface. Grouping the
+// window instead costs a sort of every row in it: 135 ms rather than 12
+// for 100,000 rows (docs/store.md). Both engines use it. Its one argument
+// is the window's start.
+const bySurface = `WITH RECURSIVE surfaces(surface) AS (
+	SELECT min(surface) FROM questions
+	UNION ALL
+	SELECT (SELECT min(surface) FROM questions WHERE surface > surfaces.surface)
+	FROM surfaces WHERE surface IS NOT NULL)
+SELECT surface, (SELECT count(*) FROM questions q WHERE q.surface = surfaces.surface AND q.at >= $1)
+FROM surfaces WHERE surface IS NOT NULL`
+
 // Insights reads in one transaction, so the figures agree with each other.
 func (s *sqliteStore) Insights(ctx context.Context, since time.Time) (Insights, error) {
 	in := Insights{Since: since}
@@ -259,18 +273,20 @@ func (s *sqliteStore) Insights(ctx context.Context, since time.Time) (Insights, 
 		return in, s.wrap(err)
 	}
 	defer tx.Rollback()
-	err = eachRow(ctx, tx, `SELECT surface, count(*), sum(entry_id = '') FROM questions
-		WHERE at >= ? GROUP BY surface`, []any{ms}, func(rows *sql.Rows) error {
+	err = eachRow(ctx, tx, bySurface, []any{ms}, func(rows *sql.Rows) error {
 		var c Count
-		var unanswered int
-		if err := rows.Scan(&c.Key, &c.N, &unanswered); err != nil {
+		if err := rows.Scan(&c.Key, &c.N); err != nil {
 			return err
 		}
-		in.BySurface = append(in.BySurface, c)
-		in.Questions += c.N
-		in.Unanswered += unanswered
+		if c.N > 0 {
+			in.BySurface = append(in.BySurface, c)
+			in.Questions += c.N
+		}
 		return nil
 	})
+	if err == nil {
+		err = tx.QueryRowContext(ctx, `SELECT count(*) FROM questions WHERE entry_id = '' AND at >= ?`, ms).Scan(&in.Unanswered)
+	}
 	if err == nil {
 		err = eachRow(ctx, tx, `SELECT max(text), count(*) FROM questions
 			WHERE entry_id = '' AND at >= ? GROUP BY text_key

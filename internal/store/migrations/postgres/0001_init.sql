@@ -12,10 +12,13 @@ CREATE TABLE questions (
 	entry_id   text NOT NULL,
 	score      double precision NOT NULL
 );
--- Insights count questions by surface and answer over a window: an
--- index-only scan of this answers it.
-CREATE INDEX questions_at ON questions (at) INCLUDE (surface, entry_id);
--- The top unanswered questions read only this, a quarter of the rows at most.
+-- Purge deletes by time.
+CREATE INDEX questions_at ON questions (at);
+-- Insights count a window's questions one surface at a time, each an
+-- index-only range scan of this (see pgStore.Insights).
+CREATE INDEX questions_surface ON questions (surface, at);
+-- The unanswered share and the top unanswered questions read only this,
+-- which holds the unanswered rows alone.
 CREATE INDEX questions_unanswered ON questions (at) INCLUDE (text_key, text) WHERE entry_id = '';
 CREATE INDEX questions_user ON questions (user_id);
 

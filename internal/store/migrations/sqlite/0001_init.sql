@@ -12,10 +12,13 @@ CREATE TABLE questions (
 	entry_id   TEXT NOT NULL,
 	score      REAL NOT NULL
 );
--- Insights count questions by surface and answer over a window: this index
--- covers that count, so it never reads the table.
-CREATE INDEX questions_at ON questions (at, surface, entry_id);
--- The top unanswered questions read only this, a quarter of the rows at most.
+-- Purge deletes by time.
+CREATE INDEX questions_at ON questions (at);
+-- Insights count a window's questions one surface at a time, each a range
+-- of this index: no sort (see sqliteStore.Insights).
+CREATE INDEX questions_surface ON questions (surface, at);
+-- The unanswered share and the top unanswered questions read only this,
+-- which holds the unanswered rows alone.
 CREATE INDEX questions_unanswered ON questions (at, text_key, text) WHERE entry_id = '';
 CREATE INDEX questions_user ON questions (user_id);
 
