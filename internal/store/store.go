@@ -17,8 +17,10 @@
 //
 // Nothing else: never tokens, never messages that are not questions.
 // Questions, votes, assessments and closed hand-offs are kept for the
-// retention the caller passes to Purge; event claims for a day
-// (EventClaimKeep); ForgetUser deletes everything about one user.
+// retention the caller passes to Purge; open hand-offs until closed; event
+// claims for a day (EventClaimKeep). ForgetUser deletes everything about
+// one user. Times are kept to the millisecond, in UTC. docs/store.md has
+// the schema, the engines and the benchmark.
 //
 // The package logs nothing and knows nothing of Slack: it returns errors
 // and counts, and the edge decides what to log. Writes that must not slow a
