@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -90,21 +91,19 @@ func pgParseReason(err error) string {
 	return msg
 }
 
-// redact hides passwords in a postgres URL, in the user part or the query.
-// A value that is not a URL is shown only by its scheme, since it may hold
-// a password where we cannot find it.
+// redact hides passwords: a URL's user part, and password= anywhere (a
+// query parameter, or a keyword/value string put here by mistake). A value
+// with a scheme that is not a URL is shown only by its scheme, since it may
+// hold a password where we cannot find it.
 func redact(s string) string {
-	if !strings.HasPrefix(s, "postgres://") && !strings.HasPrefix(s, "postgresql://") {
-		return s
+	if scheme, _, ok := strings.Cut(s, "://"); ok {
+		u, err := url.Parse(s)
+		if err != nil {
+			return scheme + "://…"
+		}
+		s = u.Redacted()
 	}
-	u, err := url.Parse(s)
-	if err != nil {
-		scheme, _, _ := strings.Cut(s, "://")
-		return scheme + "://…"
-	}
-	if q := u.Query(); q.Has("password") {
-		q.Set("password", "xxxxx")
-		u.RawQuery = q.Encode()
-	}
-	return u.Redacted()
+	return passwordParam.ReplaceAllString(s, "${1}xxxxx")
 }
+
+var passwordParam = regexp.MustCompile(`(password=)[^&\s]*`)

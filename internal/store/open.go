@@ -5,8 +5,9 @@ import (
 	"time"
 )
 
-// connectTimeout bounds reaching the database at start when the caller's
-// context has no deadline: an unreachable host must fail start, not hang it.
+// connectTimeout bounds reaching Postgres at start when the caller's
+// context has no deadline: an unreachable host must fail start, not hang
+// it. Migrations are not bounded by it: a long one must not fail half-way.
 const connectTimeout = 15 * time.Second
 
 // Open opens the database at dsn (see ParseDSN) for serving: it creates an
@@ -36,11 +37,6 @@ func open(ctx context.Context, dsn string, serve bool) (Store, error) {
 	ms, err := loadMigrations(migrationFiles, d.Engine)
 	if err != nil {
 		return nil, err
-	}
-	if _, ok := ctx.Deadline(); !ok {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, connectTimeout)
-		defer cancel()
 	}
 	if d.Engine == SQLite {
 		return openSQLite(ctx, d.Path, ms, serve)

@@ -42,7 +42,8 @@ func TestParseDSN(t *testing.T) {
 		"", "advisor.db", "sqlite:", "sqlite://advisor.db", "sqlite:a.db?mode=ro", "sqlite::memory:",
 		"sqlite:file:a.db", "sqlite:/var/lib/", "mysql://db/advisor", "SQLITE:a.db",
 		"postgres://", "postgres://advisor:s3cret@db:notaport/advisor", "postgres://advisor:s3cret@db/advisor?sslmode=maybe",
-		"postgres://advisor:s3cret@db/%zz",
+		"postgres://advisor:s3cret@db/%zz", "mysql://advisor:s3cret@db/advisor", "host=db password=s3cret",
+		"postgres://advisor@db/advisor?password=s3cret&sslmode=maybe",
 	}
 	for _, in := range bad {
 		_, err := ParseDSN(in)

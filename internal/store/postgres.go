@@ -36,7 +36,7 @@ func openPostgres(ctx context.Context, d DSN, ms []migration, serve bool) (_ *pg
 			s.pool.Close()
 		}
 	}()
-	if err := s.pool.Ping(ctx); err != nil {
+	if err := ping(ctx, s.pool); err != nil {
 		return nil, oneLine{fmt.Errorf("store: cannot reach postgres %s: %w", s.where, err)}
 	}
 	if !serve {
@@ -53,6 +53,15 @@ func openPostgres(ctx context.Context, d DSN, ms []migration, serve bool) (_ *pg
 		return nil, s.wrap(err)
 	}
 	return s, nil
+}
+
+func ping(ctx context.Context, pool *pgxpool.Pool) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, connectTimeout)
+		defer cancel()
+	}
+	return pool.Ping(ctx)
 }
 
 // version reads the schema version; 0 for a database without our schema.

@@ -70,8 +70,6 @@ func openSQLite(ctx context.Context, path string, ms []migration, serve bool) (_
 		return nil, err
 	}
 	s.w.SetMaxOpenConns(1)
-	s.w.SetConnMaxIdleTime(0)
-	s.w.SetConnMaxLifetime(0)
 	if err := s.migrate(ctx, ms); err != nil {
 		return nil, err
 	}
@@ -111,11 +109,13 @@ func (s *sqliteStore) Close() error {
 
 // version reads the schema version; 0 for a database without our schema.
 func (s *sqliteStore) version(ctx context.Context) (int, error) {
-	var v int
-	err := s.r.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
-	if err != nil && strings.Contains(err.Error(), "no such table") {
-		return 0, nil
+	var exists bool
+	err := s.r.QueryRowContext(ctx, `SELECT count(*) > 0 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&exists)
+	if err != nil || !exists {
+		return 0, err
 	}
+	var v int
+	err = s.r.QueryRowContext(ctx, `SELECT coalesce(max(version), 0) FROM schema_migrations`).Scan(&v)
 	return v, err
 }
 
