@@ -38,8 +38,18 @@ func open(ctx context.Context, dsn string, serve bool) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Each engine's error comes back with a nil pointer, which must not
+	// become a non-nil Store.
 	if d.Engine == SQLite {
-		return openSQLite(ctx, d.Path, ms, serve)
+		s, err := openSQLite(ctx, d.Path, ms, serve)
+		if err != nil {
+			return nil, err
+		}
+		return s, nil
 	}
-	return openPostgres(ctx, d, ms, serve)
+	s, err := openPostgres(ctx, d, ms, serve)
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }

@@ -108,6 +108,9 @@ func TestOpenSQLiteDamagedFileIsLeftAlone(t *testing.T) {
 					s.Close()
 					t.Fatal("opened a damaged file")
 				}
+				if s != nil {
+					t.Errorf("a failed open returned a store: %#v", s)
+				}
 				if !strings.Contains(err.Error(), path) {
 					t.Errorf("error %q does not name the file", err)
 				}

@@ -57,10 +57,13 @@ func openSQLite(ctx context.Context, path string, ms []migration, serve bool) (_
 		s.r.SetMaxOpenConns(sqliteReaders)
 		s.w = s.r // writes fail: the file is opened read-only
 		v, err := s.version(ctx)
+		if err == nil {
+			err = checkCurrent(ms, v)
+		}
 		if err != nil {
 			return nil, err
 		}
-		return s, checkCurrent(ms, v)
+		return s, nil
 	}
 	// synchronous=NORMAL is safe from corruption in WAL mode; a power cut
 	// may lose the last transactions, which for these records is fine.
