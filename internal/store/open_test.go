@@ -82,7 +82,7 @@ func TestOpenUnreachablePostgres(t *testing.T) {
 	if err == nil || errors.As(err, &de) {
 		t.Fatalf("Open = %v, want a connection error", err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, "cannot reach postgres postgres://advisor:xxxxx@127.0.0.1:1/advisor") || strings.Contains(msg, "s3cret") || strings.Contains(msg, "\n") {
+	if msg := err.Error(); !strings.Contains(msg, "cannot connect to postgres postgres://advisor:xxxxx@127.0.0.1:1/advisor") || strings.Contains(msg, "s3cret") || strings.Contains(msg, "\n") {
 		t.Errorf("error %q: want one line naming the redacted address", msg)
 	}
 	if files, _ := os.ReadDir(dir); len(files) != 0 {
@@ -123,33 +123,42 @@ func TestOpenSQLiteDamagedFileIsLeftAlone(t *testing.T) {
 	}
 }
 
-func TestOpenExistingSQLite(t *testing.T) {
+func TestOpenExistingNeverCreatesAnSQLiteFile(t *testing.T) {
 	t.Parallel()
-	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "advisor.db")
-	_, err := OpenExisting(ctx, "sqlite:"+path)
+	_, err := OpenExisting(context.Background(), "sqlite:"+path)
 	if err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "no such file") {
 		t.Errorf("OpenExisting of a missing file = %v", err)
 	}
 	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
 		t.Fatalf("OpenExisting created %s", path)
 	}
+}
 
-	s := openDSN(t, "sqlite:"+path)
-	must(t, s.RecordAssessments(ctx, []Assessment{{At: now, UserID: "U1", Recommendation: "cto"}}))
-	must(t, s.Close())
+func TestOpenExistingReadsButNeverWrites(t *testing.T) {
+	t.Parallel()
+	forEach(t, func(t *testing.T, e engine) {
+		ctx := context.Background()
+		dsn := e.dsn(t)
+		s := openDSN(t, dsn)
+		must(t, s.RecordAssessments(ctx, []Assessment{{At: now, UserID: "U1", Recommendation: "cto"}}))
+		must(t, s.Close())
 
-	ro, err := OpenExisting(ctx, "sqlite:"+path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
-	if as, err := ro.RecentAssessments(ctx, "U1", 5); err != nil || len(as) != 1 {
-		t.Errorf("RecentAssessments = %v, %v; want one", as, err)
-	}
-	if err := ro.RecordAssessments(ctx, []Assessment{{At: now, UserID: "U1", Recommendation: "cto"}}); err == nil {
-		t.Error("a write through OpenExisting succeeded")
-	}
+		ro, err := OpenExisting(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ro.Close()
+		if as, err := ro.RecentAssessments(ctx, "U1", 5); err != nil || len(as) != 1 {
+			t.Errorf("RecentAssessments = %v, %v; want one", as, err)
+		}
+		if err := ro.RecordAssessments(ctx, []Assessment{{At: now, UserID: "U1", Recommendation: "cto"}}); err == nil {
+			t.Error("a write through OpenExisting succeeded")
+		}
+		if _, err := ro.ClaimEvent(ctx, "Ev1", now); err == nil {
+			t.Error("a claim through OpenExisting succeeded")
+		}
+	})
 }
 
 func TestSQLiteIsWAL(t *testing.T) {

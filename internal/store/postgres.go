@@ -28,6 +28,10 @@ func openPostgres(ctx context.Context, d DSN, ms []migration, serve bool) (_ *pg
 	if err != nil {
 		return nil, &DSNError{Value: d.String(), Reason: pgParseReason(err)}
 	}
+	if !serve {
+		// The offline commands only read; make the server hold them to it.
+		cfg.ConnConfig.RuntimeParams["default_transaction_read_only"] = "on"
+	}
 	if s.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		return nil, s.wrap(err)
 	}
@@ -37,7 +41,7 @@ func openPostgres(ctx context.Context, d DSN, ms []migration, serve bool) (_ *pg
 		}
 	}()
 	if err := ping(ctx, s.pool); err != nil {
-		return nil, oneLine{fmt.Errorf("store: cannot reach postgres %s: %w", s.where, err)}
+		return nil, oneLine{fmt.Errorf("store: cannot connect to postgres %s: %w", s.where, err)}
 	}
 	if !serve {
 		v, err := s.version(ctx)

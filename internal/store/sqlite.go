@@ -30,7 +30,8 @@ const (
 	sqliteReaders = 4
 	// busyTimeout covers another process holding the write lock briefly,
 	// e.g. an offline command's read, or a second serve by mistake.
-	busyTimeout = "5000"
+	busyTimeout = 5 * time.Second
+	busyPragma  = "_pragma=busy_timeout(5000)" // busyTimeout, for SQLite
 )
 
 func openSQLite(ctx context.Context, path string, ms []migration, serve bool) (_ *sqliteStore, err error) {
@@ -51,7 +52,7 @@ func openSQLite(ctx context.Context, path string, ms []migration, serve bool) (_
 			}
 			return nil, err
 		}
-		if s.r, err = sql.Open("sqlite", name+"?mode=ro&_pragma=busy_timeout("+busyTimeout+")"); err != nil {
+		if s.r, err = sql.Open("sqlite", name+"?mode=ro&"+busyPragma); err != nil {
 			return nil, err
 		}
 		s.r.SetMaxOpenConns(sqliteReaders)
@@ -67,20 +68,42 @@ func openSQLite(ctx context.Context, path string, ms []migration, serve bool) (_
 	}
 	// synchronous=NORMAL is safe from corruption in WAL mode; a power cut
 	// may lose the last transactions, which for these records is fine.
-	s.w, err = sql.Open("sqlite", name+"?mode=rwc&_txlock=immediate&_pragma=busy_timeout("+busyTimeout+")"+
+	s.w, err = sql.Open("sqlite", name+"?mode=rwc&_txlock=immediate&"+busyPragma+
 		"&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)")
 	if err != nil {
 		return nil, err
 	}
 	s.w.SetMaxOpenConns(1)
+	if err := s.connectWriter(ctx); err != nil {
+		return nil, err
+	}
 	if err := s.migrate(ctx, ms); err != nil {
 		return nil, err
 	}
-	if s.r, err = sql.Open("sqlite", name+"?mode=ro&_pragma=busy_timeout("+busyTimeout+")"); err != nil {
+	if s.r, err = sql.Open("sqlite", name+"?mode=ro&"+busyPragma); err != nil {
 		return nil, err
 	}
 	s.r.SetMaxOpenConns(sqliteReaders)
 	return s, s.r.PingContext(ctx)
+}
+
+// connectWriter makes the writer's connection. Turning a new file to WAL
+// takes a lock SQLite does not wait for, so of two processes opening one
+// new file at once, one may get SQLITE_BUSY: it retries within busyTimeout.
+func (s *sqliteStore) connectWriter(ctx context.Context) error {
+	deadline := time.Now().Add(busyTimeout)
+	for {
+		err := s.w.PingContext(ctx)
+		var se *sqlite.Error
+		if !errors.As(err, &se) || se.Code()&0xff != sqlite3.SQLITE_BUSY || time.Now().After(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // wrap names the file in an error, and says what a file that is not a
