@@ -5,6 +5,11 @@ import (
 	"time"
 )
 
+var (
+	_ Store = (*sqliteStore)(nil)
+	_ Store = (*pgStore)(nil)
+)
+
 // connectTimeout bounds reaching Postgres at start when the caller's
 // context has no deadline: an unreachable host must fail start, not hang
 // it. Migrations are not bounded by it: a long one must not fail half-way.

@@ -59,9 +59,9 @@ type Store interface {
 	// RecentAssessments returns a user's last n assessments, newest first.
 	RecentAssessments(ctx context.Context, userID string, n int) ([]Assessment, error)
 
-	// Purge deletes questions, votes, assessments and closed hand-offs
-	// recorded before now-retention, and event claims older than
-	// EventClaimKeep. It returns the number of rows deleted.
+	// Purge deletes questions, votes and assessments recorded before
+	// now-retention, hand-offs closed before it, and event claims older
+	// than EventClaimKeep. It returns the number of rows deleted.
 	Purge(ctx context.Context, now time.Time, retention time.Duration) (int64, error)
 	// ForgetUser deletes everything stored about a user and returns the
 	// number of rows deleted.
