@@ -32,7 +32,7 @@ func isUnder(pkg, path string) bool {
 func TestDomainIsPure(t *testing.T) {
 	t.Parallel()
 	forbidden := []string{"github.com/slack-go/slack", "github.com/gorilla/websocket", "go.uber.org/zap", "net/http", "log"}
-	for _, pkg := range []string{"../faq", "../advisor"} {
+	for _, pkg := range []string{"../faq", "../advisor", "../store"} {
 		for _, dep := range goList(t, "-deps", pkg) {
 			for _, f := range forbidden {
 				if isUnder(dep, f) {

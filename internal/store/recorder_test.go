@@ -1,0 +1,306 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// faultyStore writes through to a real store, or fails at once (down), or
+// hangs until its context ends (slow).
+type faultyStore struct {
+	Store
+	mode    atomic.Int32
+	written atomic.Int64 // records written
+}
+
+const (
+	up = iota
+	down
+	slow
+)
+
+var errDown = errors.New("database down")
+
+func (f *faultyStore) fault(ctx context.Context) error {
+	switch f.mode.Load() {
+	case down:
+		return errDown
+	case slow:
+		<-ctx.Done()
+		return ctx.Err()
+	}
+	return nil
+}
+
+func through[T any](f *faultyStore, ctx context.Context, rs []T, write func(context.Context, []T) error) error {
+	if err := f.fault(ctx); err != nil {
+		return err
+	}
+	err := write(ctx, rs)
+	if err == nil {
+		f.written.Add(int64(len(rs)))
+	}
+	return err
+}
+
+func (f *faultyStore) RecordQuestions(ctx context.Context, qs []Question) error {
+	return through(f, ctx, qs, f.Store.RecordQuestions)
+}
+
+func (f *faultyStore) RecordVotes(ctx context.Context, vs []Vote) error {
+	return through(f, ctx, vs, f.Store.RecordVotes)
+}
+
+func (f *faultyStore) RecordAssessments(ctx context.Context, as []Assessment) error {
+	return through(f, ctx, as, f.Store.RecordAssessments)
+}
+
+// reports sums what OnError was told.
+type reports struct {
+	mu    sync.Mutex
+	calls int
+	lost  int
+	errs  []error
+}
+
+func (r *reports) onError(err error, lost int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.calls++
+	r.lost += lost
+	r.errs = append(r.errs, err)
+}
+
+func (r *reports) sum() (calls, lost int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.calls, r.lost
+}
+
+func newFaulty(t *testing.T) *faultyStore {
+	return &faultyStore{Store: openDSN(t, sqliteDSN(t))}
+}
+
+func question(i int) Question {
+	return Question{At: now.Add(time.Duration(i) * time.Millisecond), Surface: "dm", UserID: "U1", Text: "why?"}
+}
+
+// eventually waits for cond, failing after a generous while.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("gave up waiting for %s", what)
+		}
+	}
+}
+
+// recordAll records n records of each kind from several goroutines, and
+// fails the test if that does not end: Record must never block.
+func recordAll(t *testing.T, r *Recorder, n int) (accepted int) {
+	t.Helper()
+	var ok atomic.Int64
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range n / 4 {
+				var err error
+				switch i % 3 {
+				case 0:
+					err = r.Question(question(g*n + i))
+				case 1:
+					err = r.Vote(Vote{At: now, UserID: "U1", ChannelID: "C1", MessageTS: "1.1", Subject: "faq:cost"})
+				case 2:
+					err = r.Assessment(Assessment{At: now, UserID: "U1", Recommendation: "cto"})
+				}
+				switch {
+				case err == nil:
+					ok.Add(1)
+				case !errors.Is(err, ErrQueueFull) && !errors.Is(err, ErrRecorderClosed):
+					t.Error(err)
+				}
+			}
+		})
+	}
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Record blocked")
+	}
+	return int(ok.Load())
+}
+
+func TestRecorderWritesFullBatchesAtOnce(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{Batch: 5, Interval: time.Hour})
+	for i := range 7 {
+		must(t, r.Question(question(i)))
+	}
+	eventually(t, "a full batch", func() bool { return f.written.Load() == 5 })
+	must(t, r.Close(context.Background()))
+	if n := count(t, f.Store, "questions"); n != 7 {
+		t.Errorf("%d questions after Close, want 7", n)
+	}
+	if r.Dropped() != 0 {
+		t.Errorf("Dropped = %d, want 0", r.Dropped())
+	}
+}
+
+func TestRecorderWritesEveryInterval(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{Batch: 1000, Interval: 10 * time.Millisecond})
+	defer r.Close(context.Background())
+	must(t, r.Vote(Vote{At: now, UserID: "U1", ChannelID: "C1", MessageTS: "1.1", Subject: "faq:cost"}))
+	must(t, r.Assessment(Assessment{At: now, UserID: "U1", Recommendation: "cto"}))
+	eventually(t, "the interval's write", func() bool { return f.written.Load() == 2 })
+}
+
+// TestRecorderStoreDownThenBack: with the database down, records are
+// dropped, every one counted and reported, and Record never blocks; when
+// it is back, records flow again.
+func TestRecorderStoreDownThenBack(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	f.mode.Store(down)
+	var rep reports
+	r := NewRecorder(f, RecorderConfig{Queue: 50, Batch: 10, Interval: time.Millisecond, ReportEvery: time.Hour, OnError: rep.onError})
+	const n = 3000
+	accepted := recordAll(t, r, n)
+	eventually(t, "every accepted record to be dropped", func() bool { return r.Dropped() == n })
+	if calls, lost := rep.sum(); lost == 0 || calls > 2 {
+		// The first failed write and the first overflow are told at
+		// once, the rest summed until ReportEvery or Close.
+		t.Errorf("OnError called %d times for %d records, want 1 or 2 calls", calls, lost)
+	}
+	if !errors.Is(rep.errs[0], errDown) && !errors.Is(rep.errs[0], ErrQueueFull) {
+		t.Errorf("OnError told %v", rep.errs[0])
+	}
+	t.Logf("accepted %d of %d while down; OnError: %v", accepted, n, rep.errs)
+
+	f.mode.Store(up)
+	must(t, r.Question(question(0)))
+	eventually(t, "a record once the database is back", func() bool { return f.written.Load() == 1 })
+	must(t, r.Close(context.Background()))
+	if _, lost := rep.sum(); lost != n {
+		t.Errorf("OnError told of %d lost records, Dropped says %d", lost, n)
+	}
+	if r.Dropped() != n {
+		t.Errorf("Dropped = %d, want %d", r.Dropped(), n)
+	}
+}
+
+// TestRecorderSlowStoreBoundsTheBacklog: a database that hangs holds at
+// most Queue records waiting plus one batch in hand; the rest is dropped at
+// once.
+func TestRecorderSlowStoreBoundsTheBacklog(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	f.mode.Store(slow)
+	var rep reports
+	const queue, batch = 100, 10
+	r := NewRecorder(f, RecorderConfig{Queue: queue, Batch: batch, Interval: time.Millisecond, Timeout: time.Hour, OnError: rep.onError})
+	const n = 2000
+	accepted := recordAll(t, r, n)
+	if accepted > queue+batch {
+		t.Errorf("%d records held with the database hanging, want at most %d", accepted, queue+batch)
+	}
+	if got := r.Dropped(); int(got) != n-accepted {
+		t.Errorf("Dropped = %d, want %d", got, n-accepted)
+	}
+	// Close gives up on the hanging write when its context ends.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := r.Close(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Close = %v, want DeadlineExceeded", err)
+	}
+	if r.Dropped() != n || f.written.Load() != 0 {
+		t.Errorf("Dropped = %d, written %d; want %d, 0", r.Dropped(), f.written.Load(), n)
+	}
+	if _, lost := rep.sum(); lost != n {
+		t.Errorf("OnError told of %d lost records, want %d", lost, n)
+	}
+}
+
+func TestRecorderCloseWritesWhatIsQueued(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{Batch: 3, Interval: time.Hour})
+	for i := range 10 {
+		must(t, r.Question(question(i)))
+	}
+	must(t, r.Close(context.Background()))
+	if n := f.written.Load(); n != 10 {
+		t.Errorf("%d written by Close, want 10", n)
+	}
+	if err := r.Question(question(11)); !errors.Is(err, ErrRecorderClosed) {
+		t.Errorf("Question after Close = %v, want ErrRecorderClosed", err)
+	}
+	if err := r.Close(context.Background()); err != nil {
+		t.Errorf("second Close = %v", err)
+	}
+	if r.Dropped() != 1 {
+		t.Errorf("Dropped = %d, want 1 (the record after Close)", r.Dropped())
+	}
+}
+
+func TestRecorderRefusesInvalidRecords(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{})
+	defer r.Close(context.Background())
+	for _, err := range []error{
+		r.Question(Question{Text: "no time or user"}),
+		r.Vote(Vote{At: now}),
+		r.Assessment(Assessment{At: now, UserID: "U1"}),
+	} {
+		if !errors.Is(err, ErrInvalid) {
+			t.Errorf("got %v, want ErrInvalid", err)
+		}
+	}
+	if r.Dropped() != 3 {
+		t.Errorf("Dropped = %d, want 3", r.Dropped())
+	}
+}
+
+// TestRecorderAccountsForEveryRecord: records from many goroutines, a
+// database that comes and goes, and Close in the middle: each record is
+// written or counted as dropped, never both, never neither.
+func TestRecorderAccountsForEveryRecord(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{Queue: 20, Batch: 7, Interval: time.Millisecond, Timeout: 20 * time.Millisecond})
+	stop := make(chan struct{})
+	var flip sync.WaitGroup
+	flip.Go(func() {
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			case <-time.After(2 * time.Millisecond):
+				f.mode.Store(int32(i % 3))
+			}
+		}
+	})
+	const n = 2000
+	closed := make(chan struct{})
+	go func() {
+		time.Sleep(5 * time.Millisecond)
+		r.Close(context.Background())
+		close(closed)
+	}()
+	recordAll(t, r, n)
+	<-closed
+	close(stop)
+	flip.Wait()
+	if got := int64(r.Dropped()) + f.written.Load(); got != n {
+		t.Errorf("dropped %d + written %d = %d, want %d", r.Dropped(), f.written.Load(), got, n)
+	}
+}
