@@ -19,12 +19,13 @@ import (
 type Recorder struct {
 	store Store
 	cfg   RecorderConfig
-	queue chan any // Question, Vote or Assessment
+	queue chan any // Question, Vote, Assessment or forget
 
 	mu     sync.RWMutex // Close holds it to stop puts; puts share it
 	closed bool
 
 	dropped  atomic.Uint64 // every record lost, for any reason
+	written  atomic.Uint64 // every record written
 	overflow atomic.Int64  // records refused for a full queue, not yet reported
 
 	base   context.Context // every write's; Close cancels it when its ctx ends
@@ -111,6 +112,47 @@ func (r *Recorder) Vote(v Vote) error {
 func (r *Recorder) Assessment(a Assessment) error {
 	a, err := checkAssessment(a)
 	return r.put(a, err)
+}
+
+// Written is the number of records written so far; with Dropped it
+// accounts for every record queued and no longer waiting.
+func (r *Recorder) Written() uint64 { return r.written.Load() }
+
+// forget asks the writer to delete everything about a user, in order with
+// the records queued before it.
+type forget struct {
+	user string
+	done chan forgotten
+}
+
+type forgotten struct {
+	n   int64
+	err error
+}
+
+// Forget deletes everything stored about user (Store.ForgetUser) after
+// writing the records queued before it, so none of them comes back after
+// the deletion. Unlike the records it waits, for as long as ctx allows.
+func (r *Recorder) Forget(ctx context.Context, user string) (int64, error) {
+	f := forget{user: user, done: make(chan forgotten, 1)}
+	r.mu.RLock()
+	if r.closed {
+		r.mu.RUnlock()
+		return 0, ErrRecorderClosed
+	}
+	select {
+	case r.queue <- f:
+		r.mu.RUnlock()
+	case <-ctx.Done():
+		r.mu.RUnlock()
+		return 0, ctx.Err()
+	}
+	select {
+	case res := <-f.done:
+		return res.n, res.err
+	case <-ctx.Done():
+		return 0, ctx.Err()
+	}
 }
 
 // Dropped is the number of records lost so far: refused, or in a batch
@@ -205,6 +247,10 @@ func (r *Recorder) run() {
 	for {
 		select {
 		case rec := <-r.queue:
+			if f, ok := rec.(forget); ok {
+				r.forget(&b, &lost, f)
+				continue
+			}
 			b.add(rec)
 			if b.len() >= r.cfg.Batch {
 				r.write(&b, &lost)
@@ -216,7 +262,12 @@ func (r *Recorder) run() {
 		case <-r.stop:
 			// Close holds off every put, so what is queued now is all.
 			for n := len(r.queue); n > 0; n-- {
-				b.add(<-r.queue)
+				rec := <-r.queue
+				if f, ok := rec.(forget); ok {
+					r.forget(&b, &lost, f)
+					continue
+				}
+				b.add(rec)
 				if b.len() >= r.cfg.Batch {
 					r.write(&b, &lost)
 				}
@@ -226,6 +277,15 @@ func (r *Recorder) run() {
 			return
 		}
 	}
+}
+
+// forget writes what is batched, then deletes the user's rows.
+func (r *Recorder) forget(b *batch, lost *losses, f forget) {
+	r.write(b, lost)
+	ctx, cancel := context.WithTimeout(r.base, r.cfg.Timeout)
+	defer cancel()
+	n, err := r.store.ForgetUser(ctx, f.user)
+	f.done <- forgotten{n, err}
 }
 
 // write writes a batch, all kinds within one Timeout, and empties it.
@@ -255,7 +315,9 @@ func (r *Recorder) write(b *batch, lost *losses) {
 			continue
 		}
 		if cause == nil {
-			cause = s.write()
+			if cause = s.write(); cause == nil {
+				r.written.Add(uint64(s.n))
+			}
 		}
 		if cause != nil {
 			what = append(what, fmt.Sprintf("%d %s", s.n, s.what))

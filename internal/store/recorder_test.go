@@ -303,4 +303,36 @@ func TestRecorderAccountsForEveryRecord(t *testing.T) {
 	if got := int64(r.Dropped()) + f.written.Load(); got != n {
 		t.Errorf("dropped %d + written %d = %d, want %d", r.Dropped(), f.written.Load(), got, n)
 	}
+	if int64(r.Written()) != f.written.Load() {
+		t.Errorf("Written = %d, the store wrote %d", r.Written(), f.written.Load())
+	}
+}
+
+// TestRecorderForgetAfterQueued: a user's records queued before Forget are
+// written first and deleted with the rest, so none comes back.
+func TestRecorderForgetAfterQueued(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{Interval: time.Hour})
+	defer r.Close(context.Background())
+	for i := range 5 {
+		must(t, r.Question(question(i))) // user U1, still queued: the interval is an hour
+	}
+	must(t, r.Assessment(Assessment{At: now, UserID: "U1", Recommendation: "cto"}))
+	must(t, r.Question(Question{At: now, Surface: "dm", UserID: "U2", Text: "mine"}))
+	n, err := r.Forget(context.Background(), "U1")
+	if err != nil || n != 6 {
+		t.Fatalf("Forget = %d, %v; want the 6 records queued before it", n, err)
+	}
+	must(t, r.Close(context.Background()))
+	if got, err := f.RecentAssessments(context.Background(), "U1", 5); err != nil || len(got) != 0 {
+		t.Errorf("U1's assessments after Forget: %v, %v", got, err)
+	}
+	in, err := f.Insights(context.Background(), now.Add(-time.Hour))
+	if err != nil || in.Questions != 1 {
+		t.Errorf("questions left: %+v, %v; want U2's one", in, err)
+	}
+	if _, err := r.Forget(context.Background(), "U2"); !errors.Is(err, ErrRecorderClosed) {
+		t.Errorf("Forget after Close = %v", err)
+	}
 }
