@@ -32,18 +32,19 @@ func buildBot(ctx context.Context, dir string, stderr io.Writer) (string, error)
 
 // botEnv is the bot's environment: ours, without Slack tokens or the
 // settings we choose, then ours, then -bot-env overrides.
-func botEnv(base []string, apiURL, appToken, botToken string, extra []string) []string {
+func botEnv(base []string, apiURL, appToken, botToken, db string, extra []string) []string {
 	ours := []string{
 		"SLACK_APP_TOKEN=" + appToken,
 		"SLACK_BOT_TOKEN=" + botToken,
 		"SLACK_API_URL=" + apiURL,
+		"ADVISOR_DB=" + db,
 		"ADVISOR_LOG_LEVEL=warn",
 		"ADVISOR_HTTP_ADDR=127.0.0.1:0", // loopback only, any free port
 	}
 	env := make([]string, 0, len(base)+len(ours)+len(extra))
 	for _, kv := range base {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "SLACK_") || name == "ADVISOR_LOG_LEVEL" || name == "ADVISOR_HTTP_ADDR" {
+		if strings.HasPrefix(name, "SLACK_") || name == "ADVISOR_LOG_LEVEL" || name == "ADVISOR_HTTP_ADDR" || name == "ADVISOR_DB" {
 			continue
 		}
 		env = append(env, kv)

@@ -257,8 +257,9 @@ func TestParseProc(t *testing.T) {
 
 func TestBotEnv(t *testing.T) {
 	t.Parallel()
-	base := []string{"PATH=/bin", "SLACK_BOT_TOKEN=xoxb-real", "SLACK_SIGNING_SECRET=s", "ADVISOR_HTTP_ADDR=:8080", "ADVISOR_WORKERS=4"}
-	env := botEnv(base, "http://127.0.0.1:1/api/", "xapp-1-EMU", "xoxb-emu", []string{"ADVISOR_WORKERS=16"})
+	base := []string{"PATH=/bin", "SLACK_BOT_TOKEN=xoxb-real", "SLACK_SIGNING_SECRET=s", "ADVISOR_HTTP_ADDR=:8080", "ADVISOR_WORKERS=4",
+		"ADVISOR_DB=postgres://prod/advisor"}
+	env := botEnv(base, "http://127.0.0.1:1/api/", "xapp-1-EMU", "xoxb-emu", "sqlite:/tmp/x/advisor.db", []string{"ADVISOR_WORKERS=16"})
 	last := map[string]string{}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -267,7 +268,7 @@ func TestBotEnv(t *testing.T) {
 	want := map[string]string{
 		"PATH": "/bin", "SLACK_BOT_TOKEN": "xoxb-emu", "SLACK_APP_TOKEN": "xapp-1-EMU",
 		"SLACK_API_URL": "http://127.0.0.1:1/api/", "ADVISOR_HTTP_ADDR": "127.0.0.1:0",
-		"ADVISOR_LOG_LEVEL": "warn", "ADVISOR_WORKERS": "16",
+		"ADVISOR_LOG_LEVEL": "warn", "ADVISOR_WORKERS": "16", "ADVISOR_DB": "sqlite:/tmp/x/advisor.db",
 	}
 	for k, v := range want {
 		if last[k] != v {

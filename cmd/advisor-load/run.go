@@ -9,6 +9,7 @@ import (
 	"maps"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -222,12 +223,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer cancel()
 
 	argv := o.botArgv
+	// The bot's database, unless -bot-env names one: a SQLite file that
+	// goes with the run.
+	dir, err := os.MkdirTemp("", "advisor-load-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
 	if argv == nil {
-		dir, err := os.MkdirTemp("", "advisor-load-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(dir)
 		bin, err := buildBot(ctx, dir, stderr)
 		if err != nil {
 			return err
@@ -253,7 +256,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	emu.OnPost(track.onPost)
 
 	app, tok := emu.Tokens()
-	bot, err := startBot(argv, botEnv(os.Environ(), emu.APIURL(), app, tok, o.botEnv), stderr, o.verbose)
+	db := "sqlite:" + filepath.Join(dir, "advisor.db")
+	bot, err := startBot(argv, botEnv(os.Environ(), emu.APIURL(), app, tok, db, o.botEnv), stderr, o.verbose)
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,9 @@ func TestDemo(t *testing.T) {
 		"replies in the thread",
 		"I don't know that one",
 		"Questions I can answer",
+		"clicks 👍 Helpful", "Thanks, glad it helped",
+		"Your last recommendations", "[ See it again ]",
+		"Insights, since", "3 questions", "1 recommendation (", "what's the wifi password in the office? (1×)",
 		"End of demo.",
 	} {
 		if !strings.Contains(out, want) {

@@ -7,8 +7,10 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
+	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/app"
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
@@ -16,6 +18,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"go.uber.org/zap"
 )
 
@@ -112,7 +115,25 @@ func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb})
+	st, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb, Store: st})
+}
+
+// openStore opens (and creates, or migrates) the database at dsn. An
+// address that does not parse was refused by Validate already; here a
+// database that cannot be reached or read stops serve in one line.
+func openStore(ctx context.Context, dsn string) (store.Store, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := store.Open(ctx, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("ADVISOR_DB: %w", err)
+	}
+	return st, nil
 }
 
 // setMemoryLimit gives the Go runtime a soft memory limit under the
@@ -139,6 +160,15 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 	cfg.AppToken, cfg.BotToken = emu.Tokens()
 	cfg.APIURL = emu.APIURL()
 	cfg.HTTPAddr = "" // the demo needs no port
+	// A database of its own that goes with the demo, and the demo's user
+	// sees the admins' insights.
+	dir, err := os.MkdirTemp("", "fractional-advisor-demo-")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	cfg.DB = "sqlite:" + filepath.Join(dir, "demo.db")
+	cfg.Admins = []string{emu.Config().DefaultUserID}
 	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}
@@ -155,10 +185,30 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 		return err
 	}
 
+	st, err := openStore(ctx, cfg.DB)
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	defer st.Close()
+
 	botCtx, stopBot := context.WithCancel(ctx)
 	botErr := make(chan error, 1)
-	go func() { botErr <- app.Serve(botCtx, cfg, app.Deps{Log: log, KB: kb}) }()
-	scriptErr := demo.Run(ctx, emu, stdout)
+	go func() { botErr <- app.Serve(botCtx, cfg, app.Deps{Log: log, KB: kb, Store: st}) }()
+	scriptErr := demo.Run(ctx, emu, stdout, func(ctx context.Context) error {
+		// The session asks three questions, votes once and takes the
+		// assessment once.
+		for {
+			in, err := st.Insights(ctx, time.Now().Add(-time.Hour))
+			if err == nil && in.Questions >= 3 && len(in.Votes) >= 1 && len(in.Recommendations) >= 1 {
+				return nil
+			}
+			select {
+			case <-ctx.Done():
+				return fmt.Errorf("%w (last read: %v)", ctx.Err(), err)
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	})
 	stopBot()
 	if err := <-botErr; err != nil && scriptErr == nil {
 		return fmt.Errorf("demo: bot: %w", err)

@@ -341,3 +341,41 @@ func TestRecommendTextCounts(t *testing.T) {
 		t.Errorf("output:\n%s", out)
 	}
 }
+
+// TestServeStoreErrors: a malformed ADVISOR_DB is bad input (exit 2); a
+// database that cannot be reached or read stops serve with one line that
+// names it (exit 1), with no fallback, and a damaged file is left as it is.
+func TestServeStoreErrors(t *testing.T) {
+	t.Setenv("SLACK_APP_TOKEN", "xapp-1-A111-222-abcdef")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-111-222-abcdef")
+	t.Setenv("ADVISOR_HTTP_ADDR", "")
+	damaged := filepath.Join(t.TempDir(), "advisor.db")
+	garbage := bytes.Repeat([]byte("not a database "), 1000)
+	if err := os.WriteFile(damaged, garbage, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		db   string
+		code int
+		want []string
+	}{
+		{"mysql://db/advisor", 2, []string{"ADVISOR_DB"}},
+		{"advisor.db", 2, []string{"ADVISOR_DB"}},
+		{"postgres://advisor:hunter2@127.0.0.1:1/advisor?connect_timeout=2", 1, []string{"ADVISOR_DB", "127.0.0.1:1"}},
+		{"sqlite:" + damaged, 1, []string{"ADVISOR_DB", damaged}},
+	} {
+		t.Setenv("ADVISOR_DB", tt.db)
+		code, out, errOut := runCLI(t, "serve")
+		if code != tt.code || strings.Count(errOut, "\n") != 1 || strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("ADVISOR_DB=%s: exit %d, stderr %q; want %d and one line without the password", tt.db, code, errOut, tt.code)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("ADVISOR_DB=%s: stderr %q does not name %q", tt.db, errOut, w)
+			}
+		}
+	}
+	if data, err := os.ReadFile(damaged); err != nil || !bytes.Equal(data, garbage) {
+		t.Error("the damaged database file was changed")
+	}
+}

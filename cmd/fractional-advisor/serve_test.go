@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,6 +26,7 @@ func TestServeRefusedToken(t *testing.T) {
 	t.Setenv("SLACK_API_URL", emu.APIURL())
 	t.Setenv("ADVISOR_HTTP_ADDR", "127.0.0.1:0")
 	t.Setenv("ADVISOR_CONTENT_DIR", "")
+	t.Setenv("ADVISOR_DB", "sqlite:"+filepath.Join(t.TempDir(), "advisor.db"))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	var stdout, stderr apptest.Buffer

@@ -37,7 +37,8 @@ func TestSIGTERMLosesNothingAcked(t *testing.T) {
 	app, bot := emu.Tokens()
 	cmd := exec.Command(bin, "serve")
 	cmd.Env = append(os.Environ(), "SLACK_APP_TOKEN="+app, "SLACK_BOT_TOKEN="+bot, "SLACK_API_URL="+emu.APIURL(),
-		"ADVISOR_HTTP_ADDR=", "ADVISOR_CONTENT_DIR=", "ADVISOR_USER_RATE=0", "ADVISOR_LOG_LEVEL=warn")
+		"ADVISOR_HTTP_ADDR=", "ADVISOR_CONTENT_DIR=", "ADVISOR_USER_RATE=0", "ADVISOR_LOG_LEVEL=warn",
+		"ADVISOR_DB=sqlite:"+filepath.Join(t.TempDir(), "advisor.db"))
 	var log apptest.Buffer
 	cmd.Stderr = &log
 	if err := cmd.Start(); err != nil {

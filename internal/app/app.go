@@ -14,6 +14,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"go.uber.org/zap"
 )
 
@@ -26,6 +27,9 @@ type Deps struct {
 	// Metrics and Ready are the operator's view; nil builds them.
 	Metrics *ops.Metrics
 	Ready   *ops.Readiness
+	// Store is what the bot remembers in, opened by the caller (who closes
+	// it after Serve returns); nil remembers nothing.
+	Store store.Store
 }
 
 // readyGrace is how long the bot may be disconnected and still say it is
@@ -75,9 +79,27 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 			}
 		}()
 	}
+	var rec *store.Recorder
+	if d.Store != nil {
+		rec = store.NewRecorder(d.Store, store.RecorderConfig{OnError: func(err error, lost int) {
+			d.Log.Warn("records lost: the store did not take them", zap.Int("lost", lost), zap.Error(err))
+		}})
+		d.Metrics.WatchRecorder(rec.Dropped, rec.Written)
+		purged := purge(ctx, d.Store, cfg.Retention, d.Log)
+		defer func() {
+			// After the bot: its last answers' records are written too.
+			closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recorderGrace)
+			defer cancel()
+			if err := rec.Close(closeCtx); err != nil {
+				d.Log.Warn("records lost at shutdown", zap.Error(err))
+			}
+			<-purged
+		}()
+	}
 	client := slack.New(cfg, d.Log, d.Metrics, d.Ready)
 	defer client.Close()
-	b := bot.New(cfg, bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready})
+	b := bot.New(cfg, bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready,
+		Store: d.Store, Recorder: rec})
 	start := time.Now()
 	d.Log.Info("starting", zap.String("slack_api_host", apiHost(cfg.APIURL)), zap.Int("faq_entries", d.KB.Len()))
 	err := b.Run(ctx)
@@ -94,4 +116,40 @@ func apiHost(raw string) string {
 		return ""
 	}
 	return u.Host
+}
+
+const (
+	// recorderGrace is how long the recorder may write at shutdown.
+	recorderGrace = 5 * time.Second
+	// purgeEvery is how often rows past the retention are deleted.
+	purgeEvery = time.Hour
+)
+
+// purge deletes what is older than the retention, at start and then every
+// purgeEvery, until ctx ends; the channel closes when it has stopped.
+// Every replica purges: deleting the same old rows twice is harmless.
+func purge(ctx context.Context, s store.Store, retention time.Duration, log *zap.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		t := time.NewTicker(purgeEvery)
+		defer t.Stop()
+		for {
+			pctx, cancel := context.WithTimeout(ctx, time.Minute)
+			n, err := s.Purge(pctx, time.Now(), retention)
+			cancel()
+			switch {
+			case err != nil && ctx.Err() == nil:
+				log.Warn("purge failed; retrying later", zap.Error(err))
+			case n > 0:
+				log.Info("purged old records", zap.Int64("rows", n), zap.Duration("retention", retention))
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return done
 }

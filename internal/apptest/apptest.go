@@ -6,6 +6,7 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +18,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zapcore"
@@ -38,6 +40,15 @@ type Options struct {
 	Search bot.Searcher
 	// NoWait does not wait for the bot's first connection.
 	NoWait bool
+	// Server is an emulator to share with another rig (replicas); nil
+	// starts one for this rig.
+	Server *slacktest.Server
+	// DB is where the bot remembers: "" is a SQLite file of the test's
+	// own, "none" no store at all, else an ADVISOR_DB address.
+	DB string
+	// Store wraps the store the rig opened (a test's faults); nil uses it
+	// as it is.
+	Store func(store.Store) store.Store
 }
 
 // Rig is the bot running against the emulator.
@@ -46,6 +57,8 @@ type Rig struct {
 	Config  config.Config
 	Metrics *ops.Metrics
 	Ready   *ops.Readiness
+	// Store is what the bot remembers in (nil with DB "none").
+	Store store.Store
 
 	search  bot.Searcher
 	log     *Buffer // the bot's log, JSON lines as in production
@@ -62,11 +75,14 @@ type Rig struct {
 // (unless the test stopped it itself) and that no token reached its log.
 func Start(t *testing.T, o Options) *Rig {
 	t.Helper()
-	emu, err := slacktest.Start(o.Emulator)
-	if err != nil {
-		t.Fatal(err)
+	emu := o.Server
+	if emu == nil {
+		var err error
+		if emu, err = slacktest.Start(o.Emulator); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = emu.Close() })
 	}
-	t.Cleanup(func() { _ = emu.Close() })
 	for method, faults := range o.Faults {
 		for _, f := range faults {
 			emu.FailNext(method, f)
@@ -85,14 +101,30 @@ func Start(t *testing.T, o Options) *Rig {
 	cfg.SlackTimeout = 5 * time.Second
 	cfg.ShutdownGrace = 5 * time.Second
 	cfg.ReconnectMax = 100 * time.Millisecond
+	switch o.DB {
+	case "", "none":
+		cfg.DB = "sqlite:" + filepath.Join(t.TempDir(), "advisor.db")
+	default:
+		cfg.DB = o.DB
+	}
 	if o.Config != nil {
 		o.Config(&cfg)
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	var st store.Store
+	if o.DB != "none" {
+		if st, err = store.Open(context.Background(), cfg.DB); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = st.Close() })
+		if o.Store != nil {
+			st = o.Store(st)
+		}
+	}
 
-	r := &Rig{Emu: emu, Config: cfg, search: o.Search, Metrics: ops.NewMetrics(), Ready: ops.NewReadiness(0, nil), log: &Buffer{}, done: make(chan error, 1)}
+	r := &Rig{Emu: emu, Config: cfg, search: o.Search, Store: st, Metrics: ops.NewMetrics(), Ready: ops.NewReadiness(0, nil), log: &Buffer{}, done: make(chan error, 1)}
 	var observed zapcore.Core
 	observed, r.logs = observer.New(zapcore.DebugLevel)
 	enc := zap.NewProductionEncoderConfig()
@@ -101,7 +133,7 @@ func Start(t *testing.T, o Options) *Rig {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.cancel = cancel
 	go func() {
-		r.done <- app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb, Search: o.Search, Metrics: r.Metrics, Ready: r.Ready})
+		r.done <- app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb, Search: o.Search, Metrics: r.Metrics, Ready: r.Ready, Store: st})
 	}()
 	t.Cleanup(func() {
 		if err := r.Stop(t); err != nil {

@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"github.com/slack-go/slack"
 )
 
@@ -77,7 +79,9 @@ func TestGolden(t *testing.T) {
 		{"help", message(Help())},
 		{"start_prompt", message(StartPrompt())},
 		{"modal", AssessmentModal(`{"response_url":"https://hooks.slack.com/commands/T1/2/x","channel":"C1"}`)},
-		{"home", HomeTab([]*faq.Entry{entryBoth, entryCost, entryWhenCAIO, entryWhenCTO})},
+		{"home", HomeTab(Home{Topics: []*faq.Entry{entryBoth, entryCost, entryWhenCAIO, entryWhenCTO}})},
+		{"home_admin", HomeTab(Home{Topics: []*faq.Entry{entryCost}, Recent: sampleRecent(), Insights: sampleInsights()})},
+		{"home_forgetful", HomeTab(Home{Topics: []*faq.Entry{entryCost}, Forgetful: true})},
 		{"faq_answer", message(FAQAnswer(FAQReply{Question: "how much is a part-time cto?", Echo: true,
 			Result:  faq.Result{Match: &faq.Hit{Entry: entryCost, Score: 0.81}},
 			Related: []*faq.Entry{entryWhenCTO, entryBoth}}))},
@@ -284,7 +288,7 @@ func TestLimits(t *testing.T) {
 	checkLimits(t, "huge recommendation", message(Recommendation(RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO, Context: huge, ShareValue: "v"})), MaxMessageBlocks)
 	checkLimits(t, "long answer", message(FAQAnswer(FAQReply{Question: huge, Echo: true, Result: faq.Result{Match: &faq.Hit{Entry: long, Score: 1}}, Related: many})), MaxMessageBlocks)
 	checkLimits(t, "none", message(FAQAnswer(FAQReply{Question: huge, Echo: true})), MaxMessageBlocks)
-	checkLimits(t, "home", HomeTab(many), MaxViewBlocks)
+	checkLimits(t, "home", HomeTab(Home{Topics: many, Recent: sampleRecent(), Insights: sampleInsights()}), MaxViewBlocks)
 	checkLimits(t, "modal", AssessmentModal(""), MaxViewBlocks)
 	checkLimits(t, "help", message(Help()), MaxMessageBlocks)
 	if n := len(AssessmentModal("").Title.Text); n > MaxModalTitle {
@@ -380,5 +384,28 @@ func BenchmarkRenderRecommendation(b *testing.B) {
 		if _, err := json.Marshal(map[string]any{"text": m.Text, "blocks": m.Blocks}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+func sampleRecent() []PastRecommendation {
+	at := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	return []PastRecommendation{
+		{At: at, Role: advisor.RoleCTOThenCAIO, Confidence: 0.85, Value: "v1.both.weak.aggressive.small.high.10k_25k.12"},
+		{At: at.Add(-48 * time.Hour), Role: advisor.RoleCAIO, Confidence: 0.7, Value: "v1.ai_transformation.solid.targeted.established.high.10k_25k.6"},
+	}
+}
+
+func sampleInsights() *store.Insights {
+	var unanswered []store.Count
+	for i := range 10 {
+		unanswered = append(unanswered, store.Count{Key: fmt.Sprintf("question %d <!channel> & co", i), N: 10 - i})
+	}
+	return &store.Insights{
+		Since: time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), Questions: 120, Unanswered: 30,
+		BySurface:       []store.Count{{Key: "slash", N: 70}, {Key: "mention", N: 30}, {Key: "dm", N: 20}},
+		Votes:           []store.SubjectVotes{{Subject: "faq:cost", Helpful: 2, NotHelpful: 7}, {Subject: "recommendation:cto", Helpful: 9}},
+		Recommendations: []store.Count{{Key: "cto", N: 8}, {Key: "caio", N: 5}},
+		OpenHandoffs:    3,
+		TopUnanswered:   unanswered,
 	}
 }

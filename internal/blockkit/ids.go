@@ -28,6 +28,9 @@ const (
 	ActionTopicPrefix = "faq_topic:"
 	// ActionHelpful and ActionNotHelpful record feedback; the value says
 	// on what ("faq:cost", "recommendation:caio").
-	ActionHelpful    = "feedback_helpful"
-	ActionNotHelpful = "feedback_not_helpful"
+	// ActionShowAssessment shows one of the user's past recommendations
+	// again; its value is the share value.
+	ActionShowAssessment = "show_assessment"
+	ActionHelpful        = "feedback_helpful"
+	ActionNotHelpful     = "feedback_not_helpful"
 )

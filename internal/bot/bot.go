@@ -13,6 +13,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
 	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"go.uber.org/zap"
 )
 
@@ -27,7 +28,8 @@ type KnowledgeBase interface {
 	Entries() []*faq.Entry
 }
 
-// Deps are the bot's collaborators. Metrics and Ready may be nil.
+// Deps are the bot's collaborators. Metrics, Ready, Store and Recorder
+// may be nil (without a store the bot remembers nothing).
 type Deps struct {
 	Slack   *slack.Client
 	Search  Searcher
@@ -35,6 +37,10 @@ type Deps struct {
 	Log     *zap.Logger
 	Metrics *ops.Metrics
 	Ready   *ops.Readiness
+	// Store answers the event claims and the Home tab's reads; Recorder
+	// writes what the bot remembers, after the reply.
+	Store    store.Store
+	Recorder *store.Recorder
 }
 
 // Fixed bounds of the bot's memory.
@@ -63,6 +69,8 @@ type Bot struct {
 	log     *zap.Logger
 	metrics *ops.Metrics
 	ready   *ops.Readiness
+	store   store.Store
+	rec     *store.Recorder
 	seen    *dedupe
 	limit   *limiter // nil: no per-user limit
 	work    *pool    // answers, after the ack
@@ -79,6 +87,8 @@ func New(cfg config.Config, d Deps) *Bot {
 		log:     d.Log,
 		metrics: d.Metrics,
 		ready:   d.Ready,
+		store:   d.Store,
+		rec:     d.Recorder,
 		seen:    newDedupe(dedupeSize, dedupeTTL, time.Now),
 	}
 	if b.ready == nil {
@@ -130,6 +140,8 @@ const (
 	saySorry   = "Sorry, something went wrong on my side. Please try again."
 	sayNoModal = "Sorry, I couldn't open the assessment. Please run `/fractional-advisor` again."
 	saySlow    = "You're sending me a lot of requests. Please wait a minute and try again."
+	// sayNotForgotten must not let the user think it worked.
+	sayNotForgotten = "Sorry, I couldn't delete what I keep about you just now. Nothing was deleted; please try again in a few minutes."
 )
 
 // request is one handled request, for the one log line it earns.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/slack"
 )
 
@@ -101,9 +102,23 @@ func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
 		b.ack(req)
 	case routeHelp:
 		b.ackReply(req, cmd, r, blockkit.Help(), "help")
+	case routeForget:
+		b.ack(req)
+		to := slack.Target{ResponseURL: cmd.ResponseURL}
+		queued := b.runLater(r, func(ctx context.Context) (string, error) {
+			n, err := b.forget(ctx, cmd.UserID)
+			if err != nil {
+				return "forget failed", errors.Join(err, b.slack.Post(ctx, to, blockkit.Note("forget_failed", sayNotForgotten)))
+			}
+			return "forgotten", b.slack.Post(ctx, to, blockkit.Forgotten(n))
+		}, nil)
+		if !queued {
+			b.note(to, "busy", sayBusy)
+		}
 	default:
-		msg, topic := b.answer(question, true)
-		b.ackReply(req, cmd, r, msg, topic)
+		msg, res := b.answer(question, true)
+		b.rememberQuestion(surfaceSlash, cmd.UserID, cmd.ChannelID, "", question, res)
+		b.ackReply(req, cmd, r, msg, topic(res))
 	}
 }
 
@@ -145,7 +160,7 @@ func (b *Bot) onMention(req *slack.Request, ev *slack.Mention) {
 	}
 	// Notes about the asker's own requests ("slow down", "busy") are for
 	// them alone, not the whole thread.
-	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), ev.Text,
+	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), surfaceMention, ev.ChannelID, ev.TS, ev.Text,
 		slack.Target{Channel: ev.ChannelID, ThreadTS: thread},
 		slack.Target{Channel: ev.ChannelID, EphemeralFor: ev.UserID})
 }
@@ -158,12 +173,13 @@ func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
 		return
 	}
 	dm := slack.Target{Channel: ev.ChannelID}
-	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), ev.Text, dm, dm)
+	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), surfaceDM, ev.ChannelID, ev.TS, ev.Text, dm, dm)
 }
 
-// question answers a mention or a DM at to, once per event id; notes for
-// the asker go to noteTo.
-func (b *Bot) question(r request, text string, to, noteTo slack.Target) {
+// question answers a mention or a DM at to, once per event id (in this
+// process first, then across replicas through the store's claim); notes
+// for the asker go to noteTo.
+func (b *Bot) question(r request, surface, channel, ts, text string, to, noteTo slack.Target) {
 	if !b.firstTime(r) {
 		return
 	}
@@ -175,6 +191,11 @@ func (b *Bot) question(r request, text string, to, noteTo slack.Target) {
 		return
 	}
 	work := func(ctx context.Context) (string, error) {
+		if !b.claim(ctx, r.id) {
+			b.metrics.Duplicate()
+			return "duplicate", nil
+		}
+		defer b.complete(ctx, r.id)
 		q := cleanQuestion(stripMarkup(text))
 		if q == "" || wantsAssessment(q) {
 			return "start prompt", b.slack.Post(ctx, to, blockkit.StartPrompt())
@@ -182,8 +203,10 @@ func (b *Bot) question(r request, text string, to, noteTo slack.Target) {
 		if w, _ := firstWord(q); w == "help" {
 			return "help", b.slack.Post(ctx, to, blockkit.Help())
 		}
-		msg, topic := b.answer(q, false)
-		return topic, b.slack.Post(ctx, to, msg)
+		msg, res := b.answer(q, false)
+		err := b.slack.Post(ctx, to, msg)
+		b.rememberQuestion(surface, r.user, channel, ts, q, res)
+		return topic(res), err
 	}
 	sorry := func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) }
 	if !b.runLater(r, work, sorry) {
@@ -210,7 +233,12 @@ func (b *Bot) onHomeOpened(req *slack.Request, ev *slack.HomeOpened) {
 		return
 	}
 	queued := b.runLater(r, func(ctx context.Context) (string, error) {
-		if err := b.slack.Publish(ctx, ev.UserID, blockkit.HomeTab(b.kb.Entries())); err != nil {
+		if !b.claim(ctx, r.id) {
+			b.metrics.Duplicate()
+			return "duplicate", nil
+		}
+		defer b.complete(ctx, r.id)
+		if err := b.slack.Publish(ctx, ev.UserID, blockkit.HomeTab(b.home(ctx, ev.UserID))); err != nil {
 			return "home not published", err
 		}
 		return "home published", nil
@@ -258,11 +286,12 @@ func (b *Bot) onSubmission(req *slack.Request, sub *slack.Submission) {
 		to = slack.Target{ResponseURL: meta.ResponseURL}
 	}
 	queued := b.runLater(r, func(ctx context.Context) (string, error) {
-		msg, role, err := b.recommend(answers, advisor.DefaultMonths, userContext, "")
+		msg, rec, err := b.recommend(answers, advisor.DefaultMonths, userContext, "")
 		if err != nil {
 			return "recommend failed", err
 		}
-		outcome := "recommendation:" + role
+		b.rememberAssessment(sub.UserID, answers, advisor.DefaultMonths, rec)
+		outcome := "recommendation:" + string(rec.Role)
 		err = b.slack.Post(ctx, to, msg)
 		if to.ResponseURL != "" && slack.Refused(err) {
 			// A response_url lasts 30 minutes and five posts, and an
@@ -322,7 +351,7 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 			if err != nil {
 				return "bad share value", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
 			}
-			msg, role, err := b.recommend(a, months, "", ba.UserID)
+			msg, rec, err := b.recommend(a, months, "", ba.UserID)
 			if err != nil {
 				return "recommend failed", err
 			}
@@ -331,7 +360,20 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 			}
 			share := reply
 			share.InChannel = true
-			return "shared:" + role, b.slack.Post(ctx, share, msg)
+			return "shared:" + string(rec.Role), b.slack.Post(ctx, share, msg)
+		}, sorry)
+	case act.ActionID == blockkit.ActionShowAssessment:
+		// A past recommendation from the Home tab, shown again in the DM.
+		later(func(ctx context.Context) (string, error) {
+			a, months, err := decodeShare(act.Value)
+			if err != nil {
+				return "bad share value", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
+			}
+			msg, rec, err := b.recommend(a, months, "", "")
+			if err != nil {
+				return "recommend failed", err
+			}
+			return "recommendation:" + string(rec.Role), b.slack.Post(ctx, reply, msg)
 		}, sorry)
 	case strings.HasPrefix(act.ActionID, blockkit.ActionTopicPrefix):
 		later(func(ctx context.Context) (string, error) {
@@ -339,12 +381,13 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 			if !ok {
 				return "unknown topic", b.slack.Post(ctx, reply, blockkit.Note("error", "That topic is no longer available. Try asking your question in your own words."))
 			}
-			msg, topic := b.answer(e.Question, false)
-			return topic, b.slack.Post(ctx, reply, msg)
+			msg, res := b.answer(e.Question, false)
+			return topic(res), b.slack.Post(ctx, reply, msg)
 		}, sorry)
 	case act.ActionID == blockkit.ActionHelpful || act.ActionID == blockkit.ActionNotHelpful:
 		helpful := act.ActionID == blockkit.ActionHelpful
 		b.metrics.FeedbackGiven(helpful)
+		b.rememberVote(ba.UserID, ba.ChannelID, ba.MessageTS, feedbackSubject(act.Value), helpful)
 		outcome := "not helpful"
 		if helpful {
 			outcome = "helpful"
@@ -369,36 +412,42 @@ func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMe
 	return "modal opened", nil
 }
 
-// answer finds the best answer to question and renders it; topic is
-// "faq:ID" or "faq:none", for logs.
-func (b *Bot) answer(question string, echo bool) (blockkit.Message, string) {
+// answer finds the best answer to question and renders it.
+func (b *Bot) answer(question string, echo bool) (blockkit.Message, faq.Result) {
 	res := b.search.Search(question)
 	b.metrics.Answered(res.Match != nil)
 	reply := blockkit.FAQReply{Question: question, Echo: echo, Result: res}
-	if res.Match == nil {
-		return blockkit.FAQAnswer(reply), blockkit.FAQNoneBlockID
-	}
-	for _, id := range res.Match.Entry.Related {
-		if e, ok := b.kb.Entry(id); ok {
-			reply.Related = append(reply.Related, e)
+	if res.Match != nil {
+		for _, id := range res.Match.Entry.Related {
+			if e, ok := b.kb.Entry(id); ok {
+				reply.Related = append(reply.Related, e)
+			}
 		}
 	}
-	return blockkit.FAQAnswer(reply), blockkit.FAQBlockPrefix + res.Match.Entry.ID
+	return blockkit.FAQAnswer(reply), res
+}
+
+// topic names an answer for logs: "faq:ID" or "faq:none".
+func topic(res faq.Result) string {
+	if res.Match == nil {
+		return blockkit.FAQNoneBlockID
+	}
+	return blockkit.FAQBlockPrefix + res.Match.Entry.ID
 }
 
 // recommend runs the engine and renders the result. sharedBy is set when
 // the message is the channel copy.
-func (b *Bot) recommend(a advisor.Answers, months int, userContext, sharedBy string) (blockkit.Message, string, error) {
+func (b *Bot) recommend(a advisor.Answers, months int, userContext, sharedBy string) (blockkit.Message, advisor.Recommendation, error) {
 	rec, err := advisor.Recommend(a, months)
 	if err != nil {
-		return blockkit.Message{}, "", fmt.Errorf("recommend: %w", err)
+		return blockkit.Message{}, rec, fmt.Errorf("recommend: %w", err)
 	}
 	b.metrics.Recommended(string(rec.Role))
 	reply := blockkit.RecommendationReply{Rec: rec, Answers: a, Context: userContext, SharedBy: sharedBy}
 	if sharedBy == "" {
 		reply.ShareValue = encodeShare(a, months)
 	}
-	return blockkit.Recommendation(reply), string(rec.Role), nil
+	return blockkit.Recommendation(reply), rec, nil
 }
 
 // readSubmission validates a modal's state as untrusted input: a missing

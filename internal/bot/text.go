@@ -85,6 +85,7 @@ const (
 	routeAssess = "assess"
 	routeHelp   = "help"
 	routeAsk    = "ask"
+	routeForget = "forget"
 )
 
 // commandRoute reads a slash command's text as the contract routes it: the
@@ -99,6 +100,11 @@ func commandRoute(text string) (route, question string) {
 		return routeAssess, ""
 	case "help":
 		return routeHelp, ""
+	case "forget":
+		if strings.EqualFold(rest, "me") {
+			return routeForget, ""
+		}
+		question = clean
 	case "ask":
 		question = rest
 	default:

@@ -10,10 +10,12 @@ import (
 	"net/netip"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"github.com/kelseyhightower/envconfig"
 )
 
@@ -29,6 +31,10 @@ type Config struct {
 
 	// Offline holds what the offline commands (ask) read too.
 	Offline
+
+	DB        string        `envconfig:"ADVISOR_DB" default:"sqlite:fractional-advisor.db" desc:"where serve keeps what it learns: sqlite:PATH (embedded, one replica only) or a postgres:// URL (any number of replicas share it)"`
+	Retention time.Duration `envconfig:"ADVISOR_RETENTION" default:"2160h" desc:"how long stored questions, votes, assessments and closed hand-offs are kept (at least 1h)"`
+	Admins    []string      `envconfig:"ADVISOR_ADMINS" desc:"comma-separated Slack user ids who see insights on the Home tab"`
 
 	SlackTimeout  time.Duration `envconfig:"ADVISOR_SLACK_TIMEOUT" default:"10s" desc:"deadline of each call to Slack"`
 	ShutdownGrace time.Duration `envconfig:"ADVISOR_SHUTDOWN_GRACE" default:"20s" desc:"how long work in flight may take after SIGTERM"`
@@ -178,11 +184,39 @@ func (c Config) Validate() error {
 	if c.UserRate < 0 {
 		return errors.New("config: ADVISOR_USER_RATE must not be negative (0 turns the limit off)")
 	}
+	if _, err := store.ParseDSN(c.DB); err != nil {
+		return fmt.Errorf("config: ADVISOR_DB: %w", err)
+	}
+	if c.Retention < time.Hour {
+		return errors.New("config: ADVISOR_RETENTION must be at least 1h")
+	}
+	for _, id := range c.Admins {
+		if !slackID(id) {
+			return fmt.Errorf("config: ADVISOR_ADMINS: %q is not a Slack user id (like U024BE7LH)", clip(id))
+		}
+	}
 	if c.PProfAddr != "" && !loopback(c.PProfAddr) {
 		return errors.New("config: ADVISOR_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
 	}
 	return nil
 }
+
+// slackID accepts the shape of Slack's user ids: U or W, then capitals and
+// digits.
+func slackID(s string) bool {
+	if len(s) < 3 || len(s) > 32 || s[0] != 'U' && s[0] != 'W' {
+		return false
+	}
+	for _, r := range s {
+		if (r < 'A' || r > 'Z') && (r < '0' || r > '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// IsAdmin reports whether a user is one of ADVISOR_ADMINS.
+func (c Config) IsAdmin(user string) bool { return user != "" && slices.Contains(c.Admins, user) }
 
 // loopback reports whether addr is host:port on this machine only.
 func loopback(addr string) bool {
@@ -229,8 +263,14 @@ func writeFields(b *strings.Builder, v reflect.Value) {
 		}
 		name := f.Tag.Get("envconfig")
 		value := fmt.Sprint(field.Interface())
-		if strings.HasSuffix(name, "_TOKEN") {
+		switch {
+		case strings.HasSuffix(name, "_TOKEN"):
 			value = Redact(value)
+		case name == "ADVISOR_DB":
+			value = "(malformed)"
+			if dsn, err := store.ParseDSN(field.String()); err == nil {
+				value = dsn.String() // the password hidden
+			}
 		}
 		fmt.Fprintf(b, "%s=%q ", name, value)
 	}

@@ -32,10 +32,10 @@ func TestLoadFromEnvironment(t *testing.T) {
 	}{
 		{"empty", nil, func(c Config) bool { return reflect.DeepEqual(c, Defaults()) }, ""},
 		{"tuned", map[string]string{"ADVISOR_WORKERS": "4", "ADVISOR_QUEUE": "16", "ADVISOR_USER_RATE": "0",
-			"ADVISOR_PING_TIMEOUT": "5s", "SLACK_BOT_TOKEN": testBot, "ADVISOR_CONTENT_DIR": "/kb", "ADVISOR_PPROF_ADDR": "127.0.0.1:6060"},
+			"ADVISOR_PING_TIMEOUT": "5s", "SLACK_BOT_TOKEN": testBot, "ADVISOR_CONTENT_DIR": "/kb", "ADVISOR_PPROF_ADDR": "127.0.0.1:6060", "ADVISOR_ADMINS": "U1ADMIN,U2ADMIN"},
 			func(c Config) bool {
 				return c.Workers == 4 && c.Queue == 16 && c.UserRate == 0 && c.PingTimeout == 5*time.Second &&
-					c.BotToken == testBot && c.ContentDir == "/kb" && c.PProfAddr == "127.0.0.1:6060"
+					c.BotToken == testBot && c.ContentDir == "/kb" && c.PProfAddr == "127.0.0.1:6060" && len(c.Admins) == 2 && c.IsAdmin("U2ADMIN") && !c.IsAdmin("U3")
 			}, ""},
 		{"bad timeout", map[string]string{"ADVISOR_SLACK_TIMEOUT": "soon"}, nil, "ADVISOR_SLACK_TIMEOUT"},
 		{"workers not a number", map[string]string{"ADVISOR_WORKERS": "many"}, nil, "ADVISOR_WORKERS"},
@@ -79,7 +79,8 @@ func TestDefaults(t *testing.T) {
 	if c.APIURL != "https://slack.com/api/" || c.HTTPAddr != ":8080" || c.LogLevel != "info" || c.SlackTimeout != 10*time.Second ||
 		c.ShutdownGrace != 20*time.Second || c.PingTimeout != 30*time.Second || c.Workers != 8 || c.Queue != 256 ||
 		c.UserRate != 20 || c.ReconnectMax != 30*time.Second || c.LinkDisabledRetry != time.Minute ||
-		c.MaxRetryAfter != 30*time.Second || c.PProfAddr != "" || c.AppToken != "" || c.BotToken != "" || c.ContentDir != "" {
+		c.MaxRetryAfter != 30*time.Second || c.PProfAddr != "" || c.DB != "sqlite:fractional-advisor.db" ||
+		c.Retention != 2160*time.Hour || len(c.Admins) != 0 || c.AppToken != "" || c.BotToken != "" || c.ContentDir != "" {
 		t.Errorf("Defaults() = %v", c)
 	}
 	c.AppToken, c.BotToken = testApp, testBot
@@ -123,6 +124,13 @@ func TestValidate(t *testing.T) {
 		{"pprof on every interface", func(c *Config) { c.PProfAddr = ":6060" }, "ADVISOR_PPROF_ADDR"},
 		{"pprof on a public address", func(c *Config) { c.PProfAddr = "10.0.0.5:6060" }, "ADVISOR_PPROF_ADDR"},
 		{"pprof without a port", func(c *Config) { c.PProfAddr = "127.0.0.1" }, "ADVISOR_PPROF_ADDR"},
+		{"postgres", func(c *Config) { c.DB = "postgres://advisor:pw@db:5432/advisor" }, ""},
+		{"db without a scheme", func(c *Config) { c.DB = "fractional-advisor.db" }, "ADVISOR_DB"},
+		{"db of another kind", func(c *Config) { c.DB = "mysql://db/advisor" }, "ADVISOR_DB"},
+		{"sqlite without a path", func(c *Config) { c.DB = "sqlite:" }, "ADVISOR_DB"},
+		{"short retention", func(c *Config) { c.Retention = time.Minute }, "ADVISOR_RETENTION"},
+		{"admins", func(c *Config) { c.Admins = []string{"U024BE7LH", "W0ADMIN2"} }, ""},
+		{"an admin that is not a user id", func(c *Config) { c.Admins = []string{"U024BE7LH", "<!channel>"} }, "ADVISOR_ADMINS"},
 	}
 	for _, tt := range tests {
 		c := Defaults()
@@ -145,6 +153,7 @@ func TestRedacted(t *testing.T) {
 	t.Parallel()
 	c := Defaults()
 	c.AppToken, c.BotToken = "xapp-1-A111-222-secretapp", "xoxb-111-222-secretbot"
+	c.DB = "postgres://advisor:secretpw@db:5432/advisor"
 	for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
 		out := fmt.Sprintf(format, c)
 		if strings.Contains(out, "secret") {

@@ -30,7 +30,9 @@ func sampleAnswers() map[string]string {
 const step = 10 * time.Second
 
 // Run plays the script. emu must be running with the bot connecting to it.
-func Run(ctx context.Context, emu *slacktest.Server, out io.Writer) error {
+// remembered returns once the bot has stored what the session did (its
+// records are written a moment after each reply), for the Home tab.
+func Run(ctx context.Context, emu *slacktest.Server, out io.Writer, remembered func(context.Context) error) error {
 	user := emu.Config().DefaultUserID
 	channel := emu.Config().DefaultChannelID
 	if err := waitConnected(ctx, emu); err != nil {
@@ -91,6 +93,17 @@ func Run(ctx context.Context, emu *slacktest.Server, out io.Writer) error {
 	}
 	p.bot("replies in the thread", reply.Blocks)
 
+	p.user("clicks 👍 Helpful under the answer")
+	mark = len(emu.Posts())
+	if _, err := emu.PressButton(ctx, user, reply, "feedback_helpful"); err != nil {
+		return fmt.Errorf("vote: %w", err)
+	}
+	thanks, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.HasBlockID("feedback_thanks") })
+	if err != nil {
+		return fmt.Errorf("vote reply: %w", err)
+	}
+	p.bot("replies", thanks.Blocks)
+
 	// 4. Off-topic, by direct message.
 	q = "what's the wifi password in the office?"
 	p.user("in a DM: " + q)
@@ -104,7 +117,14 @@ func Run(ctx context.Context, emu *slacktest.Server, out io.Writer) error {
 	}
 	p.bot("replies in the DM", reply.Blocks)
 
-	// 5. The Home tab.
+	// 5. The Home tab: the user's last recommendation, and, for an admin
+	// (the demo's user is one), what people asked this week.
+	wctx, cancel := context.WithTimeout(ctx, step)
+	err = remembered(wctx)
+	cancel()
+	if err != nil {
+		return fmt.Errorf("the bot did not remember the session: %w", err)
+	}
 	p.user("opens the app's Home tab")
 	mark = len(emu.Posts())
 	if _, _, err := emu.OpenHome(ctx, user); err != nil {

@@ -29,6 +29,7 @@ type Metrics struct {
 	FAQ             *prometheus.CounterVec // result: matched / unmatched
 	Recommendations *prometheus.CounterVec // value
 	Feedback        *prometheus.CounterVec // helpful: yes / no
+	ClaimFailures   prometheus.Counter
 }
 
 // NewMetrics builds and registers every collector.
@@ -52,6 +53,7 @@ func NewMetrics() *Metrics {
 		FAQ:             f.counterVec("advisor_faq_answers_total", "FAQ questions, by whether a confident answer was found.", "result"),
 		Recommendations: f.counterVec("advisor_recommendations_total", "Recommendations made, by value.", "value"),
 		Feedback:        f.counterVec("advisor_feedback_total", "Helpful / not helpful clicks.", "helpful"),
+		ClaimFailures:   f.counter("advisor_store_claim_failures_total", "Event claims the store did not answer in time; the event was answered anyway."),
 	}
 }
 
@@ -183,4 +185,27 @@ func PanicValue(v any) string {
 		return re.Error()
 	}
 	return fmt.Sprintf("a %T", v)
+}
+
+// ClaimFailed counts an event claim the store did not answer.
+func (m *Metrics) ClaimFailed() {
+	if m != nil {
+		m.ClaimFailures.Inc()
+	}
+}
+
+// WatchRecorder exports a store recorder's counts: records dropped (the
+// store down, slow or its queue full) and written.
+func (m *Metrics) WatchRecorder(dropped, written func() uint64) {
+	if m == nil {
+		return
+	}
+	m.Registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "advisor_store_dropped_total",
+			Help: "Records (questions, votes, assessments) lost because the store was down, slow or behind."},
+			func() float64 { return float64(dropped()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "advisor_store_written_total",
+			Help: "Records (questions, votes, assessments) written to the store."},
+			func() float64 { return float64(written()) }),
+	)
 }

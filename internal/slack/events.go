@@ -79,6 +79,9 @@ func (s *Submission) Selected(blockID, actionID string) []string {
 // message, a modal or the Home tab.
 type BlockActions struct {
 	UserID, ChannelID string
+	// MessageTS is the message the buttons are in ("" on the Home tab or
+	// in a modal).
+	MessageTS string
 	// TriggerID opens a modal within 3 s; ResponseURL, set for messages,
 	// answers in the message's channel.
 	TriggerID, ResponseURL string
@@ -125,6 +128,9 @@ type interaction struct {
 	Channel struct {
 		ID string `json:"id"`
 	} `json:"channel"`
+	Container struct {
+		MessageTS string `json:"message_ts"`
+	} `json:"container"`
 	View struct {
 		CallbackID      string `json:"callback_id"`
 		PrivateMetadata string `json:"private_metadata"`
@@ -172,7 +178,8 @@ func decodeInteraction(payload json.RawMessage) (Event, error) {
 		}
 		return s, nil
 	case "block_actions":
-		ba := &BlockActions{UserID: in.User.ID, ChannelID: in.Channel.ID, TriggerID: in.TriggerID, ResponseURL: in.ResponseURL}
+		ba := &BlockActions{UserID: in.User.ID, ChannelID: in.Channel.ID, MessageTS: in.Container.MessageTS,
+			TriggerID: in.TriggerID, ResponseURL: in.ResponseURL}
 		for _, a := range in.Actions {
 			ba.Actions = append(ba.Actions, Action{ActionID: a.ActionID, BlockID: a.BlockID, Value: a.Value})
 		}

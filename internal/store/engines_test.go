@@ -2,26 +2,15 @@ package store
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
+	"github.com/fractional-advisor/fractional-advisor/internal/store/storetest"
 	"go.uber.org/goleak"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
-// postgresEnv holds the URL of a throwaway Postgres database for the
-// Postgres half of the suite; scripts/test-postgres makes one.
-const postgresEnv = "ADVISOR_TEST_POSTGRES"
-
-const skipPostgres = postgresEnv + " is unset: Postgres half skipped; run it with scripts/test-postgres run go test ./internal/store/"
 
 // engine opens fresh, empty databases of one kind.
 type engine struct {
@@ -36,46 +25,9 @@ func engines() []engine {
 	return []engine{{SQLite, sqliteDSN}, {Postgres, postgresDSN}}
 }
 
-func sqliteDSN(t testing.TB) string {
-	return "sqlite:" + filepath.Join(t.TempDir(), "advisor.db")
-}
+func sqliteDSN(t testing.TB) string { return storetest.SQLite(t) }
 
-// postgresDSN makes a schema of its own for the test, dropped after it, so
-// tests run in parallel against one database; the URL's search_path puts
-// every table there.
-func postgresDSN(t testing.TB) string {
-	base := os.Getenv(postgresEnv)
-	if base == "" {
-		t.Skip(skipPostgres)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "test_" + hex.EncodeToString(b)
-	admin(t, base, "CREATE SCHEMA "+schema)
-	t.Cleanup(func() { admin(t, base, "DROP SCHEMA "+schema+" CASCADE") })
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("%s: %v", postgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-func admin(t testing.TB, dsn, sql string) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	conn, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		t.Fatalf("connect to %s: %v", postgresEnv, err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, sql); err != nil {
-		t.Fatalf("%s: %v", sql, err)
-	}
-}
+func postgresDSN(t testing.TB) string { return storetest.Postgres(t) }
 
 // forEach runs f as a subtest on each engine, in parallel.
 func forEach(t *testing.T, f func(t *testing.T, e engine)) {
