@@ -98,8 +98,15 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 	}
 	client := slack.New(cfg, d.Log, d.Metrics, d.Ready)
 	defer client.Close()
-	b := bot.New(cfg, bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready,
-		Store: d.Store, Recorder: rec})
+	deps := bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready,
+		Store: d.Store, Recorder: rec}
+	// Replicas share claims through Postgres. SQLite serves one replica,
+	// whose own memory of event ids is enough: a claim there would only
+	// add two writes to every event.
+	if dsn, err := store.ParseDSN(cfg.DB); err == nil && dsn.Engine == store.Postgres && d.Store != nil {
+		deps.Claims = d.Store
+	}
+	b := bot.New(cfg, deps)
 	start := time.Now()
 	d.Log.Info("starting", zap.String("slack_api_host", apiHost(cfg.APIURL)), zap.Int("faq_entries", d.KB.Len()))
 	err := b.Run(ctx)

@@ -37,10 +37,19 @@ type Deps struct {
 	Log     *zap.Logger
 	Metrics *ops.Metrics
 	Ready   *ops.Readiness
-	// Store answers the event claims and the Home tab's reads; Recorder
-	// writes what the bot remembers, after the reply.
+	// Store answers the Home tab's reads; Recorder writes what the bot
+	// remembers, after the reply. Claims, when set, decides across
+	// replicas which one answers an event (a database they share); without
+	// it each process's own memory of event ids does.
 	Store    store.Store
 	Recorder *store.Recorder
+	Claims   Claims
+}
+
+// Claims is the part of the store that shares event ids between replicas.
+type Claims interface {
+	ClaimEvent(ctx context.Context, id string, now time.Time) (bool, error)
+	CompleteEvent(ctx context.Context, id string) error
 }
 
 // Fixed bounds of the bot's memory.
@@ -71,6 +80,7 @@ type Bot struct {
 	ready   *ops.Readiness
 	store   store.Store
 	rec     *store.Recorder
+	claims  Claims
 	seen    *dedupe
 	limit   *limiter // nil: no per-user limit
 	work    *pool    // answers, after the ack
@@ -89,6 +99,7 @@ func New(cfg config.Config, d Deps) *Bot {
 		ready:   d.Ready,
 		store:   d.Store,
 		rec:     d.Recorder,
+		claims:  d.Claims,
 		seen:    newDedupe(dedupeSize, dedupeTTL, time.Now),
 	}
 	if b.ready == nil {

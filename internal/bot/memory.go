@@ -40,12 +40,12 @@ const (
 // claimWait is counted and answered anyway: a rare duplicate beats a lost
 // answer.
 func (b *Bot) claim(ctx context.Context, eventID string) bool {
-	if b.store == nil || eventID == "" {
+	if b.claims == nil || eventID == "" {
 		return true
 	}
 	ctx, cancel := context.WithTimeout(ctx, claimWait)
 	defer cancel()
-	ok, err := b.store.ClaimEvent(ctx, eventID, time.Now())
+	ok, err := b.claims.ClaimEvent(ctx, eventID, time.Now())
 	if err != nil {
 		b.metrics.ClaimFailed()
 		b.log.Warn("event claim failed; answering anyway", zap.String("event_id", eventID), zap.Error(err))
@@ -56,12 +56,12 @@ func (b *Bot) claim(ctx context.Context, eventID string) bool {
 
 // complete marks a claimed event answered, so no replica takes it over.
 func (b *Bot) complete(ctx context.Context, eventID string) {
-	if b.store == nil || eventID == "" {
+	if b.claims == nil || eventID == "" {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, claimWait)
 	defer cancel()
-	if err := b.store.CompleteEvent(ctx, eventID); err != nil {
+	if err := b.claims.CompleteEvent(ctx, eventID); err != nil {
 		b.log.Debug("event completion not stored", zap.String("event_id", eventID), zap.Error(err))
 	}
 }
