@@ -47,9 +47,9 @@ type Deps struct {
 }
 
 // Claims is the part of the store that shares event ids between replicas.
+// Answered events are marked complete through the Recorder, in batches.
 type Claims interface {
 	ClaimEvent(ctx context.Context, id string, now time.Time) (bool, error)
-	CompleteEvent(ctx context.Context, id string) error
 }
 
 // Fixed bounds of the bot's memory.

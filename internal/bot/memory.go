@@ -55,15 +55,13 @@ func (b *Bot) claim(ctx context.Context, eventID string) bool {
 }
 
 // complete marks a claimed event answered, so no replica takes it over.
-func (b *Bot) complete(ctx context.Context, eventID string) {
-	if b.claims == nil || eventID == "" {
+// It goes with the records, in a batch after the reply: a claim left
+// incomplete only becomes claimable again after store.ClaimTimeout.
+func (b *Bot) complete(eventID string) {
+	if b.claims == nil || b.rec == nil || eventID == "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, claimWait)
-	defer cancel()
-	if err := b.claims.CompleteEvent(ctx, eventID); err != nil {
-		b.log.Debug("event completion not stored", zap.String("event_id", eventID), zap.Error(err))
-	}
+	_ = b.rec.Complete(eventID) // a completion that cannot be queued is counted by the recorder
 }
 
 // rememberQuestion records a question and how it was answered.

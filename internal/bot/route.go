@@ -195,7 +195,7 @@ func (b *Bot) question(r request, surface, channel, ts, text string, to, noteTo 
 			b.metrics.Duplicate()
 			return "duplicate", nil
 		}
-		defer b.complete(ctx, r.id)
+		defer b.complete(r.id)
 		q := cleanQuestion(stripMarkup(text))
 		if q == "" || wantsAssessment(q) {
 			return "start prompt", b.slack.Post(ctx, to, blockkit.StartPrompt())
@@ -237,7 +237,7 @@ func (b *Bot) onHomeOpened(req *slack.Request, ev *slack.HomeOpened) {
 			b.metrics.Duplicate()
 			return "duplicate", nil
 		}
-		defer b.complete(ctx, r.id)
+		defer b.complete(r.id)
 		if err := b.slack.Publish(ctx, ev.UserID, blockkit.HomeTab(b.home(ctx, ev.UserID))); err != nil {
 			return "home not published", err
 		}

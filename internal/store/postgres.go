@@ -211,8 +211,8 @@ func (s *pgStore) ClaimEvent(ctx context.Context, id string, now time.Time) (boo
 	return tag.RowsAffected() == 1, nil
 }
 
-func (s *pgStore) CompleteEvent(ctx context.Context, id string) error {
-	_, err := s.pool.Exec(ctx, `UPDATE event_claims SET completed = true WHERE id = $1`, id)
+func (s *pgStore) CompleteEvents(ctx context.Context, ids ...string) error {
+	_, err := s.pool.Exec(ctx, `UPDATE event_claims SET completed = true WHERE id = ANY($1)`, ids)
 	return s.wrap(err)
 }
 

@@ -19,7 +19,7 @@ import (
 type Recorder struct {
 	store Store
 	cfg   RecorderConfig
-	queue chan any // Question, Vote, Assessment or forget
+	queue chan any // Question, Vote, Assessment, completion or forget
 
 	mu     sync.RWMutex // Close holds it to stop puts; puts share it
 	closed bool
@@ -112,6 +112,19 @@ func (r *Recorder) Vote(v Vote) error {
 func (r *Recorder) Assessment(a Assessment) error {
 	a, err := checkAssessment(a)
 	return r.put(a, err)
+}
+
+// completion is an answered event id, to be marked complete.
+type completion string
+
+// Complete queues marking an answered event complete (Store.CompleteEvents),
+// like Question: it never blocks, and a batch of them is one write.
+func (r *Recorder) Complete(eventID string) error {
+	if err := checkID("event id", eventID); err != nil {
+		r.dropped.Add(1)
+		return err
+	}
+	return r.put(completion(eventID), nil)
 }
 
 // Written is the number of records written so far; with Dropped it
@@ -210,6 +223,7 @@ type batch struct {
 	questions   []Question
 	votes       []Vote
 	assessments []Assessment
+	completions []string
 }
 
 func (b *batch) add(rec any) {
@@ -220,13 +234,17 @@ func (b *batch) add(rec any) {
 		b.votes = append(b.votes, rec)
 	case Assessment:
 		b.assessments = append(b.assessments, rec)
+	case completion:
+		b.completions = append(b.completions, string(rec))
 	}
 }
 
-func (b *batch) len() int { return len(b.questions) + len(b.votes) + len(b.assessments) }
+func (b *batch) len() int {
+	return len(b.questions) + len(b.votes) + len(b.assessments) + len(b.completions)
+}
 
 func (b *batch) reset() {
-	b.questions, b.votes, b.assessments = b.questions[:0], b.votes[:0], b.assessments[:0]
+	b.questions, b.votes, b.assessments, b.completions = b.questions[:0], b.votes[:0], b.assessments[:0], b.completions[:0]
 }
 
 // losses sums what was lost between two reports.
@@ -306,6 +324,7 @@ func (r *Recorder) write(b *batch, lost *losses) {
 		{"questions", len(b.questions), func() error { return r.store.RecordQuestions(ctx, b.questions) }},
 		{"votes", len(b.votes), func() error { return r.store.RecordVotes(ctx, b.votes) }},
 		{"assessments", len(b.assessments), func() error { return r.store.RecordAssessments(ctx, b.assessments) }},
+		{"event completions", len(b.completions), func() error { return r.store.CompleteEvents(ctx, b.completions...) }},
 	}
 	var cause error
 	var what []string

@@ -336,3 +336,31 @@ func TestRecorderForgetAfterQueued(t *testing.T) {
 		t.Errorf("Forget after Close = %v", err)
 	}
 }
+
+// TestRecorderCompletesEvents: completions queued through the recorder
+// are written in a batch, and a completed event is never claimable again.
+func TestRecorderCompletesEvents(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	ctx := context.Background()
+	r := NewRecorder(f, RecorderConfig{Interval: time.Hour})
+	for _, id := range []string{"Ev1", "Ev2"} {
+		if ok, err := f.ClaimEvent(ctx, id, now); !ok || err != nil {
+			t.Fatalf("first claim of %s: %v, %v", id, ok, err)
+		}
+		must(t, r.Complete(id))
+	}
+	if err := r.Complete(""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("Complete(\"\") = %v, want ErrInvalid", err)
+	}
+	must(t, r.Close(ctx))
+	later := now.Add(2 * ClaimTimeout)
+	for _, id := range []string{"Ev1", "Ev2"} {
+		if ok, err := f.ClaimEvent(ctx, id, later); ok || err != nil {
+			t.Errorf("%s claimed again after it was completed: %v, %v", id, ok, err)
+		}
+	}
+	if r.Written() != 2 || r.Dropped() != 1 {
+		t.Errorf("written %d, dropped %d; want 2 and 1", r.Written(), r.Dropped())
+	}
+}

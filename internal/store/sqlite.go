@@ -266,9 +266,15 @@ func (s *sqliteStore) ClaimEvent(ctx context.Context, id string, now time.Time) 
 	return n == 1, s.wrap(err)
 }
 
-func (s *sqliteStore) CompleteEvent(ctx context.Context, id string) error {
-	_, err := s.w.ExecContext(ctx, `UPDATE event_claims SET completed = 1 WHERE id = ?`, id)
-	return s.wrap(err)
+func (s *sqliteStore) CompleteEvents(ctx context.Context, ids ...string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE event_claims SET completed = 1 WHERE id = ?`, id); err != nil {
+				return s.wrap(err)
+			}
+		}
+		return nil
+	})
 }
 
 func (s *sqliteStore) ReleaseEvent(ctx context.Context, id string) error {

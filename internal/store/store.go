@@ -48,8 +48,8 @@ type Store interface {
 	// one was neither completed nor released within ClaimTimeout of now.
 	// Of two concurrent claims of one id, exactly one is true.
 	ClaimEvent(ctx context.Context, id string, now time.Time) (bool, error)
-	// CompleteEvent marks a claimed event answered: never claimable again.
-	CompleteEvent(ctx context.Context, id string) error
+	// CompleteEvents marks claimed events answered: never claimable again.
+	CompleteEvents(ctx context.Context, ids ...string) error
 	// ReleaseEvent gives up a claim not completed, so that Slack's retry
 	// of an event that could not be handled is answered.
 	ReleaseEvent(ctx context.Context, id string) error

@@ -288,13 +288,13 @@ func TestClaimEvent(t *testing.T) {
 		claim("Ev1", now.Add(ClaimTimeout), false)                 // not yet over 30 s
 		claim("Ev1", now.Add(ClaimTimeout+time.Millisecond), true) // taken over
 		claim("Ev1", now.Add(ClaimTimeout+time.Second), false)     // the new claim holds
-		must(t, s.CompleteEvent(ctx, "Ev1"))
+		must(t, s.CompleteEvents(ctx, "Ev1"))
 		claim("Ev1", now.Add(time.Hour), false) // answered: never again
 
 		claim("Ev2", now, true)
 		must(t, s.ReleaseEvent(ctx, "Ev2"))
 		claim("Ev2", now, true) // released: Slack's retry is answered
-		must(t, s.CompleteEvent(ctx, "Ev2"))
+		must(t, s.CompleteEvents(ctx, "Ev2"))
 		must(t, s.ReleaseEvent(ctx, "Ev2")) // too late: stays answered
 		claim("Ev2", now, false)
 	})
@@ -369,7 +369,7 @@ func TestPurge(t *testing.T) {
 			if ok, err := s.ClaimEvent(ctx, c.id, c.at); !ok || err != nil {
 				t.Fatalf("claim: %v %v", ok, err)
 			}
-			must(t, s.CompleteEvent(ctx, c.id))
+			must(t, s.CompleteEvents(ctx, c.id))
 		}
 
 		n, err := s.Purge(ctx, now, retention)
