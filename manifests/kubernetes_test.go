@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"maps"
 	"net"
+	"net/url"
 	"os"
 	"path"
 	"path/filepath"
@@ -37,6 +38,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/dockerfile"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 )
 
 const (
@@ -49,6 +51,7 @@ const (
 	maxSocketModeConnections = 10
 	contentMountPath         = "/etc/fractional-advisor/content"
 	contentDirVar            = "ADVISOR_CONTENT_DIR"
+	dbVar                    = "ADVISOR_DB"
 )
 
 // kubeObjects is every object in manifests/kubernetes, by kind.
@@ -58,15 +61,15 @@ type kubeObjects struct {
 	configMaps    []*corev1.ConfigMap
 	secrets       []*corev1.Secret
 	netpols       []*networkingv1.NetworkPolicy
+	pvcs          []*corev1.PersistentVolumeClaim
 	files         []string // every manifest file but kustomization.yaml, relative to kubeDir
 	secretFiles   []string // files holding a Secret
 	objectsByFile map[string][]runtime.Object
 }
 
-// loadKubernetes decodes every YAML document under manifests/kubernetes but
-// kustomization.yaml the way the API server does with strict field
+// kubeDecoder decodes the way the API server does with strict field
 // validation: unknown, misspelt (case-sensitive) or duplicate fields fail.
-func loadKubernetes(t *testing.T) kubeObjects {
+func kubeDecoder(t *testing.T) runtime.Decoder {
 	t.Helper()
 	scheme := runtime.NewScheme()
 	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, policyv1.AddToScheme, networkingv1.AddToScheme} {
@@ -74,9 +77,73 @@ func loadKubernetes(t *testing.T) kubeObjects {
 			t.Fatal(err)
 		}
 	}
-	dec := kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme, scheme, kjson.SerializerOptions{Yaml: true, Strict: true})
+	return kjson.NewSerializerWithOptions(kjson.DefaultMetaFactory, scheme, scheme, kjson.SerializerOptions{Yaml: true, Strict: true})
+}
 
-	objs := kubeObjects{objectsByFile: make(map[string][]runtime.Object)}
+// decodeDocs decodes every YAML document of data but the empty ones,
+// naming where in its errors.
+func decodeDocs(t *testing.T, dec runtime.Decoder, where string, data []byte) []runtime.Object {
+	t.Helper()
+	var objs []runtime.Object
+	r := kyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for n := 1; ; n++ {
+		doc, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Errorf("%s: document %d: %v", where, n, err)
+			break
+		}
+		if isEmptyYAML(doc) {
+			continue
+		}
+		obj, _, err := dec.Decode(doc, nil, nil)
+		if runtime.IsNotRegisteredError(err) {
+			t.Errorf("%s: document %d: %v: add the kind to this test's scheme, and checks for it", where, n, err)
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: document %d: %v", where, n, err)
+			continue
+		}
+		objs = append(objs, obj)
+	}
+	return objs
+}
+
+// add files obj, from file, under its kind.
+func (o *kubeObjects) add(t *testing.T, file string, obj runtime.Object) {
+	t.Helper()
+	if o.objectsByFile == nil {
+		o.objectsByFile = make(map[string][]runtime.Object)
+	}
+	o.objectsByFile[file] = append(o.objectsByFile[file], obj)
+	switch obj := obj.(type) {
+	case *appsv1.Deployment:
+		o.deployments = append(o.deployments, obj)
+	case *policyv1.PodDisruptionBudget:
+		o.pdbs = append(o.pdbs, obj)
+	case *corev1.ConfigMap:
+		o.configMaps = append(o.configMaps, obj)
+	case *networkingv1.NetworkPolicy:
+		o.netpols = append(o.netpols, obj)
+	case *corev1.PersistentVolumeClaim:
+		o.pvcs = append(o.pvcs, obj)
+	case *corev1.Secret:
+		o.secrets = append(o.secrets, obj)
+		o.secretFiles = append(o.secretFiles, file)
+	default:
+		t.Errorf("%s: unexpected kind %s: add checks for it to this test", file, obj.GetObjectKind().GroupVersionKind())
+	}
+}
+
+// loadKubernetes decodes every YAML document under manifests/kubernetes but
+// kustomization.yaml strictly (kubeDecoder).
+func loadKubernetes(t *testing.T) kubeObjects {
+	t.Helper()
+	dec := kubeDecoder(t)
+	var objs kubeObjects
 	err := filepath.WalkDir(kubeDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -89,49 +156,17 @@ func loadKubernetes(t *testing.T) kubeObjects {
 		if rel == kustomizationFile {
 			return nil
 		}
+		if path.Base(rel) == kustomizationFile {
+			t.Errorf("%s: an overlay inside the base, which kustomize refuses (cycle detected): put it beside the base, as %s is", rel, singleDir)
+			return nil
+		}
 		objs.files = append(objs.files, rel)
 		data, err := os.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		r := kyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
-		for n := 1; ; n++ {
-			doc, err := r.Read()
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				t.Errorf("%s: document %d: %v", rel, n, err)
-				break
-			}
-			if isEmptyYAML(doc) {
-				continue
-			}
-			obj, gvk, err := dec.Decode(doc, nil, nil)
-			if runtime.IsNotRegisteredError(err) {
-				t.Errorf("%s: document %d: %v: add the kind to this test's scheme, and checks for it", rel, n, err)
-				continue
-			}
-			if err != nil {
-				t.Errorf("%s: document %d: %v", rel, n, err)
-				continue
-			}
-			objs.objectsByFile[rel] = append(objs.objectsByFile[rel], obj)
-			switch o := obj.(type) {
-			case *appsv1.Deployment:
-				objs.deployments = append(objs.deployments, o)
-			case *policyv1.PodDisruptionBudget:
-				objs.pdbs = append(objs.pdbs, o)
-			case *corev1.ConfigMap:
-				objs.configMaps = append(objs.configMaps, o)
-			case *networkingv1.NetworkPolicy:
-				objs.netpols = append(objs.netpols, o)
-			case *corev1.Secret:
-				objs.secrets = append(objs.secrets, o)
-				objs.secretFiles = append(objs.secretFiles, rel)
-			default:
-				t.Errorf("%s: document %d: unexpected kind %s: add checks for it to this test", rel, n, gvk)
-			}
+		for _, obj := range decodeDocs(t, dec, rel, data) {
+			objs.add(t, rel, obj)
 		}
 		return nil
 	})
@@ -159,7 +194,7 @@ func isEmptyYAML(doc []byte) bool {
 func one[T any](t *testing.T, kind string, s []T) T {
 	t.Helper()
 	if len(s) != 1 {
-		t.Fatalf("want exactly one %s under %s, got %d", kind, kubeDir, len(s))
+		t.Fatalf("want exactly one %s, got %d", kind, len(s))
 	}
 	return s[0]
 }
@@ -222,6 +257,15 @@ func TestKubernetesManifestsDecodeStrictly(t *testing.T) {
 	if got := objs.secretFiles; !slices.Equal(got, []string{exampleSecretFile}) {
 		t.Errorf("Secrets found in %v; want one, only in %s (real tokens never go in git)", got, exampleSecretFile)
 	}
+	if len(objs.pvcs) != 0 {
+		t.Errorf("%d PersistentVolumeClaims in the base: its replicas share Postgres, and the SQLite volume belongs to %s", len(objs.pvcs), singleDir)
+	}
+	checkMeta(t, objs)
+}
+
+// checkMeta: every object named, labelled, and without a namespace.
+func checkMeta(t *testing.T, objs kubeObjects) {
+	t.Helper()
 	for file, list := range objs.objectsByFile {
 		for _, obj := range list {
 			meta, ok := obj.(metav1.Object)
@@ -245,12 +289,8 @@ func TestKubernetesDeployment(t *testing.T) {
 	t.Parallel()
 	objs := loadKubernetes(t)
 	d := one(t, "Deployment", objs.deployments)
-	cm := one(t, "ConfigMap", objs.configMaps)
 	secret := one(t, "Secret", objs.secrets)
-	df := readDockerfile(t)
-	defaults := configEnv(t)
 	spec := d.Spec
-	pod := spec.Template.Spec
 
 	// Replicas against Slack's connection limit, during rollouts too.
 	if spec.Replicas == nil {
@@ -277,6 +317,72 @@ func TestKubernetesDeployment(t *testing.T) {
 		t.Errorf("maxUnavailable = %s, want 0: an old pod stops only once its replacement is connected", show(ru.MaxUnavailable))
 	}
 
+	checkPod(t, d, one(t, "ConfigMap", objs.configMaps), secret, readDockerfile(t), configEnv(t))
+
+	// The database the replicas share, a postgres:// URL from the Secret;
+	// without it the pods do not start.
+	c := one(t, "container", d.Spec.Template.Spec.Containers)
+	checkFromSecret(t, envByName(t, c.Env), dbVar, secret)
+	for _, v := range d.Spec.Template.Spec.Volumes {
+		if v.PersistentVolumeClaim != nil {
+			t.Errorf("volume %s: a PersistentVolumeClaim in the base, whose replicas share Postgres", v.Name)
+		}
+	}
+}
+
+// envByName indexes env by name, failing for a name set twice.
+func envByName(t *testing.T, list []corev1.EnvVar) map[string]corev1.EnvVar {
+	t.Helper()
+	env := make(map[string]corev1.EnvVar)
+	for _, e := range list {
+		if _, dup := env[e.Name]; dup {
+			t.Errorf("env %s is set twice", e.Name)
+		}
+		env[e.Name] = e
+	}
+	return env
+}
+
+// checkFromSecret: env name comes from the Secret that secret.example.yaml
+// describes, from a key it has, and is not optional (a pod without it does
+// not start).
+func checkFromSecret(t *testing.T, env map[string]corev1.EnvVar, name string, secret *corev1.Secret) {
+	t.Helper()
+	e, ok := env[name]
+	if !ok || e.Value != "" || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
+		t.Errorf("env %s must come from a secretKeyRef", name)
+		return
+	}
+	ref := e.ValueFrom.SecretKeyRef
+	if ref.Optional != nil && *ref.Optional {
+		t.Errorf("env %s must not be optional: a pod without it must not start", name)
+	}
+	if ref.Name != secret.Name {
+		t.Errorf("env %s reads Secret %q, but %s describes %q", name, ref.Name, exampleSecretFile, secret.Name)
+	}
+	if _, ok := secret.StringData[ref.Key]; !ok {
+		t.Errorf("env %s reads key %q, missing from %s", name, ref.Key, exampleSecretFile)
+	}
+}
+
+// checkEnvNames: every SLACK_ or ADVISOR_ variable is one config reads.
+func checkEnvNames(t *testing.T, env []corev1.EnvVar, defaults map[string]string) {
+	t.Helper()
+	for _, e := range env {
+		if _, known := defaults[e.Name]; !known && (strings.HasPrefix(e.Name, "SLACK_") || strings.HasPrefix(e.Name, "ADVISOR_")) {
+			t.Errorf("env %s is not a setting of config.Config: a typo would be ignored silently", e.Name)
+		}
+	}
+}
+
+// checkPod checks what the base and every overlay share: the selector, the
+// container and the image, shutdown, probes, resources, security, the
+// environment and the content override.
+func checkPod(t *testing.T, d *appsv1.Deployment, cm *corev1.ConfigMap, secret *corev1.Secret, df finalStage, defaults map[string]string) {
+	t.Helper()
+	spec := d.Spec
+	pod := spec.Template.Spec
+
 	// Selector, labels and scheduling.
 	sel, err := metav1.LabelSelectorAsSelector(spec.Selector)
 	if err != nil || sel.Empty() {
@@ -294,13 +400,7 @@ func TestKubernetesDeployment(t *testing.T) {
 	// Shutdown: SIGKILL must not cut the drain short.
 	grace := defaults["ADVISOR_SHUTDOWN_GRACE"]
 	c := one(t, "container", pod.Containers)
-	env := make(map[string]corev1.EnvVar)
-	for _, e := range c.Env {
-		if _, dup := env[e.Name]; dup {
-			t.Errorf("env %s is set twice", e.Name)
-		}
-		env[e.Name] = e
-	}
+	env := envByName(t, c.Env)
 	if e, ok := env["ADVISOR_SHUTDOWN_GRACE"]; ok {
 		grace = e.Value
 	}
@@ -403,30 +503,19 @@ func TestKubernetesDeployment(t *testing.T) {
 	}
 
 	// Environment: only variables the bot reads, tokens only from the Secret.
+	checkEnvNames(t, c.Env, defaults)
 	for name, e := range env {
-		if _, known := defaults[name]; !known && (strings.HasPrefix(name, "SLACK_") || strings.HasPrefix(name, "ADVISOR_")) {
-			t.Errorf("env %s is not a setting of config.Config: a typo would be ignored silently", name)
-		}
 		if e.Value != "" && (strings.Contains(e.Value, "xapp-") || strings.Contains(e.Value, "xox")) {
 			t.Errorf("env %s holds a literal token; take it from the Secret", name)
 		}
+		if u, err := url.Parse(e.Value); err == nil && u.User != nil {
+			if _, set := u.User.Password(); set {
+				t.Errorf("env %s holds a literal password; take it from the Secret", name)
+			}
+		}
 	}
 	for _, name := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN"} {
-		e, ok := env[name]
-		if !ok || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil {
-			t.Errorf("env %s must come from a secretKeyRef", name)
-			continue
-		}
-		ref := e.ValueFrom.SecretKeyRef
-		if ref.Optional != nil && *ref.Optional {
-			t.Errorf("env %s: the token must not be optional", name)
-		}
-		if ref.Name != secret.Name {
-			t.Errorf("env %s reads Secret %q, but %s describes %q", name, ref.Name, exampleSecretFile, secret.Name)
-		}
-		if _, ok := secret.StringData[ref.Key]; !ok {
-			t.Errorf("env %s reads key %q, missing from %s", name, ref.Key, exampleSecretFile)
-		}
+		checkFromSecret(t, env, name, secret)
 	}
 
 	// The content override: mounted from the optional ConfigMap, and
@@ -585,7 +674,7 @@ func TestKubernetesExampleSecret(t *testing.T) {
 	if len(s.Data) != 0 {
 		t.Error("the example Secret should use stringData, readable placeholders, not data")
 	}
-	want := map[string]string{"SLACK_APP_TOKEN": "xapp-", "SLACK_BOT_TOKEN": "xoxb-"}
+	want := map[string]string{"SLACK_APP_TOKEN": "xapp-", "SLACK_BOT_TOKEN": "xoxb-", dbVar: "postgres://"}
 	if got := slices.Sorted(maps.Keys(s.StringData)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
 		t.Errorf("stringData keys = %v, want %v", got, slices.Sorted(maps.Keys(want)))
 	}
@@ -598,6 +687,10 @@ func TestKubernetesExampleSecret(t *testing.T) {
 				t.Errorf("%s = %q looks like a real token (%s)", k, v, re)
 			}
 		}
+	}
+	// The database: a Postgres URL, which the replicas can share.
+	if dsn, err := store.ParseDSN(s.StringData[dbVar]); err != nil || dsn.Engine != store.Postgres {
+		t.Errorf("%s = %q: want a postgres:// URL the store accepts (engine %q, %v)", dbVar, s.StringData[dbVar], dsn.Engine, err)
 	}
 	raw, err := os.ReadFile(filepath.Join(kubeDir, exampleSecretFile))
 	if err != nil {
@@ -642,54 +735,17 @@ type kustomization struct {
 		NewTag  string `yaml:"newTag"`
 		Digest  string `yaml:"digest"`
 	} `yaml:"images"`
+	// Patches, each a file: a target or an inline patch would need checks.
+	Patches []struct {
+		Path string `yaml:"path"`
+	} `yaml:"patches"`
 }
 
-// TestKubernetesNetworkPolicy: the bot's pods get DNS and HTTPS out and
-// the ops port in, and nothing else.
-func TestKubernetesNetworkPolicy(t *testing.T) {
-	t.Parallel()
-	objs := loadKubernetes(t)
-	np := one(t, "NetworkPolicy", objs.netpols)
-	d := one(t, "Deployment", objs.deployments)
-	if !reflect.DeepEqual(np.Spec.PodSelector, *d.Spec.Selector) {
-		t.Errorf("podSelector %v does not select the Deployment's pods (%v)", np.Spec.PodSelector, d.Spec.Selector)
-	}
-	if !slices.Equal(np.Spec.PolicyTypes, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}) {
-		t.Errorf("policyTypes = %v, want both", np.Spec.PolicyTypes)
-	}
-	ports := func(rules [][]networkingv1.NetworkPolicyPort) []string {
-		var out []string
-		for _, r := range rules {
-			for _, p := range r {
-				out = append(out, fmt.Sprintf("%s/%s", *p.Protocol, p.Port.String()))
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
-	var in, out [][]networkingv1.NetworkPolicyPort
-	for _, r := range np.Spec.Ingress {
-		in = append(in, r.Ports)
-	}
-	for _, r := range np.Spec.Egress {
-		if len(r.To) != 0 {
-			t.Errorf("an egress rule names destinations %v: Slack's addresses change, so rules go by port", r.To)
-		}
-		out = append(out, r.Ports)
-	}
-	_, opsPort, _ := strings.Cut(configEnv(t)["ADVISOR_HTTP_ADDR"], ":")
-	if got := ports(in); !slices.Equal(got, []string{"TCP/" + opsPort}) {
-		t.Errorf("ingress ports %v, want only the ops port TCP/%s", got, opsPort)
-	}
-	if got := ports(out); !slices.Equal(got, []string{"TCP/443", "TCP/53", "UDP/53"}) {
-		t.Errorf("egress ports %v, want DNS and 443", got)
-	}
-}
-
-func TestKubernetesKustomization(t *testing.T) {
-	t.Parallel()
-	objs := loadKubernetes(t)
-	data, err := os.ReadFile(filepath.Join(kubeDir, kustomizationFile))
+// readKustomization decodes dir's kustomization.yaml strictly.
+func readKustomization(t *testing.T, dir string) kustomization {
+	t.Helper()
+	file := path.Join(dir, kustomizationFile)
+	data, err := os.ReadFile(filepath.FromSlash(file))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -697,10 +753,102 @@ func TestKubernetesKustomization(t *testing.T) {
 	dec.KnownFields(true)
 	var k kustomization
 	if err := dec.Decode(&k); err != nil {
-		t.Fatalf("%s: %v", kustomizationFile, err)
+		t.Fatalf("%s: %v", file, err)
 	}
 	if k.APIVersion != "kustomize.config.k8s.io/v1beta1" || k.Kind != "Kustomization" {
-		t.Errorf("%s: apiVersion %q kind %q", kustomizationFile, k.APIVersion, k.Kind)
+		t.Errorf("%s: apiVersion %q kind %q", file, k.APIVersion, k.Kind)
+	}
+	return k
+}
+
+// TestKubernetesNetworkPolicy: the bot's pods get DNS, HTTPS and Postgres
+// out and the ops port in, and nothing else.
+func TestKubernetesNetworkPolicy(t *testing.T) {
+	t.Parallel()
+	objs := loadKubernetes(t)
+	np := one(t, "NetworkPolicy", objs.netpols)
+	d := one(t, "Deployment", objs.deployments)
+	db := dbPort(t, one(t, "Secret", objs.secrets))
+	checkNetworkPolicy(t, np, d)
+	checkNetworkRules(t, np.Spec, db, "TCP/"+db)
+}
+
+// dbPort is the port of the example Secret's database URL: the one the
+// base's NetworkPolicy must let out.
+func dbPort(t *testing.T, secret *corev1.Secret) string {
+	t.Helper()
+	u, err := url.Parse(secret.StringData[dbVar])
+	if err != nil {
+		t.Fatalf("%s in %s: %v", dbVar, exampleSecretFile, err)
+	}
+	if u.Port() == "" {
+		return "5432" // libpq's and pgx's default
+	}
+	return u.Port()
+}
+
+// checkNetworkPolicy: the policy selects d's pods and covers both ways.
+func checkNetworkPolicy(t *testing.T, np *networkingv1.NetworkPolicy, d *appsv1.Deployment) {
+	t.Helper()
+	if !reflect.DeepEqual(np.Spec.PodSelector, *d.Spec.Selector) {
+		t.Errorf("podSelector %v does not select the Deployment's pods (%v)", np.Spec.PodSelector, d.Spec.Selector)
+	}
+	if !slices.Equal(np.Spec.PolicyTypes, []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress}) {
+		t.Errorf("policyTypes = %v, want both", np.Spec.PolicyTypes)
+	}
+}
+
+// checkNetworkRules: only the ops port in; out, DNS and 443 by port, since
+// Slack's addresses change, plus the extra ports (PROTO/PORT) given. Only
+// a rule for the database port (db, "" for none) may name destinations.
+func checkNetworkRules(t *testing.T, spec networkingv1.NetworkPolicySpec, db string, extra ...string) {
+	t.Helper()
+	ports := func(rules [][]networkingv1.NetworkPolicyPort) []string {
+		var out []string
+		for _, r := range rules {
+			for _, p := range r {
+				proto := corev1.ProtocolTCP // the API's default
+				if p.Protocol != nil {
+					proto = *p.Protocol
+				}
+				if p.Port == nil {
+					out = append(out, string(proto)+"/any")
+					continue
+				}
+				out = append(out, fmt.Sprintf("%s/%s", proto, p.Port.String()))
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	var in, out [][]networkingv1.NetworkPolicyPort
+	for _, r := range spec.Ingress {
+		in = append(in, r.Ports)
+	}
+	for _, r := range spec.Egress {
+		if len(r.To) != 0 && (db == "" || !slices.Equal(ports([][]networkingv1.NetworkPolicyPort{r.Ports}), []string{"TCP/" + db})) {
+			t.Errorf("an egress rule for %v names destinations %v: Slack's addresses change, so its rules go by port (only the database's rule may name where it is)",
+				ports([][]networkingv1.NetworkPolicyPort{r.Ports}), r.To)
+		}
+		out = append(out, r.Ports)
+	}
+	_, opsPort, _ := strings.Cut(configEnv(t)["ADVISOR_HTTP_ADDR"], ":")
+	if got := ports(in); !slices.Equal(got, []string{"TCP/" + opsPort}) {
+		t.Errorf("ingress ports %v, want only the ops port TCP/%s", got, opsPort)
+	}
+	want := append([]string{"TCP/443", "TCP/53", "UDP/53"}, extra...)
+	slices.Sort(want)
+	if got := ports(out); !slices.Equal(got, want) {
+		t.Errorf("egress ports %v, want %v: DNS, 443 and the database's port if it has one, nothing else", got, want)
+	}
+}
+
+func TestKubernetesKustomization(t *testing.T) {
+	t.Parallel()
+	objs := loadKubernetes(t)
+	k := readKustomization(t, kubeDir)
+	if len(k.Patches) != 0 {
+		t.Errorf("%s: the base patches nothing; its files say what they are", kustomizationFile)
 	}
 	seen := make(map[string]bool)
 	for _, r := range k.Resources {
