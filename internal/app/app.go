@@ -84,7 +84,7 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 		rec = store.NewRecorder(d.Store, store.RecorderConfig{OnError: func(err error, lost int) {
 			d.Log.Warn("records lost: the store did not take them", zap.Int("lost", lost), zap.Error(err))
 		}})
-		d.Metrics.WatchRecorder(rec.Dropped, rec.Written)
+		d.Metrics.WatchRecorder(rec.Offered, rec.Dropped, rec.Written)
 		purged := purge(ctx, d.Store, cfg.Retention, d.Log)
 		defer func() {
 			// After the bot: its last answers' records are written too.

@@ -194,18 +194,21 @@ func (m *Metrics) ClaimFailed() {
 	}
 }
 
-// WatchRecorder exports a store recorder's counts: records dropped (the
-// store down, slow or its queue full) and written.
-func (m *Metrics) WatchRecorder(dropped, written func() uint64) {
+// WatchRecorder exports a store recorder's counts: records offered, and of
+// them dropped (the store down, slow or its queue full) and written.
+func (m *Metrics) WatchRecorder(offered, dropped, written func() uint64) {
 	if m == nil {
 		return
 	}
 	m.Registry.MustRegister(
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "advisor_store_records_total",
+			Help: "Records (questions, votes, assessments, event completions) given to the store's writer; once it is idle, written + dropped."},
+			func() float64 { return float64(offered()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "advisor_store_dropped_total",
-			Help: "Records (questions, votes, assessments) lost because the store was down, slow or behind."},
+			Help: "Records lost because the store was down, slow or behind."},
 			func() float64 { return float64(dropped()) }),
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "advisor_store_written_total",
-			Help: "Records (questions, votes, assessments) written to the store."},
+			Help: "Records written to the store."},
 			func() float64 { return float64(written()) }),
 	)
 }

@@ -26,6 +26,7 @@ type Recorder struct {
 
 	dropped  atomic.Uint64 // every record lost, for any reason
 	written  atomic.Uint64 // every record written
+	offered  atomic.Uint64 // every record given to Question, Vote, …
 	overflow atomic.Int64  // records refused for a full queue, not yet reported
 
 	base   context.Context // every write's; Close cancels it when its ctx ends
@@ -120,12 +121,12 @@ type completion string
 // Complete queues marking an answered event complete (Store.CompleteEvents),
 // like Question: it never blocks, and a batch of them is one write.
 func (r *Recorder) Complete(eventID string) error {
-	if err := checkID("event id", eventID); err != nil {
-		r.dropped.Add(1)
-		return err
-	}
-	return r.put(completion(eventID), nil)
+	return r.put(completion(eventID), checkID("event id", eventID))
 }
+
+// Offered is the number of records given to the recorder so far; once
+// the queue is empty, Offered = Written + Dropped.
+func (r *Recorder) Offered() uint64 { return r.offered.Load() }
 
 // Written is the number of records written so far; with Dropped it
 // accounts for every record queued and no longer waiting.
@@ -174,6 +175,7 @@ func (r *Recorder) Forget(ctx context.Context, user string) (int64, error) {
 func (r *Recorder) Dropped() uint64 { return r.dropped.Load() }
 
 func (r *Recorder) put(rec any, invalid error) error {
+	r.offered.Add(1)
 	if invalid != nil {
 		r.dropped.Add(1)
 		return invalid

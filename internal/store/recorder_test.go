@@ -303,6 +303,9 @@ func TestRecorderAccountsForEveryRecord(t *testing.T) {
 	if got := int64(r.Dropped()) + f.written.Load(); got != n {
 		t.Errorf("dropped %d + written %d = %d, want %d", r.Dropped(), f.written.Load(), got, n)
 	}
+	if r.Offered() != uint64(n) {
+		t.Errorf("Offered = %d, want %d", r.Offered(), n)
+	}
 	if int64(r.Written()) != f.written.Load() {
 		t.Errorf("Written = %d, the store wrote %d", r.Written(), f.written.Load())
 	}
