@@ -89,9 +89,8 @@ func (b *Bot) rememberAssessment(user string, a advisor.Answers, months int, rec
 	if b.rec == nil {
 		return
 	}
-	_ = b.rec.Assessment(store.Assessment{At: time.Now(), UserID: user, Goal: a.Goal, Infrastructure: a.Infrastructure,
-		AIAmbition: a.AIAmbition, EngineeringTeam: a.EngineeringTeam, AIGovernance: a.AIGovernance, Budget: a.Budget,
-		Months: months, Recommendation: string(rec.Role), Confidence: rec.Confidence})
+	_ = b.rec.Assessment(store.Assessment{At: time.Now(), UserID: user, Answers: a, Months: months,
+		Recommendation: string(rec.Role), Confidence: rec.Confidence})
 }
 
 // home gathers what the Home tab shows user: their last recommendations,
@@ -109,11 +108,8 @@ func (b *Bot) home(ctx context.Context, user string) blockkit.Home {
 		h.Forgetful = true
 	}
 	for _, r := range recent {
-		a, err := advisor.ParseAnswers(map[advisor.Field]string{
-			advisor.FieldGoal: r.Goal, advisor.FieldInfrastructure: r.Infrastructure, advisor.FieldAIAmbition: r.AIAmbition,
-			advisor.FieldEngineeringTeam: r.EngineeringTeam, advisor.FieldAIGovernance: r.AIGovernance, advisor.FieldBudget: r.Budget,
-		})
-		if err != nil {
+		a := r.Answers
+		if a.Validate() != nil {
 			continue // answers from an older version of the modal
 		}
 		h.Recent = append(h.Recent, blockkit.PastRecommendation{At: r.At, Role: advisor.Role(r.Recommendation),

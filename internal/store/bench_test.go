@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"testing"
 	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 )
 
 // Benchmark data, generated with a fixed seed so every run and both
@@ -116,8 +118,8 @@ func loadBenchData(b *testing.B, s Store) {
 		if i%10 == 0 {
 			at = benchTime(r, recent, week)
 		}
-		as = append(as, Assessment{At: at, UserID: user(), Goal: "both", Infrastructure: "partial",
-			AIAmbition: "targeted", EngineeringTeam: "small", AIGovernance: "high", Budget: "10k_25k",
+		as = append(as, Assessment{At: at, UserID: user(), Answers: advisor.Answers{Goal: "both", Infrastructure: "partial",
+			AIAmbition: "targeted", EngineeringTeam: "small", AIGovernance: "high", Budget: "10k_25k"},
 			Months: 12, Recommendation: benchRoles[r.IntN(len(benchRoles))], Confidence: r.Float64()})
 	}
 	must(b, s.RecordAssessments(ctx, as))

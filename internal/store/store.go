@@ -30,6 +30,7 @@ package store
 import (
 	"context"
 	"errors"
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"time"
 )
 
@@ -111,17 +112,12 @@ type Vote struct {
 // Assessment is one submitted assessment and the recommendation it got.
 // The answers are the option values of the assessment modal.
 type Assessment struct {
-	At              time.Time
-	UserID          string
-	Goal            string
-	Infrastructure  string
-	AIAmbition      string
-	EngineeringTeam string
-	AIGovernance    string
-	Budget          string
-	Months          int
-	Recommendation  string // "caio", "cto", "both" or "cto_then_caio"
-	Confidence      float64
+	At     time.Time
+	UserID string
+	advisor.Answers
+	Months         int
+	Recommendation string // "caio", "cto", "both" or "cto_then_caio"
+	Confidence     float64
 }
 
 // Insights is what admins see on the Home tab.

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 )
 
 // now is the tests' clock: fixed, so every figure is exact.
@@ -71,8 +73,8 @@ func TestInsights(t *testing.T) {
 		// An earlier click arriving late changes nothing.
 		must(t, s.RecordVotes(ctx, []Vote{v(now.Add(-time.Minute), "U1", "C1", "faq:cost", true)}))
 		a := func(at time.Time, user, rec string) Assessment {
-			return Assessment{At: at, UserID: user, Goal: "both", Infrastructure: "solid", AIAmbition: "targeted",
-				EngineeringTeam: "small", AIGovernance: "high", Budget: "10k_25k", Months: 12, Recommendation: rec, Confidence: 0.8}
+			return Assessment{At: at, UserID: user, Answers: advisor.Answers{Goal: "both", Infrastructure: "solid", AIAmbition: "targeted",
+				EngineeringTeam: "small", AIGovernance: "high", Budget: "10k_25k"}, Months: 12, Recommendation: rec, Confidence: 0.8}
 		}
 		must(t, s.RecordAssessments(ctx, []Assessment{
 			a(now, "U1", "caio"), a(now, "U2", "caio"), a(now, "U3", "cto"), a(since.Add(-time.Hour), "U1", "both"),
@@ -179,7 +181,7 @@ func TestRecentAssessments(t *testing.T) {
 		s := openStore(t, e)
 		var as []Assessment
 		for i := range 7 {
-			as = append(as, Assessment{At: now.Add(time.Duration(i) * time.Hour), UserID: "U1", Goal: "both",
+			as = append(as, Assessment{At: now.Add(time.Duration(i) * time.Hour), UserID: "U1", Answers: advisor.Answers{Goal: "both"},
 				Months: i, Recommendation: "cto", Confidence: 0.5})
 		}
 		as = append(as, Assessment{At: now.Add(time.Hour), UserID: "U2", Recommendation: "caio"})
