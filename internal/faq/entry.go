@@ -3,6 +3,8 @@
 // of Slack or logging.
 package faq
 
+import "time"
+
 // Entry is one question the knowledge base answers.
 type Entry struct {
 	ID       string `yaml:"id"`
@@ -15,6 +17,11 @@ type Entry struct {
 	Keywords []string `yaml:"keywords"`
 	// Related lists ids of entries worth offering next.
 	Related []string `yaml:"related"`
+	// Learned entries (ids "learned-N") were taught by an expert: who
+	// (a Slack user id, "" once forgotten) and when. Built-in entries
+	// have neither.
+	Author    string    `yaml:"-"`
+	LearnedAt time.Time `yaml:"-"`
 }
 
 // Hit is one ranked entry.

@@ -68,6 +68,10 @@ type Store interface {
 	// number of rows deleted.
 	ForgetUser(ctx context.Context, userID string) (int64, error)
 
+	// Loop is the store behind watched channels, hand-offs to experts
+	// and learned answers (loop.go).
+	Loop
+
 	// Close releases the database. Calls after Close fail.
 	Close() error
 }
@@ -96,6 +100,11 @@ type Question struct {
 	Text      string // the question only, as the user typed it
 	EntryID   string // the knowledge-base entry answered with; "" for none
 	Score     float64
+	// ThreadTS is the thread the answer went to, when it went to one.
+	ThreadTS string
+	// Ref is the reference the answer's buttons carry, so that a 👎 on
+	// the answer can find the question again ("" when none).
+	Ref string
 }
 
 // Vote is one user's verdict on one answered message. A user has at most

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"time"
+)
+
+// The loop that closes unanswered questions (CONTRACT.md, "Hand-off" and
+// "Channels"): watched channels, hand-offs to experts, and the answers
+// the bot learns from them. Unlike questions and votes, these are written
+// at once, not through the Recorder: each is a user's deliberate act
+// whose loss they would notice.
+
+// Loop is the part of the store behind watched channels, hand-offs and
+// learned answers. Every method is safe for concurrent use.
+type Loop interface {
+	// Watch starts answering in a channel (replacing an earlier watch of
+	// it); Unwatch stops it and reports whether it was watched. Both bump
+	// the Version.
+	Watch(ctx context.Context, w Watch) error
+	Unwatch(ctx context.Context, channelID string) (bool, error)
+	// Watches lists the watched channels, oldest first.
+	Watches(ctx context.Context) ([]Watch, error)
+
+	// OpenHandoff stores a new open hand-off; h.ID is the caller's
+	// (NewHandoffID). Its post to the experts counts as tried at
+	// h.OpenedAt.
+	OpenHandoff(ctx context.Context, h Handoff) error
+	// HandoffPosted records the expert-channel message of a hand-off.
+	HandoffPosted(ctx context.Context, id, channelID, ts string) error
+	// Handoff reads one hand-off; ErrNotFound when there is none.
+	Handoff(ctx context.Context, id string) (Handoff, error)
+	// CloseHandoff answers (HandoffAnswered, with c.Answer) or resolves
+	// (HandoffResolved) an open hand-off. The first closure wins: closed
+	// is false when it was closed already, and h is then the hand-off as
+	// the earlier closure left it. ErrNotFound when there is none.
+	CloseHandoff(ctx context.Context, id string, c Closure) (h Handoff, closed bool, err error)
+	// TakeUnposted returns up to limit open hand-offs whose expert-channel
+	// post is missing and was last tried before `before`, oldest first,
+	// and marks them tried at now: of two replicas sweeping at once, one
+	// takes each.
+	TakeUnposted(ctx context.Context, before, now time.Time, limit int) ([]Handoff, error)
+
+	// Learn stores an expert's answer as a knowledge-base entry, gives it
+	// the next id "learned-N" (N from 1, never reused) and bumps the
+	// Version. l.ID is ignored; the stored entry is returned.
+	Learn(ctx context.Context, l Learned) (Learned, error)
+	// Retract removes a learned answer, reports whether there was one,
+	// and bumps the Version.
+	Retract(ctx context.Context, id string) (bool, error)
+	// LearnedAnswers lists the learned answers not retracted, oldest first.
+	LearnedAnswers(ctx context.Context) ([]Learned, error)
+	// Version changes whenever watches or learned answers do, so every
+	// replica can reload them when, and only when, they changed.
+	Version(ctx context.Context) (int64, error)
+
+	// QuestionByRef finds a recorded question by the reference its
+	// answer's buttons carry; ErrNotFound when there is none (never
+	// recorded yet, forgotten, or purged).
+	QuestionByRef(ctx context.Context, ref string) (Question, error)
+	// DeleteQuestions deletes the recorded questions of these messages (a
+	// message deleted in Slack) and returns how many went.
+	DeleteQuestions(ctx context.Context, msgs []MessageRef) (int64, error)
+}
+
+// Watch is one watched channel.
+type Watch struct {
+	ChannelID string
+	UserID    string // who turned it on ("" once they asked to be forgotten)
+	At        time.Time
+}
+
+// Hand-off states.
+const (
+	HandoffOpen     = "open"
+	HandoffAnswered = "answered"
+	HandoffResolved = "resolved"
+)
+
+// Handoff is a question a user sent to the human experts.
+type Handoff struct {
+	ID       string
+	OpenedAt time.Time
+	// Who asked, and where: Surface as in Question; ChannelID and
+	// ThreadTS say where an answer goes in public (ThreadTS "" when the
+	// question was private: the answer then goes to the DM).
+	UserID, Surface, ChannelID, ThreadTS string
+	Question                             string
+	// Guesses are the knowledge-base entry ids the bot found closest,
+	// best first, for the experts to see.
+	Guesses []string
+	// ExpertChannel and ExpertTS are the message in the experts'
+	// channel, once posted.
+	ExpertChannel, ExpertTS string
+	Status                  string // HandoffOpen, HandoffAnswered or HandoffResolved
+	// Set by the closure: when, by whom, and the answer (when answered).
+	ClosedAt time.Time
+	ClosedBy string
+	Answer   string
+	// LearnedID is the learned entry made from the answer, if saved.
+	LearnedID string
+}
+
+// Closure is how an expert closes a hand-off.
+type Closure struct {
+	Status    string // HandoffAnswered or HandoffResolved
+	By        string // the expert's user id
+	At        time.Time
+	Answer    string // HandoffAnswered only; at most MaxAnswerRunes
+	LearnedID string // the learned entry saved from it, if any
+}
+
+// Learned is an answer an expert taught the bot.
+type Learned struct {
+	ID        string // "learned-N"
+	Question  string
+	Answer    string // at most MaxAnswerRunes, as the expert wrote it
+	AuthorID  string // "" once the author asked to be forgotten
+	At        time.Time
+	HandoffID string
+}
+
+// MessageRef names one Slack message.
+type MessageRef struct {
+	ChannelID, TS string
+}
+
+// MaxAnswerRunes caps an expert's answer (CONTRACT.md; the modal says so).
+const MaxAnswerRunes = 3000
+
+// ErrNotFound is wrapped by errors about a row that is not there.
+var ErrNotFound = errors.New("not found")
+
+// NewHandoffID returns a fresh hand-off id: "h-" and 16 lower-case
+// base-32 characters, within the contract's [a-z0-9-]{1,40}.
+func NewHandoffID() string {
+	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	out := make([]byte, 2, 18)
+	copy(out, "h-")
+	for _, c := range b {
+		out = append(out, alphabet[c%32])
+	}
+	return string(out)
+}
