@@ -22,7 +22,8 @@ import (
 type Deps struct {
 	Log *zap.Logger
 	KB  *faq.KB
-	// Search answers questions; nil searches KB (faq.NewIndex).
+	// Search answers questions; nil searches KB (faq.NewIndex) and the
+	// answers experts taught the bot (faq.Live).
 	Search bot.Searcher
 	// Metrics and Ready are the operator's view; nil builds them.
 	Metrics *ops.Metrics
@@ -52,8 +53,11 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 	if d.Ready == nil {
 		d.Ready = ops.NewReadiness(readyGrace, nil)
 	}
+	var kb bot.KnowledgeBase = d.KB
+	var learned bot.LearnedSink
 	if d.Search == nil {
-		d.Search = faq.NewIndex(d.KB)
+		live := faq.NewLive(faq.NewIndex(d.KB))
+		d.Search, kb, learned = live, live, live
 	}
 	listeners := []struct {
 		what, addr string
@@ -98,8 +102,8 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 	}
 	client := slack.New(cfg, d.Log, d.Metrics, d.Ready)
 	defer client.Close()
-	deps := bot.Deps{Slack: client, Search: d.Search, KB: d.KB, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready,
-		Store: d.Store, Recorder: rec}
+	deps := bot.Deps{Slack: client, Search: d.Search, KB: kb, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready,
+		Store: d.Store, Recorder: rec, Learned: learned}
 	// Replicas share claims through Postgres. SQLite serves one replica,
 	// whose own memory of event ids is enough: a claim there would only
 	// add two writes to every event.

@@ -102,6 +102,27 @@ func UserText(s string, n int) string {
 	return Truncate(Escape(strings.TrimSpace(Clean(s))), n)
 }
 
+// UserLines is UserText for text whose line breaks matter, such as an
+// expert's answer: each line cleaned and escaped, at most two line breaks
+// in a row.
+func UserLines(s string, n int) string {
+	lines := strings.Split(strings.ReplaceAll(strings.TrimSpace(s), "\r\n", "\n"), "\n")
+	out := make([]string, 0, len(lines))
+	blank := 0
+	for _, l := range lines {
+		l = strings.TrimSpace(Clean(l))
+		if l == "" {
+			if blank++; blank > 1 {
+				continue
+			}
+		} else {
+			blank = 0
+		}
+		out = append(out, Escape(l))
+	}
+	return Truncate(strings.Join(out, "\n"), n)
+}
+
 // The helpers below allocate each block together with its text objects, in
 // one struct that holds them all: a message has dozens of these small
 // objects, and allocating them one by one was much of the cost of building

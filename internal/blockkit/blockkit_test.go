@@ -90,7 +90,7 @@ func TestGolden(t *testing.T) {
 		{"recommendation", message(Recommendation(RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO,
 			Context: "Series A fintech, <!channel> we ship in Q3", ShareValue: "v1.x"}))},
 		{"recommendation_shared", message(Recommendation(RecommendationReply{Rec: rec, Answers: answersCTOThenCAIO, SharedBy: "U123ABC"}))},
-		{"feedback_thanks", message(FeedbackThanks(true))},
+		{"feedback_thanks", message(FeedbackThanks(true, ""))},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,6 +2,7 @@ package blockkit
 
 import (
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"github.com/slack-go/slack"
 )
 
@@ -18,6 +19,12 @@ type FAQReply struct {
 	// Related are the entries the match lists as related; when there is no
 	// match the alternatives are offered instead.
 	Related []*faq.Entry
+	// Ref, when set, goes in the vote buttons' block id, so that a 👎 can
+	// find the question again ("feedback:REF").
+	Ref string
+	// AskExpert, when set, is the value of an ask_expert button on an
+	// answer that found nothing: the hand-off is on.
+	AskExpert string
 }
 
 // FAQAnswer renders an answer, or a plain "I don't know" with the closest
@@ -32,7 +39,15 @@ func FAQAnswer(r FAQReply) Message {
 		return noAnswer(r, blocks)
 	}
 	e := m.Entry
-	blocks = append(blocks, section(FAQBlockPrefix+e.ID, "*"+e.Question+"*\n"+e.Answer))
+	if isLearned(e) {
+		// An expert's words: user text, shown as written but inert, and
+		// credited.
+		blocks = append(blocks,
+			section(FAQBlockPrefix+e.ID, "*"+UserText(e.Question, 300)+"*\n"+UserLines(e.Answer, store.MaxAnswerRunes)),
+			contextText("learned_by", byLine(e.Author, e.LearnedAt)))
+	} else {
+		blocks = append(blocks, section(FAQBlockPrefix+e.ID, "*"+e.Question+"*\n"+e.Answer))
+	}
 	topics := r.Related
 	if len(topics) == 0 {
 		for _, a := range r.Result.Alternatives {
@@ -42,7 +57,10 @@ func FAQAnswer(r FAQReply) Message {
 	if tb := topicButtons("faq_related", topics); tb != nil {
 		blocks = append(blocks, contextText("faq_related_label", "Related questions:"), tb)
 	}
-	blocks = append(blocks, feedbackButtons(FAQBlockPrefix+e.ID))
+	blocks = append(blocks, feedbackButtons(feedbackBlockID(r.Ref), FAQBlockPrefix+e.ID))
+	if isLearned(e) {
+		return Message{Text: fallback(UserText(e.Question, 300), UserLines(e.Answer, store.MaxAnswerRunes)), Blocks: blocks}
+	}
 	return Message{Text: fallback(e.Question, e.Answer), Blocks: blocks}
 }
 
@@ -59,8 +77,12 @@ func noAnswer(r FAQReply, blocks []slack.Block) Message {
 	if tb := topicButtons("faq_closest", topics); tb != nil {
 		blocks = append(blocks, tb)
 	}
-	blocks = append(blocks, actions("faq_none_actions",
-		button(ActionStartAssessment, "faq_none", "Start the assessment").WithStyle(slack.StylePrimary)))
+	start := button(ActionStartAssessment, "faq_none", "Start the assessment").WithStyle(slack.StylePrimary)
+	if r.AskExpert != "" {
+		blocks = append(blocks, actions("faq_none_actions", askExpertButton(r.AskExpert), start))
+	} else {
+		blocks = append(blocks, actions("faq_none_actions", start))
+	}
 	return Message{Text: text, Blocks: blocks}
 }
 
@@ -73,23 +95,42 @@ func topicButtons(blockID string, topics []*faq.Entry) *slack.ActionBlock {
 	}
 	els := make([]slack.BlockElement, 0, len(topics))
 	for _, t := range topics {
-		els = append(els, button(ActionTopicPrefix+t.ID, t.ID, t.Question))
+		els = append(els, button(ActionTopicPrefix+t.ID, t.ID, t.Question)) // plain text: inert
 	}
 	return actions(blockID, els...)
 }
 
-func feedbackButtons(subject string) *slack.ActionBlock {
-	return actions("feedback",
+// FeedbackBlockPrefix + a question's reference is the vote buttons'
+// block id when the answer has one.
+const FeedbackBlockPrefix = "feedback:"
+
+func feedbackBlockID(ref string) string {
+	if ref == "" {
+		return "feedback"
+	}
+	return FeedbackBlockPrefix + ref
+}
+
+func feedbackButtons(blockID, subject string) *slack.ActionBlock {
+	return actions(blockID,
 		button(ActionHelpful, subject, "👍 Helpful"),
 		button(ActionNotHelpful, subject, "👎 Not helpful"),
 	)
 }
 
-// FeedbackThanks acknowledges a helpful / not helpful click.
-func FeedbackThanks(helpful bool) Message {
+// FeedbackThanks acknowledges a helpful / not helpful click. askExpert,
+// when set, is the value of an ask_expert button offered after a 👎.
+func FeedbackThanks(helpful bool, askExpert string) Message {
 	text := "Thanks, glad it helped."
 	if !helpful {
 		text = "Thanks for telling me. Try rephrasing, or type `/fractional-advisor help` to see what I can do."
+		if askExpert != "" {
+			text = "Thanks for telling me. Want a person to answer it? Our experts can take it from here."
+		}
 	}
-	return Message{Text: text, Blocks: []slack.Block{contextText("feedback_thanks", text)}}
+	blocks := []slack.Block{contextText("feedback_thanks", text)}
+	if askExpert != "" && !helpful {
+		blocks = append(blocks, actions("feedback_actions", askExpertButton(askExpert)))
+	}
+	return Message{Text: text, Blocks: blocks}
 }

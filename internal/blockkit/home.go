@@ -21,6 +21,11 @@ type Home struct {
 	// Forgetful says the store could not be read just now: the sections
 	// that need it say so rather than look empty.
 	Forgetful bool
+	// Admin is set for ADVISOR_ADMINS: they see the watched channels and
+	// the learned answers, with a button to retract each.
+	Admin   bool
+	Watched []store.Watch
+	Learned []*faq.Entry
 }
 
 // PastRecommendation is one recommendation the user got, with the value of
@@ -48,6 +53,10 @@ func HomeTab(h Home) slack.HomeTabViewRequest {
 	if h.Insights != nil {
 		blocks = append(blocks, slack.NewDividerBlock())
 		blocks = append(blocks, insights(*h.Insights)...)
+	}
+	if h.Admin {
+		blocks = append(blocks, slack.NewDividerBlock())
+		blocks = append(blocks, loop(h)...)
 	}
 	blocks = append(blocks, slack.NewDividerBlock(), section("home_topics", "*Questions I can answer*"))
 	// Leave room under Slack's 100-block limit for a view.
@@ -162,3 +171,40 @@ func count(n int, noun string) string {
 }
 
 func percent(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+
+// Learned answers shown on the Home tab at most, newest first: a view
+// holds 100 blocks, and the topics need room too.
+const maxLearnedShown = 20
+
+// loop renders what admins look after: the watched channels and the
+// answers experts taught the bot.
+func loop(h Home) []slack.Block {
+	var b strings.Builder
+	b.WriteString("*Channels where I answer questions*")
+	if len(h.Watched) == 0 {
+		b.WriteString("\nNone: run `/fractional-advisor watch` in a channel to start.")
+	}
+	for _, w := range h.Watched {
+		fmt.Fprintf(&b, "\n• <#%s>", w.ChannelID)
+		if w.UserID != "" {
+			fmt.Fprintf(&b, ", turned on by <@%s>", w.UserID)
+		}
+		fmt.Fprintf(&b, " on %s", w.At.UTC().Format("2 Jan 2006"))
+	}
+	blocks := []slack.Block{section("watched_channels", b.String())}
+
+	text := "*Answers experts taught me*"
+	if len(h.Learned) == 0 {
+		text += "\nNone yet: when an expert answers a hand-off and saves it, it is listed here."
+	} else if len(h.Learned) > maxLearnedShown {
+		text += fmt.Sprintf("\nThe newest %d of %d.", maxLearnedShown, len(h.Learned))
+	}
+	blocks = append(blocks, section("learned_answers", text))
+	for i := len(h.Learned) - 1; i >= 0 && len(h.Learned)-i <= maxLearnedShown; i-- {
+		e := h.Learned[i]
+		s := section("learned:"+e.ID, "*"+UserText(e.Question, 200)+"*\n"+UserText(e.Answer, 300)+"\n_"+byLine(e.Author, e.LearnedAt)+"_")
+		s.Accessory = slack.NewAccessory(button(ActionRetractLearned, e.ID, "Retract"))
+		blocks = append(blocks, s)
+	}
+	return blocks
+}

@@ -77,7 +77,7 @@ func Recommendation(r RecommendationReply) Message {
 			button(ActionNotHelpful, subject, "👎 Not helpful"),
 		))
 	} else {
-		blocks = append(blocks, feedbackButtons(subject))
+		blocks = append(blocks, feedbackButtons("feedback", subject))
 	}
 	return Message{Text: fallbackText(title, rec), Blocks: blocks}
 }

@@ -44,6 +44,9 @@ type Deps struct {
 	Store    store.Store
 	Recorder *store.Recorder
 	Claims   Claims
+	// Learned takes the answers experts taught the bot whenever they
+	// change (the searcher, usually); nil: they are not searched.
+	Learned LearnedSink
 }
 
 // Claims is the part of the store that shares event ids between replicas.
@@ -81,6 +84,8 @@ type Bot struct {
 	store   store.Store
 	rec     *store.Recorder
 	claims  Claims
+	learned LearnedSink
+	loop    loopState
 	seen    *dedupe
 	limit   *limiter // nil: no per-user limit
 	work    *pool    // answers, after the ack
@@ -100,6 +105,8 @@ func New(cfg config.Config, d Deps) *Bot {
 		store:   d.Store,
 		rec:     d.Recorder,
 		claims:  d.Claims,
+		learned: d.Learned,
+		loop:    loopState{version: -1},
 		seen:    newDedupe(dedupeSize, dedupeTTL, time.Now),
 	}
 	if b.ready == nil {
@@ -125,8 +132,14 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopWork()
 	b.work.start(workCtx, b.cfg.Workers)
 	b.quick.start(workCtx, quickWorkers)
+	syncDone := make(chan struct{})
+	go func() {
+		defer close(syncDone)
+		b.syncLoop(ctx)
+	}()
 
 	err := b.slack.Run(ctx, b.handle)
+	<-syncDone
 	b.ready.Down("shutting down")
 
 	drained := make(chan struct{})

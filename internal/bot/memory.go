@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
@@ -33,6 +34,7 @@ const (
 	surfaceSlash   = "slash"
 	surfaceMention = "mention"
 	surfaceDM      = "dm"
+	surfaceChannel = "channel" // a watched channel
 )
 
 // claim reports whether this replica should answer the event: yes unless
@@ -64,12 +66,15 @@ func (b *Bot) complete(eventID string) {
 	_ = b.rec.Complete(eventID) // a completion that cannot be queued is counted by the recorder
 }
 
-// rememberQuestion records a question and how it was answered.
-func (b *Bot) rememberQuestion(surface, user, channel, ts, question string, res faq.Result) {
+// rememberQuestion records a question and how it was answered: where
+// (the thread of the answer, if any) and the reference its vote buttons
+// carry.
+func (b *Bot) rememberQuestion(at origin, user, ts, question string, res faq.Result, ref string) {
 	if b.rec == nil {
 		return
 	}
-	q := store.Question{At: time.Now(), Surface: surface, UserID: user, ChannelID: channel, MessageTS: ts, Text: question}
+	q := store.Question{At: time.Now(), Surface: at.surface, UserID: user, ChannelID: at.channel, MessageTS: ts,
+		ThreadTS: at.thread, Text: question, Ref: ref}
 	if res.Match != nil {
 		q.EntryID, q.Score = res.Match.Entry.ID, res.Match.Score
 	}
@@ -116,6 +121,7 @@ func (b *Bot) home(ctx context.Context, user string) blockkit.Home {
 			Confidence: r.Confidence, Value: encodeShare(a, r.Months)})
 	}
 	if b.cfg.IsAdmin(user) {
+		h.Admin = true
 		in, err := b.store.Insights(ctx, time.Now().Add(-insightsWindow))
 		if err != nil {
 			b.log.Warn("insights not read", zap.Error(err))
@@ -123,6 +129,13 @@ func (b *Bot) home(ctx context.Context, user string) blockkit.Home {
 		} else {
 			h.Insights = &in
 		}
+		ws, werr := b.store.Watches(ctx)
+		ls, lerr := b.store.LearnedAnswers(ctx)
+		if err := errors.Join(werr, lerr); err != nil {
+			b.log.Warn("watched channels or learned answers not read", zap.Error(err))
+			h.Forgetful = true
+		}
+		h.Watched, h.Learned = ws, learnedEntries(ls)
 	}
 	return h
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
@@ -115,9 +116,20 @@ func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
 		if !queued {
 			b.note(to, "busy", sayBusy)
 		}
+	case routeWatch, routeUnwatch:
+		b.ack(req)
+		to := slack.Target{ResponseURL: cmd.ResponseURL}
+		queued := b.runLater(r, func(ctx context.Context) (string, error) {
+			return b.setWatch(ctx, cmd, route == routeWatch)
+		}, func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) })
+		if !queued {
+			b.note(to, "busy", sayBusy)
+		}
 	default:
-		msg, res := b.answer(question, true)
-		b.rememberQuestion(surfaceSlash, cmd.UserID, cmd.ChannelID, "", question, res)
+		// Asked privately: an expert's answer would go to the DM.
+		at := origin{surface: surfaceSlash, channel: cmd.ChannelID}
+		msg, res, ref := b.answer(question, true, at)
+		b.rememberQuestion(at, cmd.UserID, "", question, res, ref)
 		b.ackReply(req, cmd, r, msg, topic(res))
 	}
 }
@@ -160,26 +172,83 @@ func (b *Bot) onMention(req *slack.Request, ev *slack.Mention) {
 	}
 	// Notes about the asker's own requests ("slow down", "busy") are for
 	// them alone, not the whole thread.
-	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), surfaceMention, ev.ChannelID, ev.TS, ev.Text,
-		slack.Target{Channel: ev.ChannelID, ThreadTS: thread},
+	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceMention, channel: ev.ChannelID, thread: thread},
+		ev.TS, ev.Text, slack.Target{Channel: ev.ChannelID, ThreadTS: thread},
 		slack.Target{Channel: ev.ChannelID, EphemeralFor: ev.UserID})
 }
 
-// onMessage answers a direct message in the DM: only plain messages from
-// people, never the bot's own, other bots', edits, deletions or other
-// subtypes, and nothing outside the DM.
+// onMessage answers a direct message in the DM, and a question in a
+// watched channel in its thread. Only plain messages from people count:
+// never the bot's own, other bots', edits or other subtypes. A deleted
+// message takes its recorded question with it.
 func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
-	if ev.ChannelType != "im" || ev.SubType != "" || ev.BotID != "" || ev.UserID == "" || ev.UserID == b.slack.BotUserID() {
+	if ev.SubType == "message_deleted" {
+		if b.rec != nil && ev.DeletedTS != "" && ev.ChannelID != "" {
+			_ = b.rec.DeleteQuestion(ev.ChannelID, ev.DeletedTS) // a deletion that cannot be queued is counted by the recorder
+		}
 		return
 	}
-	dm := slack.Target{Channel: ev.ChannelID}
-	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), surfaceDM, ev.ChannelID, ev.TS, ev.Text, dm, dm)
+	if ev.SubType != "" || ev.BotID != "" || ev.UserID == "" || ev.UserID == b.slack.BotUserID() {
+		return
+	}
+	switch ev.ChannelType {
+	case "im":
+		dm := slack.Target{Channel: ev.ChannelID}
+		b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceDM, channel: ev.ChannelID},
+			ev.TS, ev.Text, dm, dm)
+	case "channel", "group":
+		b.onChannelMessage(req, ev)
+	}
+}
+
+// onChannelMessage answers a question posted in a watched channel, in its
+// thread, when it has a confident answer (CONTRACT.md, "Channels"). A
+// question without one gets no post and is recorded as unanswered;
+// anything else is neither answered nor recorded. A message that
+// mentions the bot is answered as its app_mention.
+func (b *Bot) onChannelMessage(req *slack.Request, ev *slack.Message) {
+	if ev.ThreadTS != "" || mentionsBot(ev.Text, b.slack.BotUserID()) || !b.watching(ev.ChannelID) {
+		return
+	}
+	q := cleanQuestion(stripMarkup(ev.Text))
+	if !faq.ReadsAsQuestion(q) {
+		return
+	}
+	r := newRequest(req, ev.EventID, ev.UserID, ev.Text)
+	if !b.firstTime(r) {
+		return
+	}
+	// Nobody asked the bot anything: a busy or rate-limited answer is
+	// skipped silently rather than explained to the whole channel.
+	if refused, _ := b.limited(ev.UserID); refused {
+		b.done(r, "rate_limited", nil)
+		return
+	}
+	at := origin{surface: surfaceChannel, channel: ev.ChannelID, thread: ev.TS}
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		if !b.claim(ctx, r.id) {
+			b.metrics.Duplicate()
+			return "duplicate", nil
+		}
+		defer b.complete(r.id)
+		msg, res, ref := b.answer(q, false, at)
+		if res.Match == nil {
+			b.rememberQuestion(at, ev.UserID, ev.TS, q, res, "")
+			return "unanswered", nil
+		}
+		err := b.slack.Post(ctx, slack.Target{Channel: ev.ChannelID, ThreadTS: ev.TS}, msg)
+		b.rememberQuestion(at, ev.UserID, ev.TS, q, res, ref)
+		return topic(res), err
+	}, nil)
+	if !queued {
+		b.seen.forget(r.id)
+	}
 }
 
 // question answers a mention or a DM at to, once per event id (in this
 // process first, then across replicas through the store's claim); notes
 // for the asker go to noteTo.
-func (b *Bot) question(r request, surface, channel, ts, text string, to, noteTo slack.Target) {
+func (b *Bot) question(r request, at origin, ts, text string, to, noteTo slack.Target) {
 	if !b.firstTime(r) {
 		return
 	}
@@ -203,9 +272,9 @@ func (b *Bot) question(r request, surface, channel, ts, text string, to, noteTo 
 		if w, _ := firstWord(q); w == "help" {
 			return "help", b.slack.Post(ctx, to, blockkit.Help())
 		}
-		msg, res := b.answer(q, false)
+		msg, res, ref := b.answer(q, false, at)
 		err := b.slack.Post(ctx, to, msg)
-		b.rememberQuestion(surface, r.user, channel, ts, q, res)
+		b.rememberQuestion(at, r.user, ts, q, res, ref)
 		return topic(res), err
 	}
 	sorry := func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) }
@@ -253,7 +322,12 @@ func (b *Bot) onHomeOpened(req *slack.Request, ev *slack.HomeOpened) {
 // and the recommendation is posted after the ack.
 func (b *Bot) onSubmission(req *slack.Request, sub *slack.Submission) {
 	r := newRequest(req, "", sub.UserID, "")
-	if sub.CallbackID != blockkit.AssessmentCallbackID {
+	switch sub.CallbackID {
+	case blockkit.AssessmentCallbackID:
+	case blockkit.ExpertAnswerCallbackID:
+		b.onExpertAnswer(req, sub, r)
+		return
+	default:
 		b.ack(req)
 		b.done(r, "unknown view", nil)
 		return
@@ -303,6 +377,32 @@ func (b *Bot) onSubmission(req *slack.Request, sub *slack.Submission) {
 	}, func(ctx context.Context) { _ = b.slack.Post(ctx, to, blockkit.Note("error", saySorry)) })
 	if !queued {
 		b.note(to, "busy", sayBusy)
+	}
+}
+
+// onExpertAnswer takes an expert's answer to a hand-off: a bad answer goes
+// back to the modal; a good one closes it, and is delivered after the ack.
+func (b *Bot) onExpertAnswer(req *slack.Request, sub *slack.Submission, r request) {
+	r.kind = "view_submission:expert_answer"
+	answer, errs := readExpertAnswer(sub)
+	if errs != nil {
+		b.done(r, "invalid answers", req.AckErrors(errs))
+		return
+	}
+	b.ack(req)
+	id := sub.PrivateMetadata
+	if !handoffPattern.MatchString(id) || !b.handoffOn() {
+		b.note(slack.Target{DMUser: sub.UserID}, "error", saySorry)
+		b.done(r, "invalid state", nil)
+		return
+	}
+	save := slices.Contains(sub.Selected(blockkit.SaveAsFAQBlockID, blockkit.SaveAsFAQBlockID), blockkit.SaveAsFAQValue)
+	dm := slack.Target{DMUser: sub.UserID}
+	queued := b.runLater(r, func(ctx context.Context) (string, error) {
+		return b.answerHandoff(ctx, sub.UserID, id, answer, save)
+	}, func(ctx context.Context) { _ = b.slack.Post(ctx, dm, blockkit.Note("error", saySorry)) })
+	if !queued {
+		b.note(dm, "busy", "I'm a bit busy right now, so your answer was not sent. Please press Answer again in a moment.")
 	}
 }
 
@@ -381,7 +481,7 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 			if !ok {
 				return "unknown topic", b.slack.Post(ctx, reply, blockkit.Note("error", "That topic is no longer available. Try asking your question in your own words."))
 			}
-			msg, res := b.answer(e.Question, false)
+			msg, res, _ := b.answer(e.Question, false, origin{})
 			return topic(res), b.slack.Post(ctx, reply, msg)
 		}, sorry)
 	case act.ActionID == blockkit.ActionHelpful || act.ActionID == blockkit.ActionNotHelpful:
@@ -393,8 +493,23 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 			outcome = "helpful"
 		}
 		later(func(ctx context.Context) (string, error) {
-			return outcome + ":" + feedbackSubject(act.Value), b.slack.Post(ctx, reply, blockkit.FeedbackThanks(helpful))
+			var ask string
+			if !helpful {
+				ask = b.askFromVote(ctx, act)
+			}
+			return outcome + ":" + feedbackSubject(act.Value), b.slack.Post(ctx, reply, blockkit.FeedbackThanks(helpful, ask))
 		}, nil)
+	case act.ActionID == blockkit.ActionAskExpert:
+		later(func(ctx context.Context) (string, error) { return b.askExpert(ctx, ba, act.Value, reply) }, sorry)
+	case act.ActionID == blockkit.ActionEscalationAnswer:
+		// The modal needs the trigger_id within 3 s: not behind answers.
+		if !b.runSoon(r, func(ctx context.Context) (string, error) { return b.openExpertAnswer(ctx, ba, act.Value, reply) }, sorry) {
+			b.note(reply, "busy", sayBusy)
+		}
+	case act.ActionID == blockkit.ActionEscalationResolve:
+		later(func(ctx context.Context) (string, error) { return b.resolveHandoff(ctx, ba, act.Value, reply) }, sorry)
+	case act.ActionID == blockkit.ActionRetractLearned:
+		later(func(ctx context.Context) (string, error) { return b.retract(ctx, ba.UserID, act.Value) }, sorry)
 	default:
 		b.done(r, "ignored", nil)
 	}
@@ -412,8 +527,18 @@ func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMe
 	return "modal opened", nil
 }
 
-// answer finds the best answer to question and renders it.
-func (b *Bot) answer(question string, echo bool) (blockkit.Message, faq.Result) {
+// origin is where a question was asked: the surface, the channel, and the
+// thread its answer goes to (if any). The zero origin is a question the
+// bot asks itself (a related topic's button).
+type origin struct {
+	surface, channel, thread string
+}
+
+// answer finds the best answer to question and renders it. With the
+// hand-off on, a question from a user gets a reference for its vote
+// buttons (returned, for the record) and, without a confident answer, a
+// button that sends it to the experts.
+func (b *Bot) answer(question string, echo bool, at origin) (blockkit.Message, faq.Result, string) {
 	res := b.search.Search(question)
 	b.metrics.Answered(res.Match != nil)
 	reply := blockkit.FAQReply{Question: question, Echo: echo, Result: res}
@@ -424,7 +549,14 @@ func (b *Bot) answer(question string, echo bool) (blockkit.Message, faq.Result) 
 			}
 		}
 	}
-	return blockkit.FAQAnswer(reply), res
+	if b.handoffOn() && at.surface != "" {
+		reply.Ref = newRef()
+		if res.Match == nil {
+			reply.AskExpert = encodeAsk(askRequest{Question: question, Surface: at.surface, Channel: at.channel,
+				Thread: at.thread, Guesses: guessIDs(res)})
+		}
+	}
+	return blockkit.FAQAnswer(reply), res, reply.Ref
 }
 
 // topic names an answer for logs: "faq:ID" or "faq:none".

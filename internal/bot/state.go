@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -93,3 +95,66 @@ func decodeShare(v string) (advisor.Answers, int, error) {
 	}
 	return a, months, nil
 }
+
+// askRequest is what an ask_expert button carries: the question and where
+// it was asked, so the click needs no lookup. Decoded as untrusted input:
+// where the answer may go in public is checked against the click's own
+// channel (see onAskExpert).
+type askRequest struct {
+	Question string   `json:"q"`
+	Surface  string   `json:"s"`
+	Channel  string   `json:"c,omitempty"`
+	Thread   string   `json:"t,omitempty"`
+	Guesses  []string `json:"g,omitempty"` // entry ids, best first
+}
+
+// encodeAsk packs a request into a button value, cutting the question
+// until it fits Slack's limit.
+func encodeAsk(r askRequest) string {
+	if len(r.Guesses) > 3 {
+		r.Guesses = r.Guesses[:3]
+	}
+	for {
+		b, _ := json.Marshal(r) // strings only: cannot fail
+		if len(b) <= blockkit.MaxButtonValue {
+			return string(b)
+		}
+		q := []rune(r.Question)
+		r.Question = string(q[:len(q)*9/10]) // JSON escapes may weigh more than the runes: cut and measure again
+	}
+}
+
+func decodeAsk(v string) (askRequest, error) {
+	var r askRequest
+	if len(v) > blockkit.MaxButtonValue {
+		return r, errors.New("ask value too long")
+	}
+	if err := json.Unmarshal([]byte(v), &r); err != nil {
+		return r, fmt.Errorf("ask value: %w", err)
+	}
+	r.Question = cleanQuestion(r.Question)
+	switch {
+	case r.Question == "":
+		return r, errors.New("ask value: no question")
+	case !slices.Contains([]string{surfaceSlash, surfaceMention, surfaceDM, surfaceChannel}, r.Surface):
+		return r, errors.New("ask value: unknown surface")
+	case r.Channel != "" && !isSlackID(r.Channel), r.Thread != "" && !isTS(r.Thread), len(r.Guesses) > 3:
+		return r, errors.New("ask value: bad channel, thread or guesses")
+	}
+	for _, g := range r.Guesses {
+		if len(g) > 80 || strings.ContainsAny(g, " <>&\n") {
+			return r, errors.New("ask value: bad guess")
+		}
+	}
+	return r, nil
+}
+
+// isTS accepts the shape of a Slack message ts: digits, a dot, digits.
+func isTS(s string) bool {
+	whole, frac, ok := strings.Cut(s, ".")
+	digits := func(d string) bool { return d != "" && len(d) <= 20 && strings.Trim(d, "0123456789") == "" }
+	return ok && digits(whole) && digits(frac)
+}
+
+// handoffPattern is the contract's shape of a hand-off id.
+var handoffPattern = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)

@@ -86,6 +86,8 @@ const (
 	routeHelp   = "help"
 	routeAsk    = "ask"
 	routeForget = "forget"
+	routeWatch   = "watch"
+	routeUnwatch = "unwatch"
 )
 
 // commandRoute reads a slash command's text as the contract routes it: the
@@ -105,6 +107,11 @@ func commandRoute(text string) (route, question string) {
 			return routeForget, ""
 		}
 		question = clean
+	case routeWatch, routeUnwatch:
+		if rest == "" {
+			return word, ""
+		}
+		question = clean // "watch out for …" is a question
 	case "ask":
 		question = rest
 	default:

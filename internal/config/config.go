@@ -34,7 +34,13 @@ type Config struct {
 
 	DB        string        `envconfig:"ADVISOR_DB" default:"sqlite:fractional-advisor.db" desc:"where serve keeps what it learns: sqlite:PATH (embedded, one replica only) or a postgres:// URL (any number of replicas share it)"`
 	Retention time.Duration `envconfig:"ADVISOR_RETENTION" default:"2160h" desc:"how long stored questions, votes, assessments and closed hand-offs are kept (at least 1h)"`
-	Admins    []string      `envconfig:"ADVISOR_ADMINS" desc:"comma-separated Slack user ids who see insights on the Home tab"`
+	Admins    []string      `envconfig:"ADVISOR_ADMINS" desc:"comma-separated Slack user ids who see insights on the Home tab and may retract learned answers"`
+	// ExpertChannel turns the hand-off on: without it no question can
+	// reach a person, so no button offers it.
+	ExpertChannel string `envconfig:"ADVISOR_EXPERT_CHANNEL" desc:"channel id where questions users send to an expert are posted; empty: no hand-off, and no ask_expert button"`
+	// Replicas learn of watched channels and learned answers from the
+	// database; the contract allows 60 s, and each look is one tiny query.
+	SyncInterval time.Duration `envconfig:"ADVISOR_SYNC_INTERVAL" default:"10s" desc:"how often serve looks for watched channels and learned answers changed by another replica, and retries hand-offs not yet posted to the experts (100ms–60s)"`
 
 	SlackTimeout  time.Duration `envconfig:"ADVISOR_SLACK_TIMEOUT" default:"10s" desc:"deadline of each call to Slack"`
 	ShutdownGrace time.Duration `envconfig:"ADVISOR_SHUTDOWN_GRACE" default:"20s" desc:"how long work in flight may take after SIGTERM"`
@@ -195,6 +201,12 @@ func (c Config) Validate() error {
 			return fmt.Errorf("config: ADVISOR_ADMINS: %q is not a Slack user id (like U024BE7LH)", clip(id))
 		}
 	}
+	if c.ExpertChannel != "" && !channelID(c.ExpertChannel) {
+		return fmt.Errorf("config: ADVISOR_EXPERT_CHANNEL: %q is not a Slack channel id (like C024BE91L)", clip(c.ExpertChannel))
+	}
+	if c.SyncInterval < 100*time.Millisecond || c.SyncInterval > time.Minute {
+		return errors.New("config: ADVISOR_SYNC_INTERVAL must be between 100ms and 60s")
+	}
 	if c.PProfAddr != "" && !loopback(c.PProfAddr) {
 		return errors.New("config: ADVISOR_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
 	}
@@ -203,8 +215,14 @@ func (c Config) Validate() error {
 
 // slackID accepts the shape of Slack's user ids: U or W, then capitals and
 // digits.
-func slackID(s string) bool {
-	if len(s) < 3 || len(s) > 32 || s[0] != 'U' && s[0] != 'W' {
+func slackID(s string) bool { return idShape(s, "UW") }
+
+// channelID accepts the shape of a channel's id, public (C) or private
+// (G); a DM cannot be the experts' channel.
+func channelID(s string) bool { return idShape(s, "CG") }
+
+func idShape(s, first string) bool {
+	if len(s) < 3 || len(s) > 32 || !strings.ContainsRune(first, rune(s[0])) {
 		return false
 	}
 	for _, r := range s {

@@ -130,7 +130,13 @@ func TestValidate(t *testing.T) {
 		{"sqlite without a path", func(c *Config) { c.DB = "sqlite:" }, "ADVISOR_DB"},
 		{"short retention", func(c *Config) { c.Retention = time.Minute }, "ADVISOR_RETENTION"},
 		{"admins", func(c *Config) { c.Admins = []string{"U024BE7LH", "W0ADMIN2"} }, ""},
+		{"an expert channel", func(c *Config) { c.ExpertChannel = "C024BE91L" }, ""},
+		{"a private expert channel", func(c *Config) { c.ExpertChannel = "G024BE91L" }, ""},
 		{"an admin that is not a user id", func(c *Config) { c.Admins = []string{"U024BE7LH", "<!channel>"} }, "ADVISOR_ADMINS"},
+		{"an expert channel that is a DM", func(c *Config) { c.ExpertChannel = "D024BE91L" }, "ADVISOR_EXPERT_CHANNEL"},
+		{"an expert channel by name", func(c *Config) { c.ExpertChannel = "#experts" }, "ADVISOR_EXPERT_CHANNEL"},
+		{"a sync interval over a minute", func(c *Config) { c.SyncInterval = 2 * time.Minute }, "ADVISOR_SYNC_INTERVAL"},
+		{"a sync interval of nothing", func(c *Config) { c.SyncInterval = 0 }, "ADVISOR_SYNC_INTERVAL"},
 	}
 	for _, tt := range tests {
 		c := Defaults()

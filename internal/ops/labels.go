@@ -21,7 +21,7 @@ func allow(values ...string) map[string]bool {
 // labels holds the allowlists. It is built once per Metrics, never
 // changed, so it is safe to share between goroutines.
 type labels struct {
-	types, outcomes, reasons, methods, statuses map[string]bool
+	types, outcomes, reasons, methods, statuses, handoffs map[string]bool
 }
 
 func newLabels() labels {
@@ -32,12 +32,16 @@ func newLabels() labels {
 		outcomes: allow("faq", "help", "start prompt", "modal opened", "views.open failed", "recommendation",
 			"recommend failed", "shared", "bad share value", "no response_url", "unknown topic", "helpful", "not helpful",
 			"home published", "home not published", "busy", "duplicate", "ignored", "invalid", "invalid answers",
-			"invalid state", "panic", "rate_limited", "unknown view", "error", "acked", "dropped"),
+			"invalid state", "panic", "rate_limited", "unknown view", "error", "acked", "dropped",
+			"forgotten", "forget failed", "watching", "unwatched", "not watching", "invite first", "watch failed",
+			"not a question", "not watched", "unanswered", "deleted", "handoff sent", "handoff exists", "handoff failed",
+			"expert modal opened", "already closed", "answered", "resolved", "close failed", "retracted", "forbidden", "not found"),
 		// Slack's documented disconnect reasons, and the adapter's own.
 		reasons: allow("warning", "refresh_requested", "link_disabled", "socket_mode_disabled", "unknown",
 			"ping_timeout", "connection_lost", "connect_error"),
+		handoffs: allow("opened", "posted", "post_failed", "answered", "resolved"),
 		methods: allow("auth.test", "apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
-			"chat.getPermalink", "conversations.open", "views.open", "views.update", "views.publish", "response_url"),
+			"chat.getPermalink", "conversations.open", "conversations.info", "views.open", "views.update", "views.publish", "response_url"),
 		// Call results: ok, the adapter's classes, the HTTP statuses Slack
 		// and proxies answer with, and Slack's error codes for these
 		// methods.
@@ -50,7 +54,7 @@ func newLabels() labels {
 			"no_text", "too_many_attachments", "channel_not_found", "not_in_channel", "is_archived",
 			"user_not_found", "user_not_visible", "cannot_dm_bot", "messages_tab_disabled", "restricted_action",
 			"team_access_not_granted", "expired_trigger_id", "exchanged_trigger_id", "invalid_trigger_id",
-			"view_too_large", "duplicate_external_id", "not_found", "hash_conflict",
+			"view_too_large", "duplicate_external_id", "not_found", "hash_conflict", "message_not_found", "cant_update_message",
 			"ratelimited", "request_timeout", "service_unavailable", "internal_error", "fatal_error", "unknown_error"),
 	}
 }

@@ -30,6 +30,11 @@ type Metrics struct {
 	Recommendations *prometheus.CounterVec // value
 	Feedback        *prometheus.CounterVec // helpful: yes / no
 	ClaimFailures   prometheus.Counter
+	// The loop of hand-offs and learned answers.
+	Handoffs           *prometheus.CounterVec // event: opened, posted, post_failed, answered, resolved
+	ExpertChannelReady prometheus.Gauge       // 1 when the bot can post to ADVISOR_EXPERT_CHANNEL
+	LearnedEntries     prometheus.Gauge
+	WatchedChannels    prometheus.Gauge
 }
 
 // NewMetrics builds and registers every collector.
@@ -54,6 +59,11 @@ func NewMetrics() *Metrics {
 		Recommendations: f.counterVec("advisor_recommendations_total", "Recommendations made, by value.", "value"),
 		Feedback:        f.counterVec("advisor_feedback_total", "Helpful / not helpful clicks.", "helpful"),
 		ClaimFailures:   f.counter("advisor_store_claim_failures_total", "Event claims the store did not answer in time; the event was answered anyway."),
+		Handoffs:        f.counterVec("advisor_handoffs_total", "Hand-offs to experts, by event: opened, posted (to the experts' channel), post_failed, answered, resolved.", "event"),
+		ExpertChannelReady: f.gauge("advisor_expert_channel_ready",
+			"1 when the bot can post to ADVISOR_EXPERT_CHANNEL; 0 when it is not a member or the channel is gone (hand-offs wait, open, until it can)."),
+		LearnedEntries:  f.gauge("advisor_learned_entries", "Answers experts taught the bot, in this replica's index."),
+		WatchedChannels: f.gauge("advisor_watched_channels", "Channels where the bot answers questions, as this replica knows them."),
 	}
 }
 
@@ -69,6 +79,12 @@ func (f factory) counterVec(name, help string, labels ...string) *prometheus.Cou
 	c := prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
 	f.reg.MustRegister(c)
 	return c
+}
+
+func (f factory) gauge(name, help string) prometheus.Gauge {
+	g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
+	f.reg.MustRegister(g)
+	return g
 }
 
 func (f factory) histogram(name, help string, buckets []float64) prometheus.Histogram {
@@ -211,4 +227,32 @@ func (m *Metrics) WatchRecorder(offered, dropped, written func() uint64) {
 			Help: "Records written to the store."},
 			func() float64 { return float64(written()) }),
 	)
+}
+
+// Handoff counts an event in a hand-off's life.
+func (m *Metrics) Handoff(event string) {
+	if m != nil {
+		m.Handoffs.WithLabelValues(pick(m.labels.handoffs, event)).Inc()
+	}
+}
+
+// ExpertChannel records whether the bot can post to the experts' channel.
+func (m *Metrics) ExpertChannel(ready bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if ready {
+		v = 1
+	}
+	m.ExpertChannelReady.Set(v)
+}
+
+// Loop records how many learned answers and watched channels this
+// replica serves.
+func (m *Metrics) Loop(learned, watched int) {
+	if m != nil {
+		m.LearnedEntries.Set(float64(learned))
+		m.WatchedChannels.Set(float64(watched))
+	}
 }

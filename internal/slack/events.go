@@ -36,12 +36,15 @@ type Mention struct {
 	Edited bool
 }
 
-// Message is a message event (the bot's DMs).
+// Message is a message event: in the bot's DMs, or in a channel it is in
+// (message.channels, message.groups).
 type Message struct {
 	EventID, UserID, BotID, ChannelID, Text string
-	ChannelType                             string // "im" for a DM
+	ChannelType                             string // "im" for a DM, "channel" or "group" for a channel
 	SubType                                 string // "" for a plain message from a person
 	TS, ThreadTS                            string
+	// DeletedTS is the message deleted, for SubType "message_deleted".
+	DeletedTS string
 }
 
 // HomeOpened is app_home_opened.
@@ -204,7 +207,8 @@ func decodeEventsAPI(payload json.RawMessage) (Event, error) {
 			TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp, Edited: ev.Edited != nil}, nil
 	case *slackevents.MessageEvent:
 		return &Message{EventID: cb.EventID, UserID: ev.User, BotID: ev.BotID, ChannelID: ev.Channel, Text: ev.Text,
-			ChannelType: ev.ChannelType, SubType: ev.SubType, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp}, nil
+			ChannelType: ev.ChannelType, SubType: ev.SubType, TS: ev.TimeStamp, ThreadTS: ev.ThreadTimeStamp,
+			DeletedTS: ev.DeletedTimeStamp}, nil
 	case *slackevents.AppHomeOpenedEvent:
 		return &HomeOpened{EventID: cb.EventID, UserID: ev.User, Tab: ev.Tab}, nil
 	}

@@ -30,19 +30,32 @@ func (t Target) IsZero() bool { return t == Target{} }
 // Post sends msg to t. Each Slack call has its own deadline and is retried
 // only where that cannot post twice.
 func (c *Client) Post(ctx context.Context, t Target, msg blockkit.Message) error {
+	_, err := c.Send(ctx, t, msg)
+	return err
+}
+
+// Posted names a message the bot posted, for a later Update or
+// Permalink. TS is "" for a post through a response_url, which Slack does
+// not answer with one.
+type Posted struct {
+	Channel, TS string
+}
+
+// Send is Post, and says which message it posted.
+func (c *Client) Send(ctx context.Context, t Target, msg blockkit.Message) (Posted, error) {
 	if t.IsZero() {
-		return errors.New("post: no destination")
+		return Posted{}, errors.New("post: no destination")
 	}
 	if t.ResponseURL != "" {
-		return c.respond(ctx, t, msg)
+		return Posted{}, c.respond(ctx, t, msg)
 	}
 	blocks, err := encodeBlocks(msg)
 	if err != nil {
-		return err
+		return Posted{}, err
 	}
 	if t.DMUser != "" {
 		if t.Channel, err = c.openDM(ctx, t.DMUser); err != nil {
-			return err
+			return Posted{}, err
 		}
 		t.ThreadTS, t.EphemeralFor = "", ""
 	}
@@ -58,10 +71,39 @@ func (c *Client) Post(ctx context.Context, t Target, msg blockkit.Message) error
 		Blocks   json.RawMessage `json:"blocks,omitempty"`
 	}{t.Channel, t.EphemeralFor, t.ThreadTS, msg.Text, blocks})
 	if err != nil {
-		return fmt.Errorf("%s: %w", method, err)
+		return Posted{}, fmt.Errorf("%s: %w", method, err)
 	}
-	if _, err := c.send(ctx, method, false, payload); err != nil {
-		return fmt.Errorf("%s: %w", method, err)
+	resp, err := c.send(ctx, method, false, payload)
+	if err != nil {
+		return Posted{}, fmt.Errorf("%s: %w", method, err)
+	}
+	p := Posted{Channel: t.Channel, TS: resp.TS}
+	if t.EphemeralFor != "" {
+		p.TS = resp.MessageTS
+	} else if ch := resp.postedChannel(); ch != "" {
+		p.Channel = ch
+	}
+	return p, nil
+}
+
+// Update replaces a message the bot posted (chat.update). The new
+// message replaces the old whole, so a retry is safe.
+func (c *Client) Update(ctx context.Context, m Posted, msg blockkit.Message) error {
+	blocks, err := encodeBlocks(msg)
+	if err == nil {
+		var payload []byte
+		payload, err = json.Marshal(struct {
+			Channel string          `json:"channel"`
+			TS      string          `json:"ts"`
+			Text    string          `json:"text"`
+			Blocks  json.RawMessage `json:"blocks,omitempty"`
+		}{m.Channel, m.TS, msg.Text, blocks})
+		if err == nil {
+			_, err = c.send(ctx, "chat.update", true, payload)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("chat.update: %w", err)
 	}
 	return nil
 }
@@ -120,6 +162,44 @@ func (c *Client) sendView(ctx context.Context, method string, idempotent bool, b
 		return fmt.Errorf("%s: %w", method, err)
 	}
 	return nil
+}
+
+// Permalink returns a link to a message (chat.getPermalink).
+func (c *Client) Permalink(ctx context.Context, m Posted) (string, error) {
+	resp, err := c.read(ctx, "chat.getPermalink", url.Values{"channel": {m.Channel}, "message_ts": {m.TS}})
+	if err == nil && resp.Permalink == "" {
+		err = errors.New("no permalink in the answer")
+	}
+	if err != nil {
+		return "", fmt.Errorf("chat.getPermalink: %w", err)
+	}
+	return resp.Permalink, nil
+}
+
+// IsMember reports whether the bot is a member of a channel
+// (conversations.info), so the operator learns at start that it cannot
+// post there rather than from every failed post.
+func (c *Client) IsMember(ctx context.Context, channel string) (bool, error) {
+	resp, err := c.read(ctx, "conversations.info", url.Values{"channel": {channel}})
+	var ch channelInfo
+	if err == nil {
+		ch, err = resp.channel()
+	}
+	if err != nil {
+		return false, fmt.Errorf("conversations.info: %w", err)
+	}
+	return ch.IsMember, nil
+}
+
+// read makes one call to a read method, which can always be retried.
+func (c *Client) read(ctx context.Context, method string, args url.Values) (apiResponse, error) {
+	var resp apiResponse
+	err := c.call(ctx, method, true, func(ctx context.Context) error {
+		var err error
+		resp, err = c.web.postForm(ctx, method, c.cfg.BotToken, args)
+		return err
+	})
+	return resp, err
 }
 
 // openDM opens (or finds) the bot's DM with user and returns its channel.

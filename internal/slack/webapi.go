@@ -39,9 +39,12 @@ type apiResponse struct {
 	Error string `json:"error"`
 	// Channel is a channel id (chat.postMessage) or an object with one
 	// (conversations.open).
-	Channel json.RawMessage `json:"channel"`
-	UserID  string          `json:"user_id"` // auth.test
-	URL     string          `json:"url"`     // apps.connections.open
+	Channel   json.RawMessage `json:"channel"`
+	UserID    string          `json:"user_id"`    // auth.test
+	URL       string          `json:"url"`        // apps.connections.open
+	TS        string          `json:"ts"`         // chat.postMessage, chat.update
+	MessageTS string          `json:"message_ts"` // chat.postEphemeral
+	Permalink string          `json:"permalink"`  // chat.getPermalink
 	// Messages say what was wrong, e.g. which block of an invalid_blocks.
 	Metadata struct {
 		Messages []string `json:"messages"`
@@ -51,11 +54,21 @@ type apiResponse struct {
 // postJSON calls method with a JSON body and token, and returns the answer
 // once Slack said ok.
 func (w *webAPI) postJSON(ctx context.Context, method, token string, payload []byte) (apiResponse, error) {
+	return w.post(ctx, method, token, "application/json; charset=utf-8", payload)
+}
+
+// postForm calls a method that takes only form arguments: Slack's read
+// methods (conversations.info, chat.getPermalink) ignore a JSON body.
+func (w *webAPI) postForm(ctx context.Context, method, token string, args url.Values) (apiResponse, error) {
+	return w.post(ctx, method, token, "application/x-www-form-urlencoded", []byte(args.Encode()))
+}
+
+func (w *webAPI) post(ctx context.Context, method, token, contentType string, payload []byte) (apiResponse, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.base+method, bytes.NewReader(payload))
 	if err != nil {
 		return apiResponse{}, err
 	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Authorization", "Bearer "+token)
 	resp, err := w.http.Do(req)
 	if err != nil {
@@ -119,6 +132,29 @@ func statusError(resp *http.Response) error {
 func drain(r io.ReadCloser) {
 	_, _ = io.Copy(io.Discard, io.LimitReader(r, 64<<10))
 	_ = r.Close()
+}
+
+// channelInfo is what the bot reads of a channel object
+// (conversations.open, conversations.info).
+type channelInfo struct {
+	ID       string `json:"id"`
+	IsMember bool   `json:"is_member"`
+	IsIM     bool   `json:"is_im"`
+}
+
+func (a apiResponse) channel() (channelInfo, error) {
+	var ch channelInfo
+	if err := json.Unmarshal(a.Channel, &ch); err != nil || ch.ID == "" {
+		return ch, errors.New("no channel in the answer")
+	}
+	return ch, nil
+}
+
+// postedChannel reads chat.postMessage's channel, a bare id.
+func (a apiResponse) postedChannel() string {
+	var id string
+	_ = json.Unmarshal(a.Channel, &id) // absent or odd: the caller knows the channel it posted to
+	return id
 }
 
 // channelID reads the id from conversations.open's channel object.

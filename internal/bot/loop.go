@@ -1,0 +1,566 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base32"
+	"errors"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
+	"go.uber.org/zap"
+)
+
+// The loop that closes unanswered questions (CONTRACT.md, "Hand-off" and
+// "Channels"): the bot answers in the channels a team opts into, hands
+// what it cannot answer to a human expert, and learns the expert's
+// answer. The store holds the state, so any replica can take any step;
+// each replica keeps a copy of the watched channels and the learned
+// answers, reloaded when the store's version counter moves.
+
+// LearnedSink takes the learned answers whenever they change (faq.Live).
+type LearnedSink interface {
+	SetLearned(entries []*faq.Entry)
+}
+
+const (
+	// writeWait bounds the store calls a user's click waits for.
+	writeWait = 2 * time.Second
+	// unpostedBatch is how many hand-offs one sweep retries at most.
+	unpostedBatch = 20
+)
+
+// loopState is this replica's copy of what the store says about watched
+// channels, and how the experts' channel was last found.
+type loopState struct {
+	mu      sync.RWMutex
+	watched map[string]bool
+	version int64 // of the store when last loaded; -1: never
+	// expertDown is set while posts to the experts' channel fail because
+	// the bot is not in it: said once in the log, not once per retry.
+	expertDown bool
+}
+
+// handoffOn reports whether questions can go to the experts.
+func (b *Bot) handoffOn() bool { return b.cfg.ExpertChannel != "" && b.store != nil }
+
+// watching reports whether the bot answers questions in a channel.
+func (b *Bot) watching(channel string) bool {
+	b.loop.mu.RLock()
+	defer b.loop.mu.RUnlock()
+	return b.loop.watched[channel]
+}
+
+func (b *Bot) setWatched(channel string, on bool) {
+	b.loop.mu.Lock()
+	defer b.loop.mu.Unlock()
+	if b.loop.watched == nil {
+		b.loop.watched = map[string]bool{}
+	}
+	if on {
+		b.loop.watched[channel] = true
+	} else {
+		delete(b.loop.watched, channel)
+	}
+}
+
+// syncLoop keeps this replica's copy current and retries hand-offs that
+// never reached the experts, every SyncInterval until ctx ends. It first
+// checks that the bot can post to the experts' channel: the operator
+// learns at start, not from failed hand-offs.
+func (b *Bot) syncLoop(ctx context.Context) {
+	if b.store == nil {
+		return
+	}
+	if b.handoffOn() {
+		b.checkExpertChannel(ctx)
+	}
+	tick := time.NewTicker(b.cfg.SyncInterval)
+	defer tick.Stop()
+	for {
+		b.sync(ctx, false)
+		if b.handoffOn() {
+			b.retryHandoffs(ctx)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// sync reloads the watched channels and the learned answers when the
+// store's version moved since the last load (or always, when forced).
+func (b *Bot) sync(ctx context.Context, force bool) {
+	ctx, cancel := context.WithTimeout(ctx, readWait)
+	defer cancel()
+	v, err := b.store.Version(ctx)
+	if err != nil {
+		b.log.Warn("sync: store version not read; watched channels and learned answers may be stale", zap.Error(err))
+		return
+	}
+	b.loop.mu.RLock()
+	same := v == b.loop.version
+	b.loop.mu.RUnlock()
+	if same && !force {
+		return
+	}
+	ws, err := b.store.Watches(ctx)
+	if err != nil {
+		b.log.Warn("sync: watched channels not read", zap.Error(err))
+		return
+	}
+	ls, err := b.store.LearnedAnswers(ctx)
+	if err != nil {
+		b.log.Warn("sync: learned answers not read", zap.Error(err))
+		return
+	}
+	watched := make(map[string]bool, len(ws))
+	for _, w := range ws {
+		watched[w.ChannelID] = true
+	}
+	if b.learned != nil {
+		b.learned.SetLearned(learnedEntries(ls))
+	}
+	b.loop.mu.Lock()
+	b.loop.watched, b.loop.version = watched, v
+	b.loop.mu.Unlock()
+	b.metrics.Loop(len(ls), len(ws))
+}
+
+// learnedEntries makes knowledge-base entries of learned answers.
+func learnedEntries(ls []store.Learned) []*faq.Entry {
+	out := make([]*faq.Entry, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, &faq.Entry{ID: l.ID, Question: l.Question, Answer: l.Answer, Author: l.AuthorID, LearnedAt: l.At})
+	}
+	return out
+}
+
+// checkExpertChannel tells the operator, once, when hand-offs cannot
+// reach the experts.
+func (b *Bot) checkExpertChannel(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, readWait)
+	defer cancel()
+	member, err := b.slack.IsMember(ctx, b.cfg.ExpertChannel)
+	switch {
+	case err != nil && slack.ErrorCode(err) == "":
+		// Slack did not answer: the posts will tell.
+		b.log.Warn("could not check ADVISOR_EXPERT_CHANNEL", zap.String("channel", b.cfg.ExpertChannel), zap.Error(err))
+	case err != nil || !member:
+		b.expertUnreachable(err)
+	default:
+		b.expertReachable()
+	}
+}
+
+func (b *Bot) expertUnreachable(err error) {
+	b.metrics.ExpertChannel(false)
+	b.loop.mu.Lock()
+	was := b.loop.expertDown
+	b.loop.expertDown = true
+	b.loop.mu.Unlock()
+	if !was {
+		b.log.Warn("the bot cannot post to ADVISOR_EXPERT_CHANNEL: invite it there (/invite @Fractional Advisor); hand-offs wait, open, until then",
+			zap.String("channel", b.cfg.ExpertChannel), zap.String("slack_error", slack.ErrorCode(err)))
+	}
+}
+
+func (b *Bot) expertReachable() {
+	b.metrics.ExpertChannel(true)
+	b.loop.mu.Lock()
+	was := b.loop.expertDown
+	b.loop.expertDown = false
+	b.loop.mu.Unlock()
+	if was {
+		b.log.Info("the bot can post to ADVISOR_EXPERT_CHANNEL again", zap.String("channel", b.cfg.ExpertChannel))
+	}
+}
+
+// retryAfter is how long a hand-off's first post may take before a sweep
+// tries again: longer than one post with its retries, so that the two do
+// not both post.
+func (b *Bot) retryAfter() time.Duration {
+	return max(2*b.cfg.SyncInterval, 2*b.cfg.SlackTimeout)
+}
+
+// retryHandoffs posts the hand-offs whose post to the experts failed.
+func (b *Bot) retryHandoffs(ctx context.Context) {
+	now := time.Now()
+	tctx, cancel := context.WithTimeout(ctx, readWait)
+	hs, err := b.store.TakeUnposted(tctx, now.Add(-b.retryAfter()), now, unpostedBatch)
+	cancel()
+	if err != nil {
+		b.log.Warn("hand-offs waiting for the experts not read", zap.Error(err))
+		return
+	}
+	for _, h := range hs {
+		if err := b.postHandoff(ctx, h); err != nil {
+			b.log.Warn("hand-off still not posted to the experts; retrying later", zap.String("handoff", h.ID), zap.Error(err))
+			if slack.ErrorCode(err) == "not_in_channel" || slack.ErrorCode(err) == "channel_not_found" {
+				return // the rest would fail alike
+			}
+		}
+	}
+}
+
+// postHandoff posts a hand-off to the experts' channel and records where.
+// A failure leaves it open and unposted, for retryHandoffs.
+func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) error {
+	var where string
+	if h.ThreadTS != "" {
+		// Best effort: without it the experts see the channel's name.
+		where, _ = b.slack.Permalink(ctx, slack.Posted{Channel: h.ChannelID, TS: h.ThreadTS})
+	}
+	var guesses []*faq.Entry
+	for _, id := range h.Guesses {
+		if e, ok := b.kb.Entry(id); ok {
+			guesses = append(guesses, e)
+		}
+	}
+	p, err := b.slack.Send(ctx, slack.Target{Channel: b.cfg.ExpertChannel}, blockkit.ExpertRequest(h, where, guesses))
+	if err != nil {
+		b.metrics.Handoff("post_failed")
+		if code := slack.ErrorCode(err); code == "not_in_channel" || code == "channel_not_found" {
+			b.expertUnreachable(err)
+		}
+		return err
+	}
+	b.expertReachable()
+	b.metrics.Handoff("posted")
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeWait)
+	defer cancel()
+	if err := b.store.HandoffPosted(wctx, h.ID, p.Channel, p.TS); err != nil {
+		// Posted but not recorded: a sweep may post it again, and its
+		// buttons work either way.
+		return err
+	}
+	return nil
+}
+
+// handoffID names a hand-off after who asked what, where: a second click
+// on the same button finds the first hand-off instead of opening another.
+func handoffID(user string, r askRequest) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{user, r.Surface, r.Channel, r.Thread, r.Question}, "\x00")))
+	return "h-" + strings.ToLower(base32.StdEncoding.EncodeToString(sum[:10]))
+}
+
+// newRef returns a fresh reference for an answer's vote buttons.
+func newRef() string {
+	var b [10]byte
+	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
+	return strings.ToLower(base32.StdEncoding.EncodeToString(b[:]))
+}
+
+// askExpert opens a hand-off from an ask_expert click and tells the asker,
+// privately, that the experts have it.
+func (b *Bot) askExpert(ctx context.Context, ba *slack.BlockActions, value string, reply slack.Target) (string, error) {
+	if !b.handoffOn() {
+		return "ignored", b.slack.Post(ctx, reply, blockkit.Note("handoff_off", "Sending questions to an expert is turned off here. Try rephrasing your question, or ask a colleague."))
+	}
+	ask, err := decodeAsk(value)
+	if err != nil {
+		return "invalid", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
+	}
+	h := store.Handoff{ID: handoffID(ba.UserID, ask), OpenedAt: time.Now(), UserID: ba.UserID, Surface: ask.Surface,
+		Question: ask.Question, Guesses: ask.Guesses}
+	// The answer goes to the thread only when the question was public and
+	// the button sits in that channel: a value made up to point elsewhere
+	// gets the answer in the clicker's DM.
+	public := (ask.Surface == surfaceMention || ask.Surface == surfaceChannel) && ask.Thread != "" && ask.Channel == ba.ChannelID
+	if public {
+		h.ChannelID, h.ThreadTS = ask.Channel, ask.Thread
+	}
+	wctx, cancel := context.WithTimeout(ctx, writeWait)
+	defer cancel()
+	switch prev, err := b.store.Handoff(wctx, h.ID); {
+	case err == nil:
+		return "handoff exists", b.slack.Post(ctx, reply, handoffStatus(prev))
+	case !errors.Is(err, store.ErrNotFound):
+		return "handoff failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
+	}
+	if err := b.store.OpenHandoff(wctx, h); err != nil {
+		return "handoff failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
+	}
+	b.metrics.Handoff("opened")
+	if err := b.postHandoff(ctx, h); err != nil {
+		// Open in the store: a sweep posts it later. The asker's part is
+		// done either way.
+		b.log.Warn("hand-off not posted to the experts yet; it will be retried", zap.String("handoff", h.ID), zap.Error(err))
+	}
+	return "handoff sent", b.slack.Post(ctx, reply, blockkit.HandoffSent(public))
+}
+
+// handoffStatus answers a second click on ask_expert.
+func handoffStatus(h store.Handoff) blockkit.Message {
+	switch h.Status {
+	case store.HandoffAnswered:
+		return blockkit.ExpertAnswer(h)
+	case store.HandoffResolved:
+		return blockkit.HandoffResolved(h)
+	}
+	return blockkit.Note("handoff_exists", "The experts already have this question; their answer will reach you as soon as they write it.")
+}
+
+// openExpertAnswer opens the answer modal for an escalation_answer click,
+// unless the hand-off was closed meanwhile.
+func (b *Bot) openExpertAnswer(ctx context.Context, ba *slack.BlockActions, id string, reply slack.Target) (string, error) {
+	h, outcome, ok := b.openHandoff(ctx, id, reply)
+	if !ok {
+		return outcome, nil
+	}
+	if err := b.slack.OpenView(ctx, ba.TriggerID, blockkit.ExpertAnswerModal(h)); err != nil {
+		return "views.open failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("modal_failed", "Sorry, I couldn't open the answer form. Please press Answer again.")))
+	}
+	return "expert modal opened", nil
+}
+
+// openHandoff reads a hand-off an expert's button names, and tells the
+// expert when it cannot be acted on.
+func (b *Bot) openHandoff(ctx context.Context, id string, reply slack.Target) (store.Handoff, string, bool) {
+	if !handoffPattern.MatchString(id) || b.store == nil {
+		_ = b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
+		return store.Handoff{}, "invalid", false
+	}
+	rctx, cancel := context.WithTimeout(ctx, readWait)
+	defer cancel()
+	h, err := b.store.Handoff(rctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		_ = b.slack.Post(ctx, reply, blockkit.Note("handoff_gone", "That question is no longer in my records: the asker may have asked me to forget it."))
+		return h, "not found", false
+	case err != nil:
+		_ = b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
+		return h, "handoff failed", false
+	case h.Status != store.HandoffOpen:
+		_ = b.slack.Post(ctx, reply, alreadyClosed(h))
+		return h, "already closed", false
+	}
+	return h, "", true
+}
+
+// alreadyClosed tells a second expert who was first.
+func alreadyClosed(h store.Handoff) blockkit.Message {
+	by := "another expert"
+	if h.ClosedBy != "" {
+		by = "<@" + h.ClosedBy + ">"
+	}
+	if h.Status == store.HandoffAnswered {
+		return blockkit.Note("handoff_closed", "This question was already answered by "+by+"; nothing was sent.")
+	}
+	return blockkit.Note("handoff_closed", "This question was already closed by "+by+"; nothing was sent.")
+}
+
+// resolveHandoff closes a hand-off without an answer, tells the asker
+// where they asked, updates the experts' copy and confirms to the expert.
+func (b *Bot) resolveHandoff(ctx context.Context, ba *slack.BlockActions, id string, reply slack.Target) (string, error) {
+	if _, outcome, ok := b.openHandoff(ctx, id, reply); !ok {
+		return outcome, nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, writeWait)
+	h, closed, err := b.store.CloseHandoff(wctx, id, store.Closure{Status: store.HandoffResolved, By: ba.UserID, At: time.Now()})
+	cancel()
+	switch {
+	case err != nil:
+		return "close failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
+	case !closed:
+		return "already closed", b.slack.Post(ctx, reply, alreadyClosed(h))
+	}
+	b.metrics.Handoff("resolved")
+	err = b.closed(ctx, h, blockkit.HandoffResolved(h))
+	return "resolved", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("handoff_resolved",
+		"Closed. I told <@"+h.UserID+"> the experts could not answer it.")))
+}
+
+// closed tells the asker how their hand-off ended, in the thread where
+// they asked or else their DM, and updates the experts' copy.
+func (b *Bot) closed(ctx context.Context, h store.Handoff, msg blockkit.Message) error {
+	to := slack.Target{DMUser: h.UserID}
+	if h.ThreadTS != "" {
+		to = slack.Target{Channel: h.ChannelID, ThreadTS: h.ThreadTS}
+	}
+	err := b.slack.Post(ctx, to, msg)
+	if err != nil && to.DMUser == "" && (slack.Refused(err) || slack.ErrorCode(err) != "") {
+		// The thread is gone or the bot was removed from the channel:
+		// the answer must still reach them.
+		err = b.slack.Post(ctx, slack.Target{DMUser: h.UserID}, msg)
+	}
+	if h.ExpertTS != "" {
+		err = errors.Join(err, b.slack.Update(ctx, slack.Posted{Channel: h.ExpertChannel, TS: h.ExpertTS}, blockkit.ExpertRequestClosed(h, "")))
+	}
+	return err
+}
+
+// readExpertAnswer validates the answer modal's text: errors go back to
+// the modal, beside the input.
+func readExpertAnswer(sub *slack.Submission) (string, map[string]string) {
+	answer := strings.TrimSpace(strings.ToValidUTF8(sub.Value(blockkit.AnswerBlockID, blockkit.AnswerBlockID), "\uFFFD"))
+	switch n := utf8.RuneCountInString(answer); {
+	case n == 0:
+		return "", blockkit.AnswerErrors("Please write an answer, or cancel.")
+	case n > store.MaxAnswerRunes:
+		return "", blockkit.AnswerErrors("Please keep it under 3,000 characters.")
+	}
+	return answer, nil
+}
+
+// answerHandoff closes a hand-off with an expert's answer: saved as a
+// learned entry when asked, delivered to the asker, shown in the experts'
+// channel. The first answer wins; a later expert is told, with their text
+// so nothing they wrote is lost.
+func (b *Bot) answerHandoff(ctx context.Context, expert, id, answer string, save bool) (string, error) {
+	dm := slack.Target{DMUser: expert}
+	notSent := func(why string) error {
+		return b.slack.Post(ctx, dm, blockkit.Note("expert_answer_not_sent", why+" Your answer, so you have it:\n"+"&gt; "+blockkit.UserText(answer, 2500)))
+	}
+	wctx, cancel := context.WithTimeout(ctx, writeWait)
+	defer cancel()
+	h, err := b.store.Handoff(wctx, id)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return "not found", notSent("That question is no longer in my records, so I couldn't send your answer.")
+	case err != nil:
+		return "close failed", errors.Join(err, notSent("Sorry, I couldn't send your answer just now. Please try again in a minute."))
+	case h.Status != store.HandoffOpen:
+		return "already closed", notSent(alreadyClosed(h).Text)
+	}
+	var learned store.Learned
+	if save {
+		learned, err = b.store.Learn(wctx, store.Learned{Question: h.Question, Answer: answer, AuthorID: expert, At: time.Now(), HandoffID: id})
+		if err != nil {
+			b.log.Warn("expert answer not saved as a learned entry", zap.String("handoff", id), zap.Error(err))
+			learned = store.Learned{}
+		}
+	}
+	h, closed, err := b.store.CloseHandoff(wctx, id, store.Closure{Status: store.HandoffAnswered, By: expert, At: time.Now(),
+		Answer: answer, LearnedID: learned.ID})
+	if (err != nil || !closed) && learned.ID != "" {
+		// Another expert was first, or nothing was closed: the saved
+		// copy must not outlive its hand-off.
+		if _, rerr := b.store.Retract(context.WithoutCancel(wctx), learned.ID); rerr != nil {
+			err = errors.Join(err, rerr)
+		}
+	}
+	switch {
+	case err != nil:
+		return "close failed", errors.Join(err, notSent("Sorry, I couldn't send your answer just now. Please try again in a minute."))
+	case !closed:
+		return "already closed", notSent(alreadyClosed(h).Text)
+	}
+	b.metrics.Handoff("answered")
+	if learned.ID != "" {
+		b.sync(ctx, true) // this replica answers from it at once; the others within SyncInterval
+	}
+	return "answered", b.closed(ctx, h, blockkit.ExpertAnswer(h))
+}
+
+// retract removes a learned answer for an admin and shows them the Home
+// tab without it.
+func (b *Bot) retract(ctx context.Context, user, id string) (string, error) {
+	if !b.cfg.IsAdmin(user) || b.store == nil {
+		return "forbidden", nil
+	}
+	wctx, cancel := context.WithTimeout(ctx, writeWait)
+	_, err := b.store.Retract(wctx, id)
+	cancel()
+	if err != nil {
+		return "close failed", err
+	}
+	b.sync(ctx, true)
+	return "retracted", b.slack.Publish(ctx, user, blockkit.HomeTab(b.home(ctx, user)))
+}
+
+// askFromVote is the ask_expert value offered after a 👎 on an FAQ
+// answer: the question found again by the reference in the buttons'
+// block id. "" when there is none to offer.
+func (b *Bot) askFromVote(ctx context.Context, act slack.Action) string {
+	ref, ok := strings.CutPrefix(act.BlockID, blockkit.FeedbackBlockPrefix)
+	if !b.handoffOn() || !ok || !strings.HasPrefix(act.Value, blockkit.FAQBlockPrefix) || len(ref) > 40 {
+		return ""
+	}
+	rctx, cancel := context.WithTimeout(ctx, readWait)
+	defer cancel()
+	q, err := b.store.QuestionByRef(rctx, ref)
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			b.log.Warn("question of a 👎 not found; no hand-off offered", zap.Error(err))
+		}
+		return ""
+	}
+	var guesses []string
+	if q.EntryID != "" {
+		guesses = []string{q.EntryID}
+	}
+	return encodeAsk(askRequest{Question: q.Text, Surface: q.Surface, Channel: q.ChannelID, Thread: q.ThreadTS, Guesses: guesses})
+}
+
+// setWatch turns answering in a channel on or off: announced in the
+// channel, stored only once announced, and explained privately where the
+// bot cannot speak.
+func (b *Bot) setWatch(ctx context.Context, cmd *slack.Command, on bool) (string, error) {
+	private := slack.Target{ResponseURL: cmd.ResponseURL}
+	switch {
+	case b.store == nil:
+		return "watch failed", b.slack.Post(ctx, private, blockkit.Note("watch_failed", "I can't keep settings here: I have no place to store them."))
+	case strings.HasPrefix(cmd.ChannelID, "D") || cmd.ChannelID == "":
+		return "invite first", b.slack.Post(ctx, private, blockkit.InviteFirst(true))
+	}
+	channel := slack.Target{Channel: cmd.ChannelID}
+	wctx, cancel := context.WithTimeout(ctx, writeWait)
+	defer cancel()
+	if !on {
+		was, err := b.store.Unwatch(wctx, cmd.ChannelID)
+		if err != nil {
+			return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("error", saySorry)))
+		}
+		b.setWatched(cmd.ChannelID, false)
+		if !was {
+			return "not watching", b.slack.Post(ctx, private, blockkit.NotWatching())
+		}
+		if err := b.slack.Post(ctx, channel, blockkit.Unwatched(cmd.UserID)); err != nil {
+			return "unwatched", b.slack.Post(ctx, private, blockkit.Note("unwatched", "Done: I stopped answering questions in this channel."))
+		}
+		return "unwatched", nil
+	}
+	if _, err := b.slack.Send(ctx, channel, blockkit.Watching(cmd.UserID)); err != nil {
+		if code := slack.ErrorCode(err); code == "not_in_channel" || code == "channel_not_found" {
+			return "invite first", b.slack.Post(ctx, private, blockkit.InviteFirst(false))
+		}
+		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("error", saySorry)))
+	}
+	if err := b.store.Watch(wctx, store.Watch{ChannelID: cmd.ChannelID, UserID: cmd.UserID, At: time.Now()}); err != nil {
+		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("watch_failed",
+			"Sorry: I announced it, but couldn't save the setting, so I won't answer here yet. Please run `/fractional-advisor watch` again.")))
+	}
+	b.setWatched(cmd.ChannelID, true)
+	return "watching", nil
+}
+
+// mentionsBot reports whether a message mentions the bot: such a message
+// is answered as its app_mention, never also as a channel message.
+func mentionsBot(text, botUserID string) bool {
+	return botUserID != "" && (strings.Contains(text, "<@"+botUserID+">") || strings.Contains(text, "<@"+botUserID+"|"))
+}
+
+// guessIDs lists a result's closest entries, for the experts.
+func guessIDs(res faq.Result) []string {
+	var ids []string
+	if res.Match != nil {
+		ids = append(ids, res.Match.Entry.ID)
+	}
+	for _, a := range res.Alternatives {
+		if !slices.Contains(ids, a.Entry.ID) {
+			ids = append(ids, a.Entry.ID)
+		}
+	}
+	return ids
+}
