@@ -20,7 +20,7 @@ const (
 	ActionAskExpert = "ask_expert"
 	// EscalationBlockPrefix + hand-off id is the experts' copy of a
 	// question; its buttons carry the hand-off id.
-	EscalationBlockPrefix = "escalation:"
+	EscalationBlockPrefix   = "escalation:"
 	ActionEscalationAnswer  = "escalation_answer"
 	ActionEscalationResolve = "escalation_resolve"
 	// ExpertAnswerCallbackID is the expert's answer modal: an input block

@@ -82,10 +82,10 @@ func wantsAssessment(text string) bool {
 
 // The routes of a slash command's text.
 const (
-	routeAssess = "assess"
-	routeHelp   = "help"
-	routeAsk    = "ask"
-	routeForget = "forget"
+	routeAssess  = "assess"
+	routeHelp    = "help"
+	routeAsk     = "ask"
+	routeForget  = "forget"
 	routeWatch   = "watch"
 	routeUnwatch = "unwatch"
 )
