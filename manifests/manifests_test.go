@@ -103,12 +103,14 @@ func TestSlackManifest(t *testing.T) {
 	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled || m.Features.AppHome.MessagesTabReadOnlyEnabled {
 		t.Error("the Home and Messages tabs must be on, and users must be allowed to message the bot")
 	}
-	wantEvents := []string{"app_home_opened", "app_mention", "message.im"}
+	// message.channels and message.groups: questions in watched channels.
+	wantEvents := []string{"app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
 	if got := slices.Sorted(slices.Values(s.EventSubscriptions.BotEvents)); !slices.Equal(got, wantEvents) {
 		t.Errorf("bot events = %v, want %v", got, wantEvents)
 	}
 	// Least privilege: exactly the scopes the features need, nothing more.
-	wantScopes := []string{"app_mentions:read", "chat:write", "commands", "im:history", "im:write"}
+	wantScopes := []string{"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands",
+		"groups:history", "groups:read", "im:history", "im:write"}
 	if got := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot)); !slices.Equal(got, wantScopes) {
 		t.Errorf("bot scopes = %v, want exactly %v", got, wantScopes)
 	}
