@@ -4,13 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 )
 
 // User moves: each builds the payload Slack would send for something a
-// user did, delivers it in one Socket Mode envelope to a connected client,
-// and returns the client's ack.
+// user did, delivers it in one Socket Mode envelope to a connected client
+// (a Mention with Config.MessageEvents in two), and returns the client's
+// ack.
 
 // verificationToken fills the deprecated "token" field Slack still sends.
 const verificationToken = "emu-verification-token"
@@ -33,8 +35,11 @@ type Message struct {
 
 // EventInfo identifies a delivered Events API event.
 type EventInfo struct {
-	EventID string
-	TS      string // the message's ts (event_ts for app_home_opened)
+	EventID string // "" when Slack would send nothing (a channel without the bot)
+	TS      string // the message's ts (event_ts for app_home_opened and message_deleted)
+	// MessageEventID is the plain message event that follows a Mention
+	// with Config.MessageEvents; "" otherwise.
+	MessageEventID string
 }
 
 func (s *Server) userJSON(id string) obj {
@@ -121,22 +126,56 @@ func (s *Server) sendEvent(ctx context.Context, inner obj) (Ack, EventInfo, erro
 	return ack, EventInfo{EventID: id, TS: ts}, err
 }
 
+// userMessageLocked makes the message user writes in ch: a new ts, kept
+// for chat.getPermalink and DeleteMessage, and its message event.
+func (s *Server) userMessageLocked(user, ch, text, threadTS string) obj {
+	ts, blocks := s.nextTSLocked(), richText(text)
+	now := time.Now()
+	s.msgs.put(msgKey(ch, ts), Posted{Kind: "user_message", Channel: ch, TS: ts, ThreadTS: threadTS, UserID: user,
+		Text: text, Blocks: mustJSON(blocks), At: now}, now)
+	ev := obj{"type": "message", "text": text, "ts": ts, "team": s.cfg.TeamID, "channel": ch, "event_ts": ts,
+		"channel_type": channelType(ch), "user": user, "client_msg_id": envelopeID(), "blocks": blocks}
+	if threadTS != "" {
+		ev["thread_ts"] = threadTS
+	}
+	return ev
+}
+
+// channelEvent sends a message event from channel ch; Slack sends none
+// from a channel the bot is not in.
+func (s *Server) channelEvent(ctx context.Context, ch string, ev obj) (Ack, EventInfo, error) {
+	s.mu.Lock()
+	member := s.memberLocked(ch)
+	s.mu.Unlock()
+	if !member {
+		return Ack{}, EventInfo{TS: ev["ts"].(string)}, nil
+	}
+	return s.sendEvent(ctx, ev)
+}
+
 // Mention sends an app_mention event; the text gets a leading
-// "<@BOTUSER> " unless it mentions the bot already.
+// "<@BOTUSER> " unless it mentions the bot already. With
+// Config.MessageEvents, the message event of a mention in a channel
+// follows once the app_mention is acked.
 func (s *Server) Mention(ctx context.Context, m Message) (Ack, EventInfo, error) {
 	text := m.Text
 	if mention := "<@" + s.cfg.BotUserID + ">"; !strings.Contains(text, mention) {
 		text = mention + " " + text
 	}
+	ch := or(m.ChannelID, s.cfg.DefaultChannelID)
 	s.mu.Lock()
-	ts := s.nextTSLocked()
+	msg := s.userMessageLocked(or(m.UserID, s.cfg.DefaultUserID), ch, text, m.ThreadTS)
 	s.mu.Unlock()
-	ev := obj{"type": "app_mention", "client_msg_id": envelopeID(), "user": or(m.UserID, s.cfg.DefaultUserID), "text": text,
-		"ts": ts, "team": s.cfg.TeamID, "channel": or(m.ChannelID, s.cfg.DefaultChannelID), "event_ts": ts, "blocks": richText(text)}
-	if m.ThreadTS != "" {
-		ev["thread_ts"] = m.ThreadTS
+	ev := maps.Clone(msg)
+	ev["type"] = "app_mention"
+	delete(ev, "channel_type")
+	ack, info, err := s.sendEvent(ctx, ev)
+	if err != nil || !s.cfg.MessageEvents || channelType(ch) == "im" {
+		return ack, info, err
 	}
-	return s.sendEvent(ctx, ev)
+	_, minfo, err := s.channelEvent(ctx, ch, msg)
+	info.MessageEventID = minfo.EventID
+	return ack, info, err
 }
 
 // DirectMessage sends a message.im event: the user writing in their DM
@@ -144,14 +183,47 @@ func (s *Server) Mention(ctx context.Context, m Message) (Ack, EventInfo, error)
 func (s *Server) DirectMessage(ctx context.Context, m Message) (Ack, EventInfo, error) {
 	user := or(m.UserID, s.cfg.DefaultUserID)
 	s.mu.Lock()
-	ch, ts := s.dmLocked(user), s.nextTSLocked()
+	ev := s.userMessageLocked(user, s.dmLocked(user), m.Text, m.ThreadTS)
 	s.mu.Unlock()
-	ev := obj{"type": "message", "text": m.Text, "ts": ts, "team": s.cfg.TeamID, "channel": ch, "event_ts": ts,
-		"channel_type": "im", "user": user, "client_msg_id": envelopeID(), "blocks": richText(m.Text)}
-	if m.ThreadTS != "" {
-		ev["thread_ts"] = m.ThreadTS
-	}
 	return s.sendEvent(ctx, ev)
+}
+
+// ChannelMessage sends the message event (message.channels, or
+// message.groups in a G… channel) of a user writing in a channel. From a
+// channel the bot is not in, Slack sends nothing: then the EventInfo has
+// the message's TS and no EventID, and the Ack is zero.
+func (s *Server) ChannelMessage(ctx context.Context, m Message) (Ack, EventInfo, error) {
+	ch := or(m.ChannelID, s.cfg.DefaultChannelID)
+	s.mu.Lock()
+	ev := s.userMessageLocked(or(m.UserID, s.cfg.DefaultUserID), ch, m.Text, m.ThreadTS)
+	s.mu.Unlock()
+	return s.channelEvent(ctx, ch, ev)
+}
+
+// DeleteMessage sends the message_deleted event of someone deleting a
+// message the emulator remembers (a user's sent by a move, or the bot's),
+// and forgets it: chat.update and chat.getPermalink no longer find it.
+// As for ChannelMessage, nothing is sent from a channel without the bot.
+func (s *Server) DeleteMessage(ctx context.Context, channelID, ts string) (Ack, EventInfo, error) {
+	key := msgKey(channelID, ts)
+	s.mu.Lock()
+	m, ok := s.msgs.m[key]
+	delete(s.msgs.m, key)
+	now := s.nextTSLocked()
+	s.mu.Unlock()
+	if !ok {
+		return Ack{}, EventInfo{}, fmt.Errorf("%w: %s in %q", ErrUnknownMessage, ts, channelID)
+	}
+	prev := obj{"type": "message", "user": m.UserID, "text": m.Text, "ts": ts}
+	if m.Kind != "user_message" {
+		prev["user"], prev["bot_id"] = s.cfg.BotUserID, s.cfg.BotID
+	}
+	if m.ThreadTS != "" {
+		prev["thread_ts"] = m.ThreadTS
+	}
+	ev := obj{"type": "message", "subtype": "message_deleted", "hidden": true, "channel": channelID,
+		"channel_type": channelType(channelID), "ts": now, "event_ts": now, "deleted_ts": ts, "previous_message": prev}
+	return s.channelEvent(ctx, channelID, ev)
 }
 
 // RedeliverEvent resends a delivered event as Slack does when an ack is

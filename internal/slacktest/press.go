@@ -11,10 +11,11 @@ import (
 var ErrNoSuchButton = errors.New("slacktest: no such button")
 
 // PressButton plays userID clicking the button with actionID in a post (a
-// message, an ephemeral or response_url message, or the Home tab) and
-// waits for the ack. It sends block_actions as Slack does: the button's
-// block_id and value, a fresh trigger_id, the message's container, and for
-// messages a response_url.
+// message or its update, an ephemeral or response_url message, a modal or
+// the Home tab) and waits for the ack. It sends block_actions as Slack
+// does: the button's block_id and value, a fresh trigger_id, the post's
+// container, and for messages a response_url and, unless ephemeral, the
+// message.
 func (s *Server) PressButton(ctx context.Context, userID string, in Posted, actionID string) (Ack, error) {
 	user := or(userID, s.cfg.DefaultUserID)
 	blocks, ok := parseBlocks(decodeRaw(in.Blocks))
@@ -46,12 +47,17 @@ func (s *Server) PressButton(ctx context.Context, userID string, in Posted, acti
 	default:
 		// Slack sends no copy of an ephemeral message, only its container.
 		ephemeral := in.Kind == "ephemeral" || in.Kind == "response_url" && in.ResponseType != "in_channel"
-		payload["container"] = obj{"type": "message", "message_ts": in.TS, "channel_id": in.Channel, "is_ephemeral": ephemeral}
+		container := obj{"type": "message", "message_ts": in.TS, "channel_id": in.Channel, "is_ephemeral": ephemeral}
+		msg := obj{"type": "message", "user": s.cfg.BotUserID, "bot_id": s.cfg.BotID, "text": in.Text,
+			"ts": in.TS, "blocks": decodeRaw(in.Blocks)}
+		if in.ThreadTS != "" { // a reply's thread, for an answer there
+			container["thread_ts"], msg["thread_ts"] = in.ThreadTS, in.ThreadTS
+		}
+		payload["container"] = container
 		payload["channel"] = obj{"id": in.Channel, "name": s.channelName(in.Channel)}
 		payload["response_url"] = s.newResponseURLLocked("actions", in.Channel, user)
 		if !ephemeral {
-			payload["message"] = obj{"type": "message", "user": s.cfg.BotUserID, "bot_id": s.cfg.BotID, "text": in.Text,
-				"ts": in.TS, "blocks": decodeRaw(in.Blocks)}
+			payload["message"] = msg
 		}
 	}
 	s.mu.Unlock()

@@ -42,12 +42,14 @@ var (
 	ErrAckTooLarge    = errors.New("slacktest: ack is at or over Slack's 20KB socket mode limit (Slack drops it)")
 	ErrUnknownView    = errors.New("slacktest: no such view")
 	ErrUnknownEvent   = errors.New("slacktest: no such event")
+	ErrUnknownMessage = errors.New("slacktest: no such message")
 )
 
 const (
 	maxAckBytes        = 20 * 1024 // Slack drops socket mode acks this large
 	maxRequestBodySize = 4 << 20
 	maxStoredEvents    = 2000             // events kept for RedeliverEvent
+	maxStoredMessages  = 10000            // messages kept for chat.update, chat.getPermalink and DeleteMessage
 	sweepGrace         = 10 * time.Minute // expired triggers and response_urls still answer "expired" this long
 	writeTimeout       = 5 * time.Second
 )
@@ -82,10 +84,17 @@ type Config struct {
 	MaxRecords int
 
 	// ForgetAfter, if positive, forgets what was stored longer ago than
-	// this (trigger_ids, response_urls, views, DM channels, events), so a
-	// long load run stays small; a request naming a forgotten one gets
-	// the answer for an unknown one.
+	// this (trigger_ids, response_urls, views, DM channels, events,
+	// messages), so a long load run stays small; a request naming a
+	// forgotten one gets the answer for an unknown one.
 	ForgetAfter time.Duration
+
+	// MessageEvents is for an app subscribed to message.channels and
+	// message.groups: then, as in Slack, a Mention in a channel the bot is
+	// in is followed by the plain message event of the same message. Off,
+	// a mention is one event. ChannelMessage and DeleteMessage send theirs
+	// either way.
+	MessageEvents bool
 }
 
 func (c Config) withDefaults() Config {
@@ -138,15 +147,17 @@ type Call struct {
 	Error  string // Slack error code answered, if any
 }
 
-// Posted is something a user could see: a message, an ephemeral message,
-// a response_url message, a modal ("view") or a Home tab ("home").
+// Posted is something a user could see: a message, its new version
+// ("update", by chat.update), an ephemeral message, a response_url
+// message, a modal ("view") or a Home tab ("home"). Message also returns
+// a user's message as a Posted of kind "user_message", never in Posts.
 type Posted struct {
 	Seq          int    // 1-based position in Posts
-	Kind         string // "message", "ephemeral", "response_url", "view", "home"
+	Kind         string // "message", "update", "ephemeral", "response_url", "view", "home"; "user_message"
 	Channel      string
-	TS           string // the message's ts (for a replacement or deletion, the ts replaced)
+	TS           string // the message's ts (for a replacement, update or deletion, the ts replaced)
 	ThreadTS     string
-	UserID       string          // who sees it: the ephemeral's, DM's, view's or command's user
+	UserID       string          // who sees it: the ephemeral's, DM's, view's or command's user; a user_message's writer
 	ResponseType string          // response_url only: "ephemeral" or "in_channel"
 	Text         string          // message text; for views, the title
 	Blocks       json.RawMessage // JSON array, with the block_ids Slack generates filled in
@@ -199,8 +210,10 @@ type Server struct {
 	dms       store[string]          // user -> DM channel
 	dmUsers   map[string]string      // DM channel -> user
 	views     store[*viewRec]
-	latest    map[string]string // user -> last modal opened
-	homes     map[string]string // user -> Home tab view
+	latest    map[string]string    // user -> last modal opened
+	homes     map[string]string    // user -> Home tab view
+	channels  map[string]chanState // channels the bot left or that were deleted; any other ID is a channel with the bot in
+	msgs      store[Posted]        // msgKey -> the latest version of a message, the bot's or a user's
 }
 
 // store is a map that forgets keys put more than ttl ago (if ttl > 0) and
@@ -267,6 +280,8 @@ func Start(cfg Config) (*Server, error) {
 		views:     store[*viewRec]{ttl: cfg.ForgetAfter},
 		latest:    map[string]string{},
 		homes:     map[string]string{},
+		channels:  map[string]chanState{},
+		msgs:      store[Posted]{ttl: cfg.ForgetAfter, max: maxStoredMessages},
 	}
 	s.dms.forget = func(_, d string) { delete(s.dmUsers, d) }
 	s.views.forget = s.forgetViewLocked
@@ -531,8 +546,9 @@ func (s *Server) record(c Call) {
 	}
 }
 
-// postLocked records p; the caller calls s.deliver after unlocking.
-func (s *Server) postLocked(p Posted) {
+// postLocked records p and returns it numbered; the caller calls
+// s.deliver after unlocking.
+func (s *Server) postLocked(p Posted) Posted {
 	p.Seq = s.postBase + len(s.posts) + 1
 	p.At = time.Now()
 	s.posts = append(s.posts, p)
@@ -542,6 +558,7 @@ func (s *Server) postLocked(p Posted) {
 		s.postBase += drop
 	}
 	s.notifyLocked()
+	return p
 }
 
 // deliver hands undelivered posts to the OnPost subscribers, in order and

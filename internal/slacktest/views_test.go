@@ -265,3 +265,80 @@ func mustIDs(t *testing.T, raw json.RawMessage) []string {
 	}
 	return ids
 }
+
+// TestSubmitViewCheckboxes: checkboxes go as Slack sends them, ticked or
+// not: selected_options, an empty array when none is ticked.
+func TestSubmitViewCheckboxes(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, Config{})
+	b := connected(t, s, nil)
+	ctx := testCtx(t)
+	tests := []struct {
+		block    string
+		initial  bool // option "a" ticked when the modal opens
+		answer   *string
+		selected string
+	}{
+		{"one ticked", false, new("a"), "a"},
+		{"two ticked", false, new("a,b"), "a,b"},
+		{"untouched", false, nil, ""},
+		{"cleared", false, new(""), ""},
+		{"initial kept", true, nil, "a"},
+		{"initial cleared", true, new(""), ""},
+	}
+	opt := func(v string) *slack.OptionBlockObject {
+		return slack.NewOptionBlockObject(v, slack.NewTextBlockObject("plain_text", strings.ToUpper(v), false, false), nil)
+	}
+	modal := slack.ModalViewRequest{Type: slack.VTModal, Title: slack.NewTextBlockObject("plain_text", "Pick", false, false),
+		Submit: slack.NewTextBlockObject("plain_text", "Send", false, false)}
+	answers := map[string]string{}
+	for _, tt := range tests {
+		cb := slack.NewCheckboxGroupsBlockElement("boxes", opt("a"), opt("b"))
+		if tt.initial {
+			cb.InitialOptions = []*slack.OptionBlockObject{opt("a")}
+		}
+		in := slack.NewInputBlock(tt.block, slack.NewTextBlockObject("plain_text", tt.block, false, false), nil, cb)
+		in.Optional = true
+		modal.Blocks.BlockSet = append(modal.Blocks.BlockSet, in)
+		if tt.answer != nil {
+			answers[tt.block] = *tt.answer
+		}
+	}
+	view, err := b.api.OpenViewContext(ctx, s.IssueTrigger("U9"), modal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SubmitView(ctx, "U9", view.ID, answers); err != nil {
+		t.Fatal(err)
+	}
+	evt := b.next(t, ctx, socketmode.EventTypeInteractive)
+	var raw struct {
+		View struct {
+			State struct {
+				Values map[string]map[string]map[string]json.RawMessage `json:"values"`
+			} `json:"state"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal(evt.Request.Payload, &raw); err != nil {
+		t.Fatal(err)
+	}
+	values := evt.Data.(slack.InteractionCallback).View.State.Values
+	for _, tt := range tests {
+		t.Run(tt.block, func(t *testing.T) {
+			st := values[tt.block]["boxes"]
+			var got []string
+			for _, o := range st.SelectedOptions {
+				got = append(got, o.Value)
+				if o.Text == nil || o.Text.Text != strings.ToUpper(o.Value) {
+					t.Errorf("option %+v lacks its text", o)
+				}
+			}
+			if st.Type != "checkboxes" || strings.Join(got, ",") != tt.selected {
+				t.Errorf("state = %+v, want %q ticked", st, tt.selected)
+			}
+			if sent := string(raw.View.State.Values[tt.block]["boxes"]["selected_options"]); tt.selected == "" && sent != "[]" {
+				t.Errorf("selected_options sent as %s, want []", sent)
+			}
+		})
+	}
+}

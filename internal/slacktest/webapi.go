@@ -46,6 +46,9 @@ func (s *Server) apiHandlers() map[string]apiHandler {
 		"apps.connections.open": {tokApp, s.appsConnectionsOpen},
 		"chat.postMessage":      {tokBot, s.chatPostMessage},
 		"chat.postEphemeral":    {tokBot, s.chatPostEphemeral},
+		"chat.update":           {tokBot, s.chatUpdate},
+		"chat.getPermalink":     {tokBot, s.chatGetPermalink},
+		"conversations.info":    {tokBot, s.conversationsInfo},
 		"conversations.open":    {tokBot, s.conversationsOpen},
 		"views.open":            {tokBot, s.viewsOpen},
 		"views.publish":         {tokBot, s.viewsPublish},
@@ -258,17 +261,20 @@ func isID(id, prefixes string) bool {
 }
 
 // resolveChannelLocked maps a channel argument to a channel ID; like
-// Slack, a user ID means the bot's DM with that user (dmUser).
+// Slack, a user ID means the bot's DM with that user (dmUser). false for
+// no channel, or a deleted one.
 func (s *Server) resolveChannelLocked(ch string) (id, dmUser string, ok bool) {
 	switch {
 	case ch == "#general" || ch == "general":
-		return s.cfg.DefaultChannelID, "", true
+		id = s.cfg.DefaultChannelID
 	case !isID(ch, "CGDUW"):
 		return "", "", false
 	case ch[0] == 'U' || ch[0] == 'W':
-		return s.dmLocked(ch), ch, true
+		id, dmUser = s.dmLocked(ch), ch
+	default:
+		id, dmUser = ch, s.dmUsers[ch]
 	}
-	return ch, s.dmUsers[ch], true
+	return id, dmUser, s.channels[id] != chanDeleted
 }
 
 // messageContent checks a message's text and blocks (decoded, if given)
@@ -306,9 +312,13 @@ func nonEmpty(v any) bool {
 func (s *Server) post(r *apiRequest, ephemeral bool) (obj, *apiError) {
 	s.mu.Lock()
 	ch, dmUser, ok := s.resolveChannelLocked(r.str("channel"))
+	member := s.memberLocked(ch)
 	s.mu.Unlock()
-	if !ok {
+	switch {
+	case !ok:
 		return nil, fail("channel_not_found")
+	case !member: // ephemerals too: Slack posts them only where the bot is
+		return nil, fail("not_in_channel")
 	}
 	p := Posted{Kind: "message", Channel: ch, ThreadTS: r.str("thread_ts"), UserID: dmUser, Text: r.str("text")}
 	if ephemeral {
@@ -329,22 +339,30 @@ func (s *Server) post(r *apiRequest, ephemeral bool) (obj, *apiError) {
 	p.Blocks = blocks
 	s.mu.Lock()
 	p.TS = s.nextTSLocked()
-	s.postLocked(p)
+	p = s.postLocked(p)
+	if !ephemeral { // an ephemeral message cannot be updated or linked to
+		s.msgs.put(msgKey(ch, p.TS), p, p.At)
+	}
 	s.mu.Unlock()
 	s.deliver()
 	if ephemeral {
 		return obj{"message_ts": p.TS}, nil
 	}
+	return obj{"channel": ch, "ts": p.TS, "message": s.botMessage(p)}, nil
+}
+
+// botMessage is a message the bot posted, as the Web API returns it.
+func (s *Server) botMessage(p Posted) obj {
 	msg := obj{"type": "message", "text": p.Text, "ts": p.TS, "team": s.cfg.TeamID, "user": s.cfg.BotUserID,
 		"bot_id": s.cfg.BotID, "app_id": s.cfg.AppID,
 		"bot_profile": obj{"id": s.cfg.BotID, "app_id": s.cfg.AppID, "name": "Fractional Advisor", "team_id": s.cfg.TeamID, "deleted": false}}
-	if blocks != nil {
-		msg["blocks"] = blocks
+	if p.Blocks != nil {
+		msg["blocks"] = p.Blocks
 	}
 	if p.ThreadTS != "" {
 		msg["thread_ts"] = p.ThreadTS
 	}
-	return obj{"channel": ch, "ts": p.TS, "message": msg}, nil
+	return msg
 }
 
 func (s *Server) chatPostMessage(r *apiRequest) (obj, *apiError)   { return s.post(r, false) }
