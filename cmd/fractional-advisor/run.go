@@ -149,6 +149,9 @@ func setMemoryLimit(log *zap.Logger) {
 	}
 }
 
+// demoExperts is the emulated experts' channel of the demo.
+const demoExperts = "C0EXPERTS"
+
 // runDemo starts the emulator and the bot in this process and plays the
 // scripted session.
 func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) error {
@@ -169,6 +172,7 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 	defer os.RemoveAll(dir)
 	cfg.DB = "sqlite:" + filepath.Join(dir, "demo.db")
 	cfg.Admins = []string{emu.Config().DefaultUserID}
+	cfg.ExpertChannel = demoExperts
 	if err := cfg.Validate(); err != nil {
 		return &usageError{msg: err.Error()}
 	}
@@ -194,12 +198,12 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 	botCtx, stopBot := context.WithCancel(ctx)
 	botErr := make(chan error, 1)
 	go func() { botErr <- app.Serve(botCtx, cfg, app.Deps{Log: log, KB: kb, Store: st}) }()
-	scriptErr := demo.Run(ctx, emu, stdout, func(ctx context.Context) error {
-		// The session asks three questions, votes once and takes the
+	scriptErr := demo.Run(ctx, emu, stdout, demoExperts, func(ctx context.Context) error {
+		// The session asks five questions, votes once and takes the
 		// assessment once.
 		for {
 			in, err := st.Insights(ctx, time.Now().Add(-time.Hour))
-			if err == nil && in.Questions >= 3 && len(in.Votes) >= 1 && len(in.Recommendations) >= 1 {
+			if err == nil && in.Questions >= 5 && len(in.Votes) >= 1 && len(in.Recommendations) >= 1 {
 				return nil
 			}
 			select {

@@ -29,10 +29,11 @@ func sampleAnswers() map[string]string {
 // step waits at most this long for the bot's reply.
 const step = 10 * time.Second
 
-// Run plays the script. emu must be running with the bot connecting to it.
-// remembered returns once the bot has stored what the session did (its
-// records are written a moment after each reply), for the Home tab.
-func Run(ctx context.Context, emu *slacktest.Server, out io.Writer, remembered func(context.Context) error) error {
+// Run plays the script. emu must be running with the bot connecting to it,
+// its ADVISOR_EXPERT_CHANNEL set to experts. remembered returns once the
+// bot has stored what the session did (its records are written a moment
+// after each reply), for the Home tab.
+func Run(ctx context.Context, emu *slacktest.Server, out io.Writer, experts string, remembered func(context.Context) error) error {
 	user := emu.Config().DefaultUserID
 	channel := emu.Config().DefaultChannelID
 	if err := waitConnected(ctx, emu); err != nil {
@@ -117,8 +118,15 @@ func Run(ctx context.Context, emu *slacktest.Server, out io.Writer, remembered f
 	}
 	p.bot("replies in the DM", reply.Blocks)
 
-	// 5. The Home tab: the user's last recommendation, and, for an admin
-	// (the demo's user is one), what people asked this week.
+	// 5. A question nobody wrote an answer for goes to a person, who
+	// answers and saves it; the next time, the bot answers it itself.
+	if err := handOff(ctx, emu, &p, user, experts); err != nil {
+		return err
+	}
+
+	// 6. The Home tab: the user's last recommendation, and, for an admin
+	// (the demo's user is one), what people asked this week, the
+	// watched channels and the answers the bot learned.
 	wctx, cancel := context.WithTimeout(ctx, step)
 	err = remembered(wctx)
 	cancel()
@@ -137,6 +145,81 @@ func Run(ctx context.Context, emu *slacktest.Server, out io.Writer, remembered f
 	p.bot("publishes the Home tab", home.Blocks)
 	p.title("End of demo. Run `fractional-advisor help` for the offline commands, README.md for a real workspace.")
 	return p.err
+}
+
+// expertUser answers the hand-off in the demo.
+const expertUser = "U0EXPERT1"
+
+// handOff plays the loop: a question the bot cannot answer, sent to the
+// experts, answered and saved by one, then asked again.
+func handOff(ctx context.Context, emu *slacktest.Server, p *printer, user, experts string) error {
+	const q = "Is the fractional CAIO allowed to sign NDAs on our behalf?"
+	p.user("in a DM: " + q)
+	mark := len(emu.Posts())
+	if _, _, err := emu.DirectMessage(ctx, slacktest.Message{UserID: user, Text: q}); err != nil {
+		return fmt.Errorf("hand-off question: %w", err)
+	}
+	dm := emu.DMChannel(user)
+	none, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockID("faq:none") })
+	if err != nil {
+		return fmt.Errorf("hand-off question's reply: %w", err)
+	}
+	p.bot("replies in the DM", none.Blocks)
+
+	p.user("clicks Ask an expert")
+	mark = len(emu.Posts())
+	if _, err := emu.PressButton(ctx, user, none, "ask_expert"); err != nil {
+		return fmt.Errorf("ask an expert: %w", err)
+	}
+	sent, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.HasBlockID("handoff_sent") })
+	if err != nil {
+		return fmt.Errorf("hand-off confirmation: %w", err)
+	}
+	p.bot("replies (only you can see this)", sent.Blocks)
+	copy, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Channel == experts && p.HasBlockIDPrefix("escalation:") })
+	if err != nil {
+		return fmt.Errorf("the experts' copy: %w", err)
+	}
+	p.bot("posts in the experts' channel", copy.Blocks)
+
+	p.expert("clicks Answer")
+	mark = len(emu.Posts())
+	if _, err := emu.PressButton(ctx, expertUser, copy, "escalation_answer"); err != nil {
+		return fmt.Errorf("answer: %w", err)
+	}
+	form, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Kind == "view" && p.UserID == expertUser })
+	if err != nil {
+		return fmt.Errorf("the answer form: %w", err)
+	}
+	p.bot("opens a form for the expert: "+form.Text, form.Blocks)
+	const answer = "Only if your board delegates it in writing. Most companies let the CAIO sign NDAs with AI vendors and keep everything else with the CEO or CFO."
+	p.expert("writes: " + answer + " (and ticks “Save it”)")
+	mark = len(emu.Posts())
+	if _, err := emu.SubmitView(ctx, expertUser, form.ViewID, map[string]string{"answer": answer, "save_as_faq": "save"}); err != nil {
+		return fmt.Errorf("submit the answer: %w", err)
+	}
+	delivered, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockIDPrefix("expert_answer:") })
+	if err != nil {
+		return fmt.Errorf("the expert's answer: %w", err)
+	}
+	p.bot("sends you the answer, in the DM", delivered.Blocks)
+	updated, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Kind == "update" && p.Channel == experts })
+	if err != nil {
+		return fmt.Errorf("the experts' copy, updated: %w", err)
+	}
+	p.bot("updates the experts' copy", updated.Blocks)
+
+	p.user("in a DM, a day later: " + q)
+	mark = len(emu.Posts())
+	if _, _, err := emu.DirectMessage(ctx, slacktest.Message{UserID: user, Text: q}); err != nil {
+		return fmt.Errorf("the question again: %w", err)
+	}
+	learned, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockIDPrefix("faq:") })
+	if err != nil {
+		return fmt.Errorf("the learned answer: %w", err)
+	}
+	p.bot("answers from what the expert taught it", learned.Blocks)
+	return nil
 }
 
 func waitConnected(ctx context.Context, emu *slacktest.Server) error {
@@ -181,6 +264,8 @@ func (p *printer) title(s string) {
 }
 
 func (p *printer) user(s string) { p.printf("\n▶ you: %s\n", s) }
+
+func (p *printer) expert(s string) { p.printf("\n▶ an expert: %s\n", s) }
 
 func (p *printer) bot(what string, blocks json.RawMessage) {
 	p.printf("◀ bot %s:\n%s", what, Render(blocks))
