@@ -53,7 +53,7 @@ type Loop interface {
 	// Version. l.ID is ignored; the stored entry is returned.
 	Learn(ctx context.Context, l Learned) (Learned, error)
 	// Retract removes a learned answer, reports whether there was one,
-	// and then bumps the Version.
+	// and if there was, bumps the Version.
 	Retract(ctx context.Context, id string) (bool, error)
 	// LearnedAnswers lists the learned answers not retracted, oldest first.
 	LearnedAnswers(ctx context.Context) ([]Learned, error)
@@ -154,13 +154,14 @@ func NewHandoffID() string {
 
 // What both engines share.
 
-// handoffColumns are a hand-off's columns, in the order the engines'
-// scanHandoff read them.
+// handoffColumns are a hand-off's columns, in the order scanSQLiteHandoff
+// and scanPgHandoff read them.
 const handoffColumns = `id, opened_at, user_id, surface, channel_id, thread_ts, question, guesses,
 	expert_channel, expert_ts, status, closed_at, closed_by, answer, learned_id`
 
 // takeUnposted selects the hand-offs TakeUnposted takes (arguments: before,
-// limit). It reads only the index handoffs_unposted.
+// limit). The partial index handoffs_unposted holds just the rows it may
+// take.
 const takeUnposted = `SELECT id FROM handoffs WHERE status = 'open' AND expert_ts = '' AND post_tried_at < $1
 	ORDER BY opened_at, id LIMIT $2`
 

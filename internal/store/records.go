@@ -97,7 +97,7 @@ func checkHandoffID(id string) error {
 func checkHandoff(h Handoff) (Handoff, error) {
 	h.OpenedAt = h.OpenedAt.UTC().Truncate(time.Millisecond)
 	h.Question = cleanQuestion(h.Question)
-	h.Guesses = slices.Clip(slices.Clone(h.Guesses))
+	h.Guesses = slices.Clone(h.Guesses)
 	if len(h.Guesses) == 0 {
 		h.Guesses = nil
 	}
