@@ -57,7 +57,7 @@ func openDSN(t testing.TB, dsn string) Store {
 }
 
 // exec runs SQL on a store behind its back: for what the interface does
-// not write yet (hand-offs) and for damage. Queries use ? for arguments;
+// not write (an older schema's rows) and for damage. Queries use ? for arguments;
 // Postgres gets $1, $2….
 func exec(t testing.TB, s Store, query string, args ...any) {
 	t.Helper()
@@ -100,16 +100,22 @@ func timeArg(s Store, at time.Time) any {
 	return at
 }
 
-// addHandoff writes a hand-off directly: the store has no method for it
-// yet. closed is the zero time for an open one.
+// addHandoff opens a hand-off of user's and, unless status is open,
+// closes it at closed (answered by U9 with an answer, or resolved).
 func addHandoff(t testing.TB, s Store, id, user, status string, opened, closed time.Time) {
 	t.Helper()
-	var closedArg any
-	if !closed.IsZero() {
-		closedArg = timeArg(s, closed)
+	ctx := context.Background()
+	must(t, s.OpenHandoff(ctx, Handoff{ID: id, OpenedAt: opened, UserID: user, Surface: "dm", Question: "who can help?"}))
+	if status == HandoffOpen {
+		return
 	}
-	exec(t, s, `INSERT INTO handoffs (id, user_id, status, opened_at, closed_at) VALUES (?, ?, ?, ?, ?)`,
-		id, user, status, timeArg(s, opened), closedArg)
+	c := Closure{Status: status, By: "U9", At: closed}
+	if status == HandoffAnswered {
+		c.Answer = "an expert's answer"
+	}
+	if _, ok, err := s.CloseHandoff(ctx, id, c); !ok || err != nil {
+		t.Fatalf("CloseHandoff(%s) = %v, %v", id, ok, err)
+	}
 }
 
 // count counts a table's rows.

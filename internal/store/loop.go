@@ -1,9 +1,14 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -18,7 +23,7 @@ import (
 type Loop interface {
 	// Watch starts answering in a channel (replacing an earlier watch of
 	// it); Unwatch stops it and reports whether it was watched. Both bump
-	// the Version.
+	// the Version (Unwatch only when the channel was watched).
 	Watch(ctx context.Context, w Watch) error
 	Unwatch(ctx context.Context, channelID string) (bool, error)
 	// Watches lists the watched channels, oldest first.
@@ -48,7 +53,7 @@ type Loop interface {
 	// Version. l.ID is ignored; the stored entry is returned.
 	Learn(ctx context.Context, l Learned) (Learned, error)
 	// Retract removes a learned answer, reports whether there was one,
-	// and bumps the Version.
+	// and if there was, bumps the Version.
 	Retract(ctx context.Context, id string) (bool, error)
 	// LearnedAnswers lists the learned answers not retracted, oldest first.
 	LearnedAnswers(ctx context.Context) ([]Learned, error)
@@ -145,4 +150,53 @@ func NewHandoffID() string {
 		out = append(out, alphabet[c%32])
 	}
 	return string(out)
+}
+
+// What both engines share.
+
+// handoffColumns are a hand-off's columns, in the order scanSQLiteHandoff
+// and scanPgHandoff read them.
+const handoffColumns = `id, opened_at, user_id, surface, channel_id, thread_ts, question, guesses,
+	expert_channel, expert_ts, status, closed_at, closed_by, answer, learned_id`
+
+// takeUnposted selects the hand-offs TakeUnposted takes (arguments: before,
+// limit). The partial index handoffs_unposted holds just the rows it may
+// take.
+const takeUnposted = `SELECT id FROM handoffs WHERE status = 'open' AND expert_ts = '' AND post_tried_at < $1
+	ORDER BY opened_at, id LIMIT $2`
+
+const (
+	// bumpVersion is run in the transaction of every change of watches or
+	// learned answers.
+	bumpVersion = `UPDATE loop_counters SET version = version + 1`
+	// nextLearned bumps the Version and takes the next learned number in
+	// one statement. loop_counters is one row, so two Learns never get one
+	// number; the number is never given back, so a retracted id is never
+	// reused.
+	nextLearned = `UPDATE loop_counters SET version = version + 1, learned_n = learned_n + 1 RETURNING learned_n`
+)
+
+func learnedID(n int64) string { return "learned-" + strconv.FormatInt(n, 10) }
+
+// joinGuesses stores guesses as one text, space-separated: entry ids have
+// no spaces (checkHandoff refuses any that has).
+func joinGuesses(gs []string) string { return strings.Join(gs, " ") }
+
+func splitGuesses(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, " ")
+}
+
+func handoffNotFound(id string) error {
+	return fmt.Errorf("store: hand-off %s: %w", id, ErrNotFound)
+}
+
+// sortHandoffs orders hand-offs oldest first, as TakeUnposted promises:
+// the rows an UPDATE … RETURNING gives come in no particular order.
+func sortHandoffs(hs []Handoff) {
+	slices.SortFunc(hs, func(a, b Handoff) int {
+		return cmp.Or(a.OpenedAt.Compare(b.OpenedAt), strings.Compare(a.ID, b.ID))
+	})
 }

@@ -90,7 +90,7 @@ func (e oneLine) Error() string {
 func (e oneLine) Unwrap() error { return e.err }
 
 func (s *pgStore) wrap(err error) error {
-	if err == nil || errors.Is(err, ErrInvalid) {
+	if err == nil || errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) {
 		return err
 	}
 	return fmt.Errorf("store: postgres %s: %w", s.where, err)
@@ -141,10 +141,11 @@ func (s *pgStore) RecordQuestions(ctx context.Context, qs []Question) error {
 		return err
 	}
 	_, err = s.pool.CopyFrom(ctx, pgx.Identifier{"questions"},
-		[]string{"at", "surface", "user_id", "channel_id", "message_ts", "text", "text_key", "entry_id", "score"},
+		[]string{"at", "surface", "user_id", "channel_id", "message_ts", "text", "text_key", "entry_id", "score", "thread_ts", "ref"},
 		pgx.CopyFromSlice(len(qs), func(i int) ([]any, error) {
 			q := qs[i]
-			return []any{q.At, q.Surface, q.UserID, q.ChannelID, q.MessageTS, q.Text, textKey(q.Text), q.EntryID, q.Score}, nil
+			return []any{q.At, q.Surface, q.UserID, q.ChannelID, q.MessageTS, q.Text, textKey(q.Text), q.EntryID, q.Score,
+				q.ThreadTS, q.Ref}, nil
 		}))
 	return s.wrap(err)
 }
@@ -364,7 +365,7 @@ func (s *pgStore) ForgetUser(ctx context.Context, userID string) (int64, error) 
 			}
 			total += tag.RowsAffected()
 		}
-		return nil
+		return s.forgetActor(ctx, tx, userID)
 	})
 	if err != nil {
 		return 0, s.wrap(err)

@@ -11,7 +11,8 @@ import (
 )
 
 // Recorder writes questions, votes and assessments after the reply, so a
-// slow or absent database never slows one. Records wait in a bounded queue
+// slow or absent database never slows one; and, as records too, question
+// deletions and event completions. Records wait in a bounded queue
 // and are written in batches, when a batch is full or every Interval. What
 // cannot be written is dropped, never retried: counted in Dropped and told
 // to OnError, so the backlog, and the memory it holds, stays bounded
@@ -19,7 +20,7 @@ import (
 type Recorder struct {
 	store Store
 	cfg   RecorderConfig
-	queue chan any // Question, Vote, Assessment, completion or forget
+	queue chan any // Question, Vote, Assessment, deletion, completion or forget
 
 	mu     sync.RWMutex // Close holds it to stop puts; puts share it
 	closed bool
@@ -113,6 +114,19 @@ func (r *Recorder) Vote(v Vote) error {
 func (r *Recorder) Assessment(a Assessment) error {
 	a, err := checkAssessment(a)
 	return r.put(a, err)
+}
+
+// deletion is a message deleted in Slack, whose question is to go.
+type deletion MessageRef
+
+// DeleteQuestion queues deleting the recorded question of a message
+// deleted in Slack (Store.DeleteQuestions), like Question: it never
+// blocks. A batch writes its deletions after its questions, so a
+// deletion queued after its question's record deletes it, however close
+// the two came.
+func (r *Recorder) DeleteQuestion(channelID, ts string) error {
+	m, err := checkMessageRef(MessageRef{ChannelID: channelID, TS: ts})
+	return r.put(deletion(m), err)
 }
 
 // completion is an answered event id, to be marked complete.
@@ -225,6 +239,7 @@ type batch struct {
 	questions   []Question
 	votes       []Vote
 	assessments []Assessment
+	deletions   []MessageRef
 	completions []string
 }
 
@@ -236,17 +251,20 @@ func (b *batch) add(rec any) {
 		b.votes = append(b.votes, rec)
 	case Assessment:
 		b.assessments = append(b.assessments, rec)
+	case deletion:
+		b.deletions = append(b.deletions, MessageRef(rec))
 	case completion:
 		b.completions = append(b.completions, string(rec))
 	}
 }
 
 func (b *batch) len() int {
-	return len(b.questions) + len(b.votes) + len(b.assessments) + len(b.completions)
+	return len(b.questions) + len(b.votes) + len(b.assessments) + len(b.deletions) + len(b.completions)
 }
 
 func (b *batch) reset() {
-	b.questions, b.votes, b.assessments, b.completions = b.questions[:0], b.votes[:0], b.assessments[:0], b.completions[:0]
+	b.questions, b.votes, b.assessments = b.questions[:0], b.votes[:0], b.assessments[:0]
+	b.deletions, b.completions = b.deletions[:0], b.completions[:0]
 }
 
 // losses sums what was lost between two reports.
@@ -324,6 +342,11 @@ func (r *Recorder) write(b *batch, lost *losses) {
 		write func() error
 	}{
 		{"questions", len(b.questions), func() error { return r.store.RecordQuestions(ctx, b.questions) }},
+		// After the questions: a deletion may be of one of them.
+		{"question deletions", len(b.deletions), func() error {
+			_, err := r.store.DeleteQuestions(ctx, b.deletions)
+			return err
+		}},
 		{"votes", len(b.votes), func() error { return r.store.RecordVotes(ctx, b.votes) }},
 		{"assessments", len(b.assessments), func() error { return r.store.RecordAssessments(ctx, b.assessments) }},
 		{"event completions", len(b.completions), func() error { return r.store.CompleteEvents(ctx, b.completions...) }},

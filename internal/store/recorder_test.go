@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,6 +60,16 @@ func (f *faultyStore) RecordAssessments(ctx context.Context, as []Assessment) er
 	return through(f, ctx, as, f.Store.RecordAssessments)
 }
 
+func (f *faultyStore) DeleteQuestions(ctx context.Context, msgs []MessageRef) (int64, error) {
+	var n int64
+	err := through(f, ctx, msgs, func(ctx context.Context, msgs []MessageRef) error {
+		var err error
+		n, err = f.Store.DeleteQuestions(ctx, msgs)
+		return err
+	})
+	return n, err
+}
+
 // reports sums what OnError was told.
 type reports struct {
 	mu    sync.Mutex
@@ -99,7 +110,7 @@ func eventually(t *testing.T, what string, cond func() bool) {
 	}
 }
 
-// recordAll records n records of each kind from several goroutines, and
+// recordAll records n records of every kind from several goroutines, and
 // fails the test if that does not end: Record must never block.
 func recordAll(t *testing.T, r *Recorder, n int) (accepted int) {
 	t.Helper()
@@ -109,13 +120,15 @@ func recordAll(t *testing.T, r *Recorder, n int) (accepted int) {
 		wg.Go(func() {
 			for i := range n / 4 {
 				var err error
-				switch i % 3 {
+				switch i % 4 {
 				case 0:
 					err = r.Question(question(g*n + i))
 				case 1:
 					err = r.Vote(Vote{At: now, UserID: "U1", ChannelID: "C1", MessageTS: "1.1", Subject: "faq:cost"})
 				case 2:
 					err = r.Assessment(Assessment{At: now, UserID: "U1", Recommendation: "cto"})
+				case 3:
+					err = r.DeleteQuestion("C1", fmt.Sprint(i))
 				}
 				switch {
 				case err == nil:
@@ -365,5 +378,34 @@ func TestRecorderCompletesEvents(t *testing.T) {
 	}
 	if r.Written() != 2 || r.Dropped() != 1 {
 		t.Errorf("written %d, dropped %d; want 2 and 1", r.Written(), r.Dropped())
+	}
+}
+
+// TestRecorderDeletesQuestionsAfterThem: a question's deletion queued
+// right after its record, in the same batch, deletes it.
+func TestRecorderDeletesQuestionsAfterThem(t *testing.T) {
+	t.Parallel()
+	f := newFaulty(t)
+	r := NewRecorder(f, RecorderConfig{Interval: time.Hour})
+	q := func(ts string) Question {
+		return Question{At: now, Surface: "mention", UserID: "U1", ChannelID: "C1", MessageTS: ts, Text: "q?", Ref: "r" + ts}
+	}
+	must(t, r.Question(q("1.1")))
+	must(t, r.DeleteQuestion("C1", "1.1"))
+	must(t, r.Question(q("1.2")))
+	must(t, r.DeleteQuestion("C1", "9.9")) // no such question: written, deletes nothing
+	if err := r.DeleteQuestion("C1", ""); !errors.Is(err, ErrInvalid) {
+		t.Errorf("DeleteQuestion without a ts = %v, want ErrInvalid", err)
+	}
+	must(t, r.Close(context.Background()))
+	ctx := context.Background()
+	if _, err := f.QuestionByRef(ctx, "r1.1"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("the deleted question: %v, want ErrNotFound", err)
+	}
+	if _, err := f.QuestionByRef(ctx, "r1.2"); err != nil {
+		t.Errorf("the other question: %v", err)
+	}
+	if r.Offered() != 5 || r.Written() != 4 || r.Dropped() != 1 {
+		t.Errorf("offered %d, written %d, dropped %d; want 5, 4, 1", r.Offered(), r.Written(), r.Dropped())
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"cmp"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -17,7 +18,7 @@ const maxID = 255
 // checkQuestion validates q and returns it as stored: text trimmed, its
 // spaces collapsed, cut at MaxTextRunes.
 func checkQuestion(q Question) (Question, error) {
-	q.Text = cut(strings.Join(strings.Fields(cleanText(q.Text)), " "), MaxTextRunes)
+	q.Text = cleanQuestion(q.Text)
 	q.At = q.At.UTC().Truncate(time.Millisecond)
 	switch {
 	case q.At.IsZero():
@@ -26,10 +27,16 @@ func checkQuestion(q Question) (Question, error) {
 		return q, invalid("question", "no text")
 	case q.UserID == "" || q.Surface == "":
 		return q, invalid("question", "no user or surface")
-	case tooLong(q.Surface, q.UserID, q.ChannelID, q.MessageTS, q.EntryID):
+	case tooLong(q.Surface, q.UserID, q.ChannelID, q.MessageTS, q.EntryID, q.ThreadTS, q.Ref):
 		return q, invalid("question", "an identifier over 255 bytes or not UTF-8")
 	}
 	return q, nil
+}
+
+// cleanQuestion is a question's text as stored: cleaned, trimmed, its
+// spaces collapsed, cut at MaxTextRunes.
+func cleanQuestion(s string) string {
+	return cut(strings.Join(strings.Fields(cleanText(s)), " "), MaxTextRunes)
 }
 
 func checkVote(v Vote) (Vote, error) {
@@ -58,6 +65,145 @@ func checkAssessment(a Assessment) (Assessment, error) {
 		return a, invalid("assessment", "a value over 255 bytes or not UTF-8")
 	}
 	return a, nil
+}
+
+func checkWatch(w Watch) (Watch, error) {
+	w.At = w.At.UTC().Truncate(time.Millisecond)
+	switch {
+	case w.At.IsZero():
+		return w, invalid("watch", "no time")
+	case w.ChannelID == "":
+		return w, invalid("watch", "no channel")
+	case tooLong(w.ChannelID, w.UserID):
+		return w, invalid("watch", "an identifier over 255 bytes or not UTF-8")
+	}
+	return w, nil
+}
+
+// handoffIDPattern is the contract's form of a hand-off id: it travels in
+// the values of Slack buttons.
+var handoffIDPattern = regexp.MustCompile(`^[a-z0-9-]{1,40}$`)
+
+func checkHandoffID(id string) error {
+	if !handoffIDPattern.MatchString(id) {
+		return invalid("hand-off", "id not of the form [a-z0-9-]{1,40}")
+	}
+	return nil
+}
+
+// checkHandoff validates a new hand-off and returns it as stored: open,
+// with no closure, its question cleaned like a recorded question's, its
+// guesses copied.
+func checkHandoff(h Handoff) (Handoff, error) {
+	h.OpenedAt = h.OpenedAt.UTC().Truncate(time.Millisecond)
+	h.Question = cleanQuestion(h.Question)
+	h.Guesses = slices.Clone(h.Guesses)
+	if len(h.Guesses) == 0 {
+		h.Guesses = nil
+	}
+	status := h.Status
+	h.Status, h.ClosedAt, h.ClosedBy, h.Answer, h.LearnedID = HandoffOpen, time.Time{}, "", "", ""
+	if err := checkHandoffID(h.ID); err != nil {
+		return h, err
+	}
+	switch {
+	case status != "" && status != HandoffOpen:
+		return h, invalid("hand-off", "a new hand-off not open")
+	case h.OpenedAt.IsZero():
+		return h, invalid("hand-off", "no time")
+	case h.UserID == "" || h.Question == "":
+		return h, invalid("hand-off", "no user or question")
+	case tooLong(h.UserID, h.Surface, h.ChannelID, h.ThreadTS, h.ExpertChannel, h.ExpertTS):
+		return h, invalid("hand-off", "an identifier over 255 bytes or not UTF-8")
+	case tooLong(h.Guesses...) || slices.ContainsFunc(h.Guesses, func(g string) bool {
+		return g == "" || strings.ContainsFunc(g, unicode.IsSpace)
+	}):
+		// Guesses are stored space-separated (joinGuesses).
+		return h, invalid("hand-off", "a guess empty, with spaces, over 255 bytes or not UTF-8")
+	}
+	return h, nil
+}
+
+// checkClosure validates a closure and returns it as stored: the answer
+// cleaned and trimmed.
+func checkClosure(c Closure) (Closure, error) {
+	c.At = c.At.UTC().Truncate(time.Millisecond)
+	c.Answer = strings.TrimSpace(cleanText(c.Answer))
+	switch {
+	case c.At.IsZero():
+		return c, invalid("closure", "no time")
+	case c.Status != HandoffAnswered && c.Status != HandoffResolved:
+		return c, invalid("closure", fmt.Sprintf("status %q, not answered or resolved", c.Status))
+	case c.By == "":
+		return c, invalid("closure", "no expert")
+	case tooLong(c.By, c.LearnedID):
+		return c, invalid("closure", "an identifier over 255 bytes or not UTF-8")
+	case c.Status == HandoffAnswered && c.Answer == "":
+		return c, invalid("closure", "answered without an answer")
+	case c.Status == HandoffResolved && (c.Answer != "" || c.LearnedID != ""):
+		return c, invalid("closure", "resolved with an answer")
+	case utf8.RuneCountInString(c.Answer) > MaxAnswerRunes:
+		return c, invalid("closure", fmt.Sprintf("answer over %d characters", MaxAnswerRunes))
+	}
+	return c, nil
+}
+
+// checkLearned validates a learned answer and returns it as stored: the
+// question cleaned like a recorded question's, the answer cleaned and
+// trimmed but otherwise as the expert wrote it, no id yet.
+func checkLearned(l Learned) (Learned, error) {
+	l.ID = ""
+	l.At = l.At.UTC().Truncate(time.Millisecond)
+	l.Question = cleanQuestion(l.Question)
+	l.Answer = strings.TrimSpace(cleanText(l.Answer))
+	switch {
+	case l.At.IsZero():
+		return l, invalid("learned answer", "no time")
+	case l.Question == "" || l.Answer == "":
+		return l, invalid("learned answer", "no question or answer")
+	case utf8.RuneCountInString(l.Answer) > MaxAnswerRunes:
+		return l, invalid("learned answer", fmt.Sprintf("answer over %d characters", MaxAnswerRunes))
+	case tooLong(l.AuthorID, l.HandoffID):
+		return l, invalid("learned answer", "an identifier over 255 bytes or not UTF-8")
+	}
+	return l, nil
+}
+
+func checkMessageRef(m MessageRef) (MessageRef, error) {
+	switch {
+	case m.ChannelID == "" || m.TS == "":
+		// An empty ts would match every question asked without a message.
+		return m, invalid("message", "no channel or ts")
+	case tooLong(m.ChannelID, m.TS):
+		return m, invalid("message", "an identifier over 255 bytes or not UTF-8")
+	}
+	return m, nil
+}
+
+func checkPosted(id, channelID, ts string) error {
+	if err := checkHandoffID(id); err != nil {
+		return err
+	}
+	if channelID == "" || ts == "" || tooLong(channelID, ts) {
+		return invalid("hand-off post", "channel or ts empty, over 255 bytes or not UTF-8")
+	}
+	return nil
+}
+
+// checkRef refuses a reference no question can have: "" is not found,
+// one too long is invalid.
+func checkRef(ref string) error {
+	if ref == "" {
+		return questionNotFound(ref)
+	}
+	if tooLong(ref) {
+		return invalid("question ref", "over 255 bytes or not UTF-8")
+	}
+	return nil
+}
+
+func questionNotFound(ref string) error {
+	return fmt.Errorf("store: question with ref %q: %w", ref, ErrNotFound)
 }
 
 func checkID(what, id string) error {

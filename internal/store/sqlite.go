@@ -109,7 +109,7 @@ func (s *sqliteStore) connectWriter(ctx context.Context) error {
 // wrap names the file in an error, and says what a file that is not a
 // database means: the store never writes over it.
 func (s *sqliteStore) wrap(err error) error {
-	if err == nil || errors.Is(err, ErrInvalid) {
+	if err == nil || errors.Is(err, ErrInvalid) || errors.Is(err, ErrNotFound) {
 		return err
 	}
 	var se *sqlite.Error
@@ -216,9 +216,10 @@ func (s *sqliteStore) RecordQuestions(ctx context.Context, qs []Question) error 
 		return err
 	}
 	return insertEach(ctx, s, `INSERT INTO questions
-		(at, surface, user_id, channel_id, message_ts, text, text_key, entry_id, score)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, qs, func(q Question) []any {
-		return []any{q.At.UnixMilli(), q.Surface, q.UserID, q.ChannelID, q.MessageTS, q.Text, textKey(q.Text), q.EntryID, q.Score}
+		(at, surface, user_id, channel_id, message_ts, text, text_key, entry_id, score, thread_ts, ref)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, qs, func(q Question) []any {
+		return []any{q.At.UnixMilli(), q.Surface, q.UserID, q.ChannelID, q.MessageTS, q.Text, textKey(q.Text), q.EntryID, q.Score,
+			q.ThreadTS, q.Ref}
 	})
 }
 
@@ -448,7 +449,7 @@ func (s *sqliteStore) ForgetUser(ctx context.Context, userID string) (int64, err
 			n, _ := res.RowsAffected()
 			total += n
 		}
-		return nil
+		return s.forgetActor(ctx, tx, userID)
 	})
 	if err != nil {
 		return 0, err
@@ -456,7 +457,25 @@ func (s *sqliteStore) ForgetUser(ctx context.Context, userID string) (int64, err
 	return total, nil
 }
 
-// userTables are the tables with rows about a user, by user_id. A table
-// added later that has such rows must be listed here;
-// TestForgetUserCoversEveryTable checks.
+// userTables are the tables with rows about a user, by user_id: ForgetUser
+// deletes them. A table added later that has such rows must be listed
+// here, or in actorColumns; TestForgetUserCoversEveryTable checks.
 func userTables() []string { return []string{"questions", "votes", "assessments", "handoffs"} }
+
+// actorColumn names a user who only acted on a row the team keeps: who
+// turned a watch on, taught an answer, closed a hand-off. ForgetUser
+// blanks it to "" and keeps the row.
+type actorColumn struct {
+	table, column string
+	// versioned: replicas hold the table's rows, reloaded when the
+	// Version changes.
+	versioned bool
+}
+
+func actorColumns() []actorColumn {
+	return []actorColumn{
+		{"watches", "user_id", true},
+		{"learned", "author_id", true},
+		{"handoffs", "closed_by", false},
+	}
+}

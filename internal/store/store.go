@@ -10,17 +10,22 @@
 //     surface;
 //   - assessments with their recommendation, so users see their last ones
 //     and admins see which roles are recommended;
-//   - hand-offs to experts (the table only; a later change fills it), so
-//     admins see how many wait;
+//   - hand-offs to experts (who asked what, where, the bot's guesses, the
+//     experts' message, the answer), so a question the bot could not
+//     answer reaches a human and the answer gets back (loop.go);
+//   - watched channels and the answers experts taught the bot, so every
+//     replica answers in the same channels from the same entries;
 //   - event-id claims, so an event Slack retries, or sends to two
 //     replicas, is answered once.
 //
 // Nothing else: never tokens, never messages that are not questions.
 // Questions, votes, assessments and closed hand-offs are kept for the
-// retention the caller passes to Purge; open hand-offs until closed; event
+// retention the caller passes to Purge; open hand-offs until closed;
+// watches until unwatched and learned answers until retracted; event
 // claims for a day (EventClaimKeep). ForgetUser deletes everything about
-// one user. Times are kept to the millisecond, in UTC. docs/store.md has
-// the schema, the engines and the benchmark.
+// one user, and blanks their id where they only acted on what the team
+// keeps. Times are kept to the millisecond, in UTC. docs/store.md has the
+// schema, the engines and the benchmark.
 //
 // The package logs nothing and knows nothing of Slack: it returns errors
 // and counts, and the edge decides what to log. Writes that must not slow a
@@ -62,10 +67,15 @@ type Store interface {
 
 	// Purge deletes questions, votes and assessments recorded before
 	// now-retention, hand-offs closed before it, and event claims older
-	// than EventClaimKeep. It returns the number of rows deleted.
+	// than EventClaimKeep. It returns the number of rows deleted. Watches
+	// and learned answers are kept until unwatched or retracted.
 	Purge(ctx context.Context, now time.Time, retention time.Duration) (int64, error)
-	// ForgetUser deletes everything stored about a user and returns the
-	// number of rows deleted.
+	// ForgetUser deletes everything stored about a user (their
+	// questions, votes, assessments and hand-offs) and returns the number
+	// of rows deleted. Where the user only acted on a row the team keeps
+	// (a watch they turned on, an answer they taught, a hand-off they
+	// closed), it blanks their id to "" and keeps the row; that bumps the
+	// Version when a watch or learned answer changed.
 	ForgetUser(ctx context.Context, userID string) (int64, error)
 
 	// Loop is the store behind watched channels, hand-offs to experts

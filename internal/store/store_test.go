@@ -364,6 +364,11 @@ func TestPurge(t *testing.T) {
 		addHandoff(t, s, "open-old", "U1", "open", old, time.Time{})     // open: kept however old
 		addHandoff(t, s, "closed-old", "U1", "resolved", old, old)       // purged
 		addHandoff(t, s, "closed-recently", "U1", "answered", old, kept) // closed within retention: kept
+		// Watches and learned answers are never purged.
+		must(t, s.Watch(ctx, Watch{ChannelID: "C1", UserID: "U1", At: old}))
+		if _, err := s.Learn(ctx, Learned{Question: "old?", Answer: "kept", AuthorID: "U2", At: old, HandoffID: "closed-old"}); err != nil {
+			t.Fatal(err)
+		}
 		for _, c := range []struct {
 			id string
 			at time.Time
@@ -381,7 +386,8 @@ func TestPurge(t *testing.T) {
 		if want := int64(purgeChunk + 3 + 1 + 1 + 1 + 1); n != want {
 			t.Errorf("Purge deleted %d rows, want %d", n, want)
 		}
-		for table, want := range map[string]int{"questions": 1, "votes": 1, "assessments": 1, "handoffs": 2, "event_claims": 1} {
+		for table, want := range map[string]int{"questions": 1, "votes": 1, "assessments": 1, "handoffs": 2, "event_claims": 1,
+			"watches": 1, "learned": 1} {
 			if got := count(t, s, table); got != want {
 				t.Errorf("%s: %d rows left, want %d", table, got, want)
 			}
@@ -402,12 +408,24 @@ func TestForgetUser(t *testing.T) {
 		s := openStore(t, e)
 		for _, u := range []string{"U1", "U2"} {
 			must(t, s.RecordQuestions(ctx, []Question{
-				{At: now, Surface: "dm", UserID: u, Text: "a?"}, {At: now, Surface: "dm", UserID: u, Text: "b?"},
+				{At: now, Surface: "dm", UserID: u, Text: "a?", Ref: "r-" + u}, {At: now, Surface: "dm", UserID: u, Text: "b?"},
 			}))
 			must(t, s.RecordVotes(ctx, []Vote{{At: now, UserID: u, ChannelID: "C1", MessageTS: "1", Subject: "faq:cost"}}))
 			must(t, s.RecordAssessments(ctx, []Assessment{{At: now, UserID: u, Recommendation: "cto"}}))
-			addHandoff(t, s, "h-"+u, u, "open", now, time.Time{})
+			addHandoff(t, s, "h-"+strings.ToLower(u), u, "open", now, time.Time{})
 		}
+		// What U1 did for the team, kept with their id blanked: a watch,
+		// a learned answer, U2's hand-off closed.
+		must(t, s.Watch(ctx, Watch{ChannelID: "C1", UserID: "U1", At: now}))
+		must(t, s.Watch(ctx, Watch{ChannelID: "C2", UserID: "U2", At: now}))
+		learned, err := s.Learn(ctx, Learned{Question: "who?", Answer: "us", AuthorID: "U1", At: now, HandoffID: "h-u2"})
+		must(t, err)
+		if _, ok, err := s.CloseHandoff(ctx, "h-u2", Closure{Status: HandoffAnswered, By: "U1", At: now, Answer: "us",
+			LearnedID: learned.ID}); !ok || err != nil {
+			t.Fatalf("CloseHandoff = %v, %v", ok, err)
+		}
+		v0 := version(t, s)
+
 		n, err := s.ForgetUser(ctx, "U1")
 		if err != nil {
 			t.Fatal(err)
@@ -427,46 +445,76 @@ func TestForgetUser(t *testing.T) {
 		if as, _ := s.RecentAssessments(ctx, "U1", 5); len(as) != 0 {
 			t.Errorf("U1's assessments remain: %v", as)
 		}
+		if _, err := s.QuestionByRef(ctx, "r-U1"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("QuestionByRef of U1's question = %v, want ErrNotFound", err)
+		}
+		if _, err := s.Handoff(ctx, "h-u1"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("U1's hand-off: %v, want ErrNotFound", err)
+		}
+		ws, err := s.Watches(ctx)
+		must(t, err)
+		if want := []Watch{{"C1", "", now}, {"C2", "U2", now}}; !reflect.DeepEqual(ws, want) {
+			t.Errorf("Watches = %+v, want %+v", ws, want)
+		}
+		ls, err := s.LearnedAnswers(ctx)
+		must(t, err)
+		if len(ls) != 1 || ls[0].AuthorID != "" || ls[0].ID != learned.ID {
+			t.Errorf("LearnedAnswers = %+v, want %s kept without its author", ls, learned.ID)
+		}
+		h, err := s.Handoff(ctx, "h-u2")
+		if err != nil || h.ClosedBy != "" || h.Answer != "us" || h.UserID != "U2" {
+			t.Errorf("U2's hand-off = %+v, %v; want kept, closed by \"\"", h, err)
+		}
+		if v := version(t, s); v <= v0 {
+			t.Errorf("Version %d after ForgetUser blanked a watch, was %d: replicas keep U1's id", v, v0)
+		}
 		if n, err := s.ForgetUser(ctx, "U1"); n != 0 || err != nil {
 			t.Errorf("second ForgetUser = %d, %v; want 0, nil", n, err)
 		}
 	})
 }
 
-// TestForgetUserCoversEveryTable: every table with a user_id column is
-// one ForgetUser and its test clear, so a later migration that adds one
-// cannot forget to.
+// TestForgetUserCoversEveryTable: every column that names a user
+// (user_id, author_id, closed_by) is one ForgetUser deletes by or blanks,
+// so a later migration that adds one cannot forget to.
 func TestForgetUserCoversEveryTable(t *testing.T) {
 	t.Parallel()
 	forEach(t, func(t *testing.T, e engine) {
 		s := openStore(t, e)
-		var tables []string
+		var cols []string
 		ctx := context.Background()
 		switch s := s.(type) {
 		case *sqliteStore:
-			err := eachRow(ctx, s.r, `SELECT m.name FROM sqlite_master m, pragma_table_info(m.name) c
-				WHERE m.type = 'table' AND c.name = 'user_id'`, nil, func(rows *sql.Rows) error {
+			err := eachRow(ctx, s.r, `SELECT m.name || '.' || c.name FROM sqlite_master m, pragma_table_info(m.name) c
+				WHERE m.type = 'table' AND c.name IN ('user_id', 'author_id', 'closed_by')`, nil, func(rows *sql.Rows) error {
 				var name string
 				err := rows.Scan(&name)
-				tables = append(tables, name)
+				cols = append(cols, name)
 				return err
 			})
 			must(t, err)
 		case *pgStore:
-			rows, err := s.pool.Query(ctx, `SELECT table_name FROM information_schema.columns
-				WHERE column_name = 'user_id' AND table_schema = current_schema()`)
+			rows, err := s.pool.Query(ctx, `SELECT table_name || '.' || column_name FROM information_schema.columns
+				WHERE column_name IN ('user_id', 'author_id', 'closed_by') AND table_schema = current_schema()`)
 			must(t, err)
 			must(t, eachPgRow(rows, func() error {
 				var name string
 				err := rows.Scan(&name)
-				tables = append(tables, name)
+				cols = append(cols, name)
 				return err
 			}))
 		}
-		slices.Sort(tables)
-		want := slices.Sorted(slices.Values(userTables()))
-		if !slices.Equal(tables, want) {
-			t.Errorf("tables with user_id: %v; ForgetUser clears %v", tables, want)
+		slices.Sort(cols)
+		var want []string
+		for _, table := range userTables() {
+			want = append(want, table+".user_id")
+		}
+		for _, c := range actorColumns() {
+			want = append(want, c.table+"."+c.column)
+		}
+		slices.Sort(want)
+		if !slices.Equal(cols, want) {
+			t.Errorf("columns naming a user: %v; ForgetUser clears %v", cols, want)
 		}
 	})
 }
