@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"context"
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -97,7 +98,7 @@ func TestWatchedChannel(t *testing.T) {
 	mark := len(r.Emu.Posts())
 	command(t, r, user, watched, "watch")
 	announce := after(t, r, mark, "the announcement", func(p slacktest.Posted) bool { return p.Channel == watched && p.Kind == "message" })
-	if !announce.HasBlockID("watching") || !strings.Contains(string(announce.Blocks), "<@"+user+">") {
+	if !announce.HasBlockID("watching") || !strings.Contains(shown(announce), "<@"+user+">") {
 		t.Errorf("announcement %v does not name who turned it on", announce.BlockIDs())
 	}
 
@@ -182,7 +183,7 @@ func handOff(t *testing.T, r *apptest.Rig, asker string) (slacktest.EventInfo, s
 	if sent.Kind != "response_url" || sent.ResponseType != "ephemeral" {
 		t.Errorf("the confirmation is a %s (%s), want private", sent.Kind, sent.ResponseType)
 	}
-	if !strings.Contains(string(copy.Blocks), "sign NDAs") || !strings.Contains(string(copy.Blocks), "archives/") {
+	if !strings.Contains(shown(copy), "sign NDAs") || !strings.Contains(shown(copy), "archives/") {
 		t.Errorf("the experts' copy lacks the question or its permalink: %s", copy.Blocks)
 	}
 	return info, copy
@@ -191,8 +192,18 @@ func handOff(t *testing.T, r *apptest.Rig, asker string) (slacktest.EventInfo, s
 // answerAs opens the answer modal as an expert and submits answer.
 func answerAs(t *testing.T, r *apptest.Rig, who string, copy slacktest.Posted, answer string, save bool) slacktest.Ack {
 	t.Helper()
+	return submit(t, r, who, openAnswer(t, r, who, copy), answer, save)
+}
+
+// openAnswer presses Answer as an expert and returns the modal.
+func openAnswer(t *testing.T, r *apptest.Rig, who string, copy slacktest.Posted) slacktest.Posted {
+	t.Helper()
 	mark := press(t, r, who, copy, blockkit.ActionEscalationAnswer)
-	view := after(t, r, mark, "the answer modal", func(p slacktest.Posted) bool { return p.Kind == "view" && p.UserID == who })
+	return after(t, r, mark, "the answer modal", func(p slacktest.Posted) bool { return p.Kind == "view" && p.UserID == who })
+}
+
+func submit(t *testing.T, r *apptest.Rig, who string, view slacktest.Posted, answer string, save bool) slacktest.Ack {
+	t.Helper()
 	answers := map[string]string{blockkit.AnswerBlockID: answer}
 	if save {
 		answers[blockkit.SaveAsFAQBlockID] = blockkit.SaveAsFAQValue
@@ -202,6 +213,20 @@ func answerAs(t *testing.T, r *apptest.Rig, who string, copy slacktest.Posted, a
 		t.Fatal(err)
 	}
 	return ack
+}
+
+// shown is a post's blocks as Slack renders their text: JSON without Go's
+// \u003c escapes, so "<@U1>" reads as a mention and "&lt;" as inert text.
+func shown(p slacktest.Posted) string {
+	var v any
+	if json.Unmarshal(p.Blocks, &v) != nil {
+		return ""
+	}
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+	return b.String()
 }
 
 func escalationID(t *testing.T, copy slacktest.Posted) string {
@@ -225,21 +250,29 @@ func TestHandoffInThread(t *testing.T) {
 	info, copy := handOff(t, r, asker)
 	id := escalationID(t, copy)
 
+	// Two experts open the form; the first to send wins, the second is
+	// told, with their text.
+	second := openAnswer(t, r, "U0EXPERT2", copy)
 	mark := len(r.Emu.Posts())
 	answerAs(t, r, expert, copy, expertText+" <!channel>", true)
 	delivered := after(t, r, mark, "the answer in the thread", func(p slacktest.Posted) bool {
 		return p.ThreadTS == info.TS && p.HasBlockID(blockkit.ExpertAnswerBlockPrefix+id)
 	})
-	if strings.Contains(string(delivered.Blocks), "<!channel>") || !strings.Contains(string(delivered.Blocks), "&lt;!channel&gt;") {
+	if strings.Contains(shown(delivered), "<!channel>") || !strings.Contains(shown(delivered), "&lt;!channel&gt;") {
 		t.Errorf("the expert's text is not escaped: %s", delivered.Blocks)
 	}
 	apptest.WaitUntil(t, "the experts' copy to say who answered", func() bool {
 		m, ok := r.Emu.Message(experts, copy.TS)
-		return ok && m.HasBlockID("escalation_status") && strings.Contains(string(m.Blocks), "<@"+expert+">")
+		return ok && m.HasBlockID("escalation_status") && strings.Contains(shown(m), "<@"+expert+">")
 	})
-
-	// A second expert is told, and nothing is sent twice.
-	mark = press(t, r, "U0EXPERT2", copy, blockkit.ActionEscalationAnswer)
+	mark = len(r.Emu.Posts())
+	submit(t, r, "U0EXPERT2", second, "A later answer.", false)
+	late := after(t, r, mark, "the second expert told", apptest.HasBlock("expert_answer_not_sent"))
+	if late.Channel != r.Emu.DMChannel("U0EXPERT2") || !strings.Contains(shown(late), "A later answer.") {
+		t.Errorf("the second expert got %q in %s, want their text back in their DM", late.Text, late.Channel)
+	}
+	// And a click on Answer now says it was answered.
+	mark = press(t, r, "U0EXPERT3", copy, blockkit.ActionEscalationAnswer)
 	after(t, r, mark, "the already-answered note", apptest.HasBlock("handoff_closed"))
 
 	// The same question again: answered from what the expert taught.
@@ -280,7 +313,7 @@ func TestHandoffInDM(t *testing.T) {
 	none := r.WaitPost(t, "the I-don't-know", func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockID(blockkit.FAQNoneBlockID) })
 	mark := press(t, r, asker, none, blockkit.ActionAskExpert)
 	copy := after(t, r, mark, "the experts' copy", func(p slacktest.Posted) bool { return p.Channel == experts })
-	if strings.Contains(string(copy.Blocks), "archives/") {
+	if strings.Contains(shown(copy), "archives/") {
 		t.Error("a DM question got a permalink in the experts' channel")
 	}
 	id := escalationID(t, copy)
@@ -292,15 +325,12 @@ func TestHandoffInDM(t *testing.T) {
 		m, ok := r.Emu.Message(experts, copy.TS)
 		return ok && m.HasBlockID("escalation_status")
 	})
-	// Answering it now: the second expert's answer is not sent, and they
-	// are told in their DM with their text.
-	mark = len(r.Emu.Posts())
 	h, err := r.Store.Handoff(context.Background(), id)
-	if err != nil || h.Status != store.HandoffResolved {
-		t.Fatalf("hand-off %s = %+v, %v; want resolved", id, h, err)
+	if err != nil || h.Status != store.HandoffResolved || h.ClosedBy != expert {
+		t.Fatalf("hand-off %s = %+v, %v; want resolved by %s", id, h, err, expert)
 	}
-	ack := answerAs(t, r, "U0EXPERT3", copy, "Too late, but here it is.", false)
-	_ = ack
+	// A second expert's click now is told it is closed.
+	mark = press(t, r, "U0EXPERT3", copy, blockkit.ActionEscalationAnswer)
 	after(t, r, mark, "the already-closed note", apptest.HasBlock("handoff_closed"))
 }
 
@@ -317,7 +347,7 @@ func TestNotHelpfulAskExpert(t *testing.T) {
 	thanks := after(t, r, mark, "the reply to the 👎", apptest.HasBlock("feedback_thanks"))
 	mark = press(t, r, user, thanks, blockkit.ActionAskExpert)
 	copy := after(t, r, mark, "the experts' copy", func(p slacktest.Posted) bool { return p.Channel == experts })
-	if !strings.Contains(string(copy.Blocks), "How much does a fractional CTO cost?") {
+	if !strings.Contains(shown(copy), "How much does a fractional CTO cost?") {
 		t.Errorf("the experts' copy lacks the question: %s", copy.Blocks)
 	}
 	// 👍 offers nothing.
