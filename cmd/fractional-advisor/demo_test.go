@@ -27,7 +27,12 @@ func TestDemo(t *testing.T) {
 		"Questions I can answer",
 		"clicks 👍 Helpful", "Thanks, glad it helped",
 		"Your last recommendations", "[ See it again ]",
-		"Insights, since", "3 questions", "1 recommendation (", "what's the wifi password in the office? (1×)",
+		"Insights, since", "5 questions", "1 recommendation (", "what's the wifi password in the office? (1×)",
+		// The hand-off, from I-don't-know to the learned answer.
+		"[ Ask an expert ]", "passed your question to our experts", "posts in the experts' channel",
+		"[ Answer ] [ Close without answer ]", "opens a form for the expert", "An expert answered your question",
+		"Saved as `learned-1`", "answers from what the expert taught it", "Answered by <@U0EXPERT1>",
+		"Answers experts taught me", "[ Retract ]",
 		"End of demo.",
 	} {
 		if !strings.Contains(out, want) {

@@ -132,13 +132,17 @@ func (b *Bot) Run(ctx context.Context) error {
 	defer stopWork()
 	b.work.start(workCtx, b.cfg.Workers)
 	b.quick.start(workCtx, quickWorkers)
+	// The sync stops with the connection, whatever ended it: a refused
+	// token must end the process.
+	syncCtx, stopSync := context.WithCancel(ctx)
 	syncDone := make(chan struct{})
 	go func() {
 		defer close(syncDone)
-		b.syncLoop(ctx)
+		b.syncLoop(syncCtx)
 	}()
 
 	err := b.slack.Run(ctx, b.handle)
+	stopSync()
 	<-syncDone
 	b.ready.Down("shutting down")
 

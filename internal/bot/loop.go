@@ -44,6 +44,11 @@ type loopState struct {
 	mu      sync.RWMutex
 	watched map[string]bool
 	version int64 // of the store when last loaded; -1: never
+	// edits counts this replica's own changes to watched, and pending
+	// those not yet in the store: a reload read before one, or before the
+	// store has it, must not undo it.
+	edits   int64
+	pending int
 	// expertDown is set while posts to the experts' channel fail because
 	// the bot is not in it: said once in the log, not once per retry.
 	expertDown bool
@@ -70,6 +75,7 @@ func (b *Bot) setWatched(channel string, on bool) {
 	} else {
 		delete(b.loop.watched, channel)
 	}
+	b.loop.edits++
 }
 
 // syncLoop keeps this replica's copy current and retries hand-offs that
@@ -109,7 +115,7 @@ func (b *Bot) sync(ctx context.Context, force bool) {
 		return
 	}
 	b.loop.mu.RLock()
-	same := v == b.loop.version
+	same, edits := v == b.loop.version, b.loop.edits
 	b.loop.mu.RUnlock()
 	if same && !force {
 		return
@@ -132,7 +138,9 @@ func (b *Bot) sync(ctx context.Context, force bool) {
 		b.learned.SetLearned(learnedEntries(ls))
 	}
 	b.loop.mu.Lock()
-	b.loop.watched, b.loop.version = watched, v
+	if b.loop.edits == edits && b.loop.pending == 0 {
+		b.loop.watched, b.loop.version = watched, v
+	} // else this replica changed a watch meanwhile: the next sync reloads
 	b.loop.mu.Unlock()
 	b.metrics.Loop(len(ls), len(ws))
 }
@@ -531,17 +539,31 @@ func (b *Bot) setWatch(ctx context.Context, cmd *slack.Command, on bool) (string
 		}
 		return "unwatched", nil
 	}
+	// This replica answers from the moment the channel reads the
+	// announcement; the store, written once it is out, tells the others
+	// within ADVISOR_SYNC_INTERVAL.
+	b.loop.mu.Lock()
+	b.loop.pending++
+	b.loop.mu.Unlock()
+	defer func() {
+		b.loop.mu.Lock()
+		b.loop.pending--
+		b.loop.mu.Unlock()
+	}()
+	wasWatched := b.watching(cmd.ChannelID)
+	b.setWatched(cmd.ChannelID, true)
 	if _, err := b.slack.Send(ctx, channel, blockkit.Watching(cmd.UserID)); err != nil {
+		b.setWatched(cmd.ChannelID, wasWatched)
 		if code := slack.ErrorCode(err); code == "not_in_channel" || code == "channel_not_found" {
 			return "invite first", b.slack.Post(ctx, private, blockkit.InviteFirst(false))
 		}
 		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("error", saySorry)))
 	}
 	if err := b.store.Watch(wctx, store.Watch{ChannelID: cmd.ChannelID, UserID: cmd.UserID, At: time.Now()}); err != nil {
+		b.setWatched(cmd.ChannelID, wasWatched)
 		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("watch_failed",
 			"Sorry: I announced it, but couldn't save the setting, so I won't answer here yet. Please run `/fractional-advisor watch` again.")))
 	}
-	b.setWatched(cmd.ChannelID, true)
 	return "watching", nil
 }
 
