@@ -33,7 +33,7 @@ type askOutput struct {
 	Alternatives []askAlternative `json:"alternatives"`
 }
 
-func runAsk(args []string, ix *faq.Index, stdout io.Writer) error {
+func runAsk(args []string, ix interface{ Search(string) faq.Result }, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print JSON")

@@ -77,7 +77,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		return runAsk(args, faq.NewIndex(kb), stdout)
+		search := faq.NewLive(faq.NewIndex(kb))
+		if dsn, ok := config.OfflineDB(); ok {
+			if err := loadLearned(ctx, dsn, search); err != nil {
+				return err
+			}
+		}
+		return runAsk(args, search, stdout)
 	case "serve", "demo":
 	default:
 		return usagef("unknown command %q (try: fractional-advisor help)", cmd)
@@ -121,6 +127,32 @@ func runServe(ctx context.Context, cfg config.Config, stderr io.Writer) error {
 	}
 	defer st.Close()
 	return app.Serve(ctx, cfg, app.Deps{Log: log, KB: kb, Store: st})
+}
+
+// loadLearned adds the answers experts taught the bot, from the database
+// serve keeps, to an offline search. It opens the database read-only and
+// never creates it.
+func loadLearned(ctx context.Context, dsn string, to *faq.Live) error {
+	if _, err := store.ParseDSN(dsn); err != nil {
+		return &usageError{msg: "ADVISOR_DB: " + err.Error()}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	st, err := store.OpenExisting(ctx, dsn)
+	if err != nil {
+		return fmt.Errorf("ADVISOR_DB: %w", err)
+	}
+	defer st.Close()
+	ls, err := st.LearnedAnswers(ctx)
+	if err != nil {
+		return fmt.Errorf("ADVISOR_DB: %w", err)
+	}
+	entries := make([]*faq.Entry, 0, len(ls))
+	for _, l := range ls {
+		entries = append(entries, &faq.Entry{ID: l.ID, Question: l.Question, Answer: l.Answer, Author: l.AuthorID, LearnedAt: l.At})
+	}
+	to.SetLearned(entries)
+	return nil
 }
 
 // openStore opens (and creates, or migrates) the database at dsn. An

@@ -9,9 +9,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
+	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"go.uber.org/goleak"
 )
 
@@ -72,6 +74,45 @@ func TestAskNoMatch(t *testing.T) {
 	code, out, _ = runCLI(t, "ask", "what's the office wifi password?")
 	if code != 0 || !strings.Contains(out, "don't have a confident answer") {
 		t.Errorf("text output = %q (exit %d)", out, code)
+	}
+}
+
+// TestAskLearned: with ADVISOR_DB set, ask answers from the answers
+// experts taught the bot too; it reads the database and never creates
+// one.
+func TestAskLearned(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "advisor.db")
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const q = "Is the fractional CAIO allowed to sign NDAs on our behalf?"
+	if _, err := st.Learn(context.Background(), store.Learned{Question: q, Answer: "Only with the board's say-so.", AuthorID: "U0EXPERT1", At: time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("ADVISOR_DB", dsn)
+	code, out, errOut := runCLI(t, "ask", "--json", q)
+	if code != 0 || !strings.Contains(out, `"id":"learned-1"`) || !strings.Contains(out, "board's say-so") {
+		t.Errorf("exit %d, stdout %s, stderr %q; want the learned answer", code, out, errOut)
+	}
+
+	missing := filepath.Join(dir, "none.db")
+	for _, tt := range []struct {
+		db   string
+		code int
+	}{{"sqlite:" + missing, 1}, {"mysql://db/x", 2}} {
+		t.Setenv("ADVISOR_DB", tt.db)
+		code, _, errOut = runCLI(t, "ask", q)
+		if code != tt.code || !strings.HasPrefix(errOut, "fractional-advisor: ADVISOR_DB") || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("ADVISOR_DB=%s: exit %d, stderr %q; want %d and one line naming ADVISOR_DB", tt.db, code, errOut, tt.code)
+		}
+	}
+	if _, err := os.Stat(missing); !os.IsNotExist(err) {
+		t.Errorf("ask created %s (%v)", missing, err)
 	}
 }
 

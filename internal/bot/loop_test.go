@@ -300,8 +300,9 @@ func TestHandoffInThread(t *testing.T) {
 	}
 }
 
-// TestHandoffInDM: a question asked in a DM, closed without an answer; the
-// asker is told in the DM.
+// TestHandoffInDM: a question asked in a DM, answered by an expert
+// without saving; the answer comes back in the DM, and the bot has learned
+// nothing.
 func TestHandoffInDM(t *testing.T) {
 	t.Parallel()
 	r := loopRig(t, apptest.Options{})
@@ -313,25 +314,67 @@ func TestHandoffInDM(t *testing.T) {
 	none := r.WaitPost(t, "the I-don't-know", func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockID(blockkit.FAQNoneBlockID) })
 	mark := press(t, r, asker, none, blockkit.ActionAskExpert)
 	copy := after(t, r, mark, "the experts' copy", func(p slacktest.Posted) bool { return p.Channel == experts })
-	if strings.Contains(shown(copy), "archives/") {
-		t.Error("a DM question got a permalink in the experts' channel")
+	if strings.Contains(shown(copy), "archives/") || !strings.Contains(shown(copy), "in a direct message") {
+		t.Errorf("the experts' copy of a DM question: %s", copy.Blocks)
 	}
 	id := escalationID(t, copy)
+	// A second click on the same button finds the same hand-off.
+	mark = press(t, r, asker, none, blockkit.ActionAskExpert)
+	after(t, r, mark, "the already-with-the-experts note", apptest.HasBlock("handoff_exists"))
 
-	mark = press(t, r, expert, copy, blockkit.ActionEscalationResolve)
-	after(t, r, mark, "the asker told, in the DM", func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockID("expert_resolved:"+id) })
-	after(t, r, mark, "the expert's confirmation", apptest.HasBlock("handoff_resolved"))
+	mark = len(r.Emu.Posts())
+	answerAs(t, r, expert, copy, expertText, false)
+	got := after(t, r, mark, "the answer, in the DM", func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockID(blockkit.ExpertAnswerBlockPrefix+id) })
+	if !strings.Contains(shown(got), "Most companies limit it") {
+		t.Errorf("the answer in the DM: %s", got.Blocks)
+	}
+	if n := r.Count(func(p slacktest.Posted) bool { return p.Channel == experts && p.Kind == "message" }); n != 1 {
+		t.Errorf("%d posts to the experts, want 1", n)
+	}
+	if ls, err := r.Store.LearnedAnswers(context.Background()); err != nil || len(ls) != 0 {
+		t.Errorf("learned = %v, %v; an answer not saved was learned", ls, err)
+	}
+}
+
+// TestHandoffResolved: an expert closes a channel question without an
+// answer; the asker is told in the thread, a later click is refused.
+func TestHandoffResolved(t *testing.T) {
+	t.Parallel()
+	r := loopRig(t, apptest.Options{})
+	info, copy := handOff(t, r, "U0RESOLVE")
+	id := escalationID(t, copy)
+	mark := press(t, r, expert, copy, blockkit.ActionEscalationResolve)
+	after(t, r, mark, "the asker told, in the thread", func(p slacktest.Posted) bool {
+		return p.ThreadTS == info.TS && p.HasBlockID("expert_resolved:"+id)
+	})
+	after(t, r, mark, "the expert's private confirmation", apptest.HasBlock("handoff_resolved"))
 	apptest.WaitUntil(t, "the experts' copy closed", func() bool {
 		m, ok := r.Emu.Message(experts, copy.TS)
-		return ok && m.HasBlockID("escalation_status")
+		return ok && m.HasBlockID("escalation_status") && !strings.Contains(shown(m), blockkit.ActionEscalationAnswer)
 	})
 	h, err := r.Store.Handoff(context.Background(), id)
 	if err != nil || h.Status != store.HandoffResolved || h.ClosedBy != expert {
 		t.Fatalf("hand-off %s = %+v, %v; want resolved by %s", id, h, err, expert)
 	}
-	// A second expert's click now is told it is closed.
 	mark = press(t, r, "U0EXPERT3", copy, blockkit.ActionEscalationAnswer)
 	after(t, r, mark, "the already-closed note", apptest.HasBlock("handoff_closed"))
+}
+
+// TestNoExpertChannel: without ADVISOR_EXPERT_CHANNEL, nothing offers the
+// experts.
+func TestNoExpertChannel(t *testing.T) {
+	t.Parallel()
+	r := apptest.Start(t, apptest.Options{})
+	info := r.Mention(t, "U0NOEXPRT", unknownQuestion)
+	none := r.WaitPost(t, "the I-don't-know", apptest.InThread(info))
+	answer := r.WaitPost(t, "an answer", apptest.InThread(r.Mention(t, "U0NOEXPRT", "How much does a fractional CTO cost?")))
+	mark := press(t, r, "U0NOEXPRT", answer, blockkit.ActionNotHelpful)
+	thanks := after(t, r, mark, "the reply to the 👎", apptest.HasBlock("feedback_thanks"))
+	for _, p := range []slacktest.Posted{none, answer, thanks} {
+		if strings.Contains(shown(p), blockkit.ActionAskExpert) {
+			t.Errorf("%v offers the experts without an experts' channel", p.BlockIDs())
+		}
+	}
 }
 
 // TestNotHelpfulAskExpert: after a 👎 on an answer, the reply offers the

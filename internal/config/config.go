@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/netip"
 	"net/url"
+	"os"
 	"reflect"
 	"slices"
 	"strconv"
@@ -69,6 +70,14 @@ type Offline struct {
 func Load() (Config, error) {
 	var c Config
 	return c, process(&c)
+}
+
+// OfflineDB is ADVISOR_DB when it is set, and whether it is: the offline
+// commands read learned answers there only then, so its default (a file
+// serve would create) does not apply to them.
+func OfflineDB() (string, bool) {
+	f, _ := reflect.TypeFor[Config]().FieldByName("DB")
+	return os.LookupEnv(f.Tag.Get("envconfig"))
 }
 
 // LoadOffline reads only what the offline commands need.
