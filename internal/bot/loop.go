@@ -115,7 +115,7 @@ func (b *Bot) sync(ctx context.Context, force bool) {
 		return
 	}
 	b.loop.mu.RLock()
-	same, edits := v == b.loop.version, b.loop.edits
+	same, edits, pending := v == b.loop.version, b.loop.edits, b.loop.pending
 	b.loop.mu.RUnlock()
 	if same && !force {
 		return
@@ -138,9 +138,9 @@ func (b *Bot) sync(ctx context.Context, force bool) {
 		b.learned.SetLearned(learnedEntries(ls))
 	}
 	b.loop.mu.Lock()
-	if b.loop.edits == edits && b.loop.pending == 0 {
+	if b.loop.edits == edits && b.loop.pending == 0 && pending == 0 {
 		b.loop.watched, b.loop.version = watched, v
-	} // else this replica changed a watch meanwhile: the next sync reloads
+	} // else this replica changed a watch meanwhile, maybe after these reads: the next sync reloads
 	b.loop.mu.Unlock()
 	b.metrics.Loop(len(ls), len(ws))
 }

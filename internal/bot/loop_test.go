@@ -324,7 +324,9 @@ func TestHandoffInDM(t *testing.T) {
 
 	mark = len(r.Emu.Posts())
 	answerAs(t, r, expert, copy, expertText, false)
-	got := after(t, r, mark, "the answer, in the DM", func(p slacktest.Posted) bool { return p.Channel == dm && p.HasBlockID(blockkit.ExpertAnswerBlockPrefix+id) })
+	got := after(t, r, mark, "the answer, in the DM", func(p slacktest.Posted) bool {
+		return p.Channel == dm && p.HasBlockID(blockkit.ExpertAnswerBlockPrefix+id)
+	})
 	if !strings.Contains(shown(got), "Most companies limit it") {
 		t.Errorf("the answer in the DM: %s", got.Blocks)
 	}
@@ -504,5 +506,3 @@ func TestLearnedAcrossReplicas(t *testing.T) {
 		t.Errorf("the other replica answered with %v", p.BlockIDs())
 	}
 }
-
-

@@ -12,6 +12,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/slack"
+	"go.uber.org/zap"
 )
 
 // handle routes one request, as CONTRACT.md's "Slack surface" lists them.
@@ -207,11 +208,20 @@ func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
 // anything else is neither answered nor recorded. A message that
 // mentions the bot is answered as its app_mention.
 func (b *Bot) onChannelMessage(req *slack.Request, ev *slack.Message) {
-	if ev.ThreadTS != "" || mentionsBot(ev.Text, b.slack.BotUserID()) || !b.watching(ev.ChannelID) {
-		return
-	}
+	var skip string
 	q := cleanQuestion(stripMarkup(ev.Text))
-	if !faq.ReadsAsQuestion(q) {
+	switch {
+	case ev.ThreadTS != "":
+		skip = "in a thread"
+	case mentionsBot(ev.Text, b.slack.BotUserID()):
+		skip = "a mention"
+	case !b.watching(ev.ChannelID):
+		skip = "not watched"
+	case !faq.ReadsAsQuestion(q):
+		skip = "not a question"
+	}
+	if skip != "" {
+		b.log.Debug("channel message left alone", zap.String("id", ev.EventID), zap.String("channel", ev.ChannelID), zap.String("why", skip))
 		return
 	}
 	r := newRequest(req, ev.EventID, ev.UserID, ev.Text)
