@@ -100,6 +100,14 @@ func Serve(ctx context.Context, cfg config.Config, d Deps) error {
 			<-purged
 		}()
 	}
+	if cfg.Mode == config.ModeHTTP && d.Store != nil {
+		// Behind a load balancer, a replica that cannot reach the
+		// database would answer events it cannot claim: out it goes.
+		d.Ready.Require("the database", func(ctx context.Context) error {
+			_, err := d.Store.Version(ctx)
+			return err
+		})
+	}
 	client := slack.New(cfg, d.Log, d.Metrics, d.Ready)
 	defer client.Close()
 	deps := bot.Deps{Slack: client, Search: d.Search, KB: kb, Log: d.Log, Metrics: d.Metrics, Ready: d.Ready,

@@ -158,6 +158,15 @@ func section(blockID, text string) *slack.SectionBlock {
 	return &b.SectionBlock
 }
 
+// userSection is a section that shows user text: verbatim, so Slack turns
+// no bare URL or #channel in it into a link (the markup the bot writes
+// itself, <@U…> and <url|label>, still works).
+func userSection(blockID, text string) *slack.SectionBlock {
+	s := section(blockID, text)
+	s.Text.Verbatim = true
+	return s
+}
+
 // sectionFields is a section with two fields, side by side.
 func sectionFields(blockID, text, field1, field2 string) *slack.SectionBlock {
 	b := new(struct {

@@ -43,7 +43,7 @@ func FAQAnswer(r FAQReply) Message {
 		// An expert's words: user text, shown as written but inert, and
 		// credited.
 		blocks = append(blocks,
-			section(FAQBlockPrefix+e.ID, "*"+UserText(e.Question, 300)+"*\n"+UserLines(e.Answer, store.MaxAnswerRunes)),
+			userSection(FAQBlockPrefix+e.ID, "*"+UserText(e.Question, 300)+"*\n"+UserLines(e.Answer, store.MaxAnswerRunes)),
 			contextText("learned_by", byLine(e.Author, e.LearnedAt)))
 	} else {
 		blocks = append(blocks, section(FAQBlockPrefix+e.ID, "*"+e.Question+"*\n"+e.Answer))

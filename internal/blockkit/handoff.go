@@ -72,7 +72,7 @@ func ExpertRequestClosed(h store.Handoff, where string) Message {
 	default:
 		status = "Closed without an answer by <@" + h.ClosedBy + ">."
 	}
-	return expertCopy(h, where, nil, section("escalation_status", status))
+	return expertCopy(h, where, nil, userSection("escalation_status", status))
 }
 
 func expertCopy(h store.Handoff, where string, guesses []*faq.Entry, status slack.Block) Message {
@@ -86,7 +86,7 @@ func expertCopy(h store.Handoff, where string, guesses []*faq.Entry, status slac
 		asked = "in a direct message"
 	}
 	text := "*<@" + h.UserID + "> asked " + asked + "*\n" + quote(UserText(h.Question, 2000))
-	blocks := []slack.Block{section(EscalationBlockPrefix+h.ID, text)}
+	blocks := []slack.Block{userSection(EscalationBlockPrefix+h.ID, text)}
 	if len(guesses) > 0 {
 		names := make([]string, 0, len(guesses))
 		for _, g := range guesses {
@@ -135,7 +135,7 @@ func ExpertAnswerModal(h store.Handoff) slack.ModalViewRequest {
 		Submit:     plain("Send answer", MaxModalTitle),
 		Close:      plain("Cancel", MaxModalTitle),
 		Blocks: slack.Blocks{BlockSet: []slack.Block{
-			section("expert_question", "*<@"+h.UserID+"> asked:*\n"+quote(UserText(h.Question, 2000))),
+			userSection("expert_question", "*<@"+h.UserID+"> asked:*\n"+quote(UserText(h.Question, 2000))),
 			slack.NewInputBlock(AnswerBlockID, plain("Answer", 2000), plain("Sent to them as you write it, with your name.", 2000), answer),
 			saveBlock,
 		}},
@@ -158,7 +158,7 @@ func ExpertAnswer(h store.Handoff) Message {
 	return Message{
 		Text: fallback("An expert answered your question:", UserLines(h.Answer, store.MaxAnswerRunes)),
 		Blocks: []slack.Block{
-			section(ExpertAnswerBlockPrefix+h.ID, text),
+			userSection(ExpertAnswerBlockPrefix+h.ID, text),
 			contextText("expert_answer_by", byLine(h.ClosedBy, h.ClosedAt)),
 			feedbackButtons("feedback", subject),
 		},
@@ -170,7 +170,7 @@ func ExpertAnswer(h store.Handoff) Message {
 func HandoffResolved(h store.Handoff) Message {
 	text := "The experts looked at your question and closed it without an answer:\n" + quote(UserText(h.Question, 500)) +
 		"\nIf it still matters, ask it again with more detail, or ask <@" + h.ClosedBy + "> directly."
-	return Note("expert_resolved:"+h.ID, text)
+	return Message{Text: text, Blocks: []slack.Block{userSection("expert_resolved:"+h.ID, text)}}
 }
 
 // byLine credits an expert: "Answered by @expert on 3 Dec 2026".
@@ -183,3 +183,12 @@ func byLine(user string, at time.Time) string {
 }
 
 func isLearned(e *faq.Entry) bool { return !e.LearnedAt.IsZero() }
+
+// ReturnedAnswer gives an expert their answer back, privately, with why it
+// was not sent: nothing they wrote is lost.
+func ReturnedAnswer(why, answer string) Message {
+	return Message{Text: why, Blocks: []slack.Block{
+		section("expert_answer_not_sent", why+" Your answer, so you have it:"),
+		userSection("expert_answer_returned", quote(UserLines(answer, store.MaxAnswerRunes))),
+	}}
+}

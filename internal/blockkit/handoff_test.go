@@ -75,6 +75,10 @@ func TestLoopUserTextInert(t *testing.T) {
 	}
 	for name, m := range msgs {
 		raw := string(mustMarshal(t, message(m)))
+		// Verbatim: Slack links no bare URL or #channel the user typed.
+		if !strings.Contains(raw, `"verbatim":true`) {
+			t.Errorf("%s shows user text without verbatim", name)
+		}
 		for _, bad := range []string{"<!channel>", "<!here>", "<!everyone>", "<https://evil"} {
 			if strings.Contains(raw, bad) || strings.Contains(raw, strings.ReplaceAll(bad, "<", `\u003c`)) {
 				t.Errorf("%s carries %s live", name, bad)

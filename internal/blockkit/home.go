@@ -202,7 +202,7 @@ func loop(h Home) []slack.Block {
 	blocks = append(blocks, section("learned_answers", text))
 	for i := len(h.Learned) - 1; i >= 0 && len(h.Learned)-i <= maxLearnedShown; i-- {
 		e := h.Learned[i]
-		s := section("learned:"+e.ID, "*"+UserText(e.Question, 200)+"*\n"+UserText(e.Answer, 300)+"\n_"+byLine(e.Author, e.LearnedAt)+"_")
+		s := userSection("learned:"+e.ID, "*"+UserText(e.Question, 200)+"*\n"+UserText(e.Answer, 300)+"\n_"+byLine(e.Author, e.LearnedAt)+"_")
 		s.Accessory = slack.NewAccessory(button(ActionRetractLearned, e.ID, "Retract"))
 		blocks = append(blocks, s)
 	}

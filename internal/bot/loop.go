@@ -52,6 +52,9 @@ type loopState struct {
 	// expertDown is set while posts to the experts' channel fail because
 	// the bot is not in it: said once in the log, not once per retry.
 	expertDown bool
+	// syncing serialises reloads: a forced one (after a save) and the
+	// loop's must not apply their results out of order.
+	syncing sync.Mutex
 }
 
 // handoffOn reports whether questions can go to the experts.
@@ -107,6 +110,8 @@ func (b *Bot) syncLoop(ctx context.Context) {
 // sync reloads the watched channels and the learned answers when the
 // store's version moved since the last load (or always, when forced).
 func (b *Bot) sync(ctx context.Context, force bool) {
+	b.loop.syncing.Lock()
+	defer b.loop.syncing.Unlock()
 	ctx, cancel := context.WithTimeout(ctx, readWait)
 	defer cancel()
 	v, err := b.store.Version(ctx)
@@ -161,14 +166,26 @@ func (b *Bot) checkExpertChannel(ctx context.Context) {
 	defer cancel()
 	member, err := b.slack.IsMember(ctx, b.cfg.ExpertChannel)
 	switch {
-	case err != nil && slack.ErrorCode(err) == "":
-		// Slack did not answer: the posts will tell.
-		b.log.Warn("could not check ADVISOR_EXPERT_CHANNEL", zap.String("channel", b.cfg.ExpertChannel), zap.Error(err))
-	case err != nil || !member:
+	case err == nil && member, err == nil:
+		if member {
+			b.expertReachable()
+		} else {
+			b.expertUnreachable(nil)
+		}
+	case notInChannel(err):
 		b.expertUnreachable(err)
 	default:
-		b.expertReachable()
+		// Slack did not say (a network error, a missing scope): the posts
+		// will tell.
+		b.log.Warn("could not check ADVISOR_EXPERT_CHANNEL", zap.String("channel", b.cfg.ExpertChannel), zap.Error(err))
 	}
+}
+
+// notInChannel reports Slack's answers that mean the bot cannot post in a
+// channel until someone invites it.
+func notInChannel(err error) bool {
+	code := slack.ErrorCode(err)
+	return code == "not_in_channel" || code == "channel_not_found"
 }
 
 func (b *Bot) expertUnreachable(err error) {
@@ -194,29 +211,34 @@ func (b *Bot) expertReachable() {
 	}
 }
 
-// retryAfter is how long a hand-off's first post may take before a sweep
-// tries again: longer than one post with its retries, so that the two do
-// not both post.
+// retryAfter is how long after a try a sweep may try a hand-off's post
+// again. postHandoff gives up within half of it, so two posts of one
+// hand-off never overlap.
 func (b *Bot) retryAfter() time.Duration {
 	return max(2*b.cfg.SyncInterval, 2*b.cfg.SlackTimeout)
 }
 
-// retryHandoffs posts the hand-offs whose post to the experts failed.
+// retryHandoffs posts the hand-offs whose post to the experts failed, one
+// at a time: each is stamped as tried just before its post, so no other
+// sweep takes it while the post is under way.
 func (b *Bot) retryHandoffs(ctx context.Context) {
-	now := time.Now()
-	tctx, cancel := context.WithTimeout(ctx, readWait)
-	hs, err := b.store.TakeUnposted(tctx, now.Add(-b.retryAfter()), now, unpostedBatch)
-	cancel()
-	if err != nil {
-		b.log.Warn("hand-offs waiting for the experts not read", zap.Error(err))
-		return
-	}
-	for _, h := range hs {
-		if err := b.postHandoff(ctx, h); err != nil {
-			b.log.Warn("hand-off still not posted to the experts; retrying later", zap.String("handoff", h.ID), zap.Error(err))
-			if slack.ErrorCode(err) == "not_in_channel" || slack.ErrorCode(err) == "channel_not_found" {
-				return // the rest would fail alike
+	for range unpostedBatch {
+		now := time.Now()
+		tctx, cancel := context.WithTimeout(ctx, readWait)
+		hs, err := b.store.TakeUnposted(tctx, now.Add(-b.retryAfter()), now, 1)
+		cancel()
+		if err != nil {
+			if ctx.Err() == nil {
+				b.log.Warn("hand-offs waiting for the experts not read", zap.Error(err))
 			}
+			return
+		}
+		if len(hs) == 0 {
+			return
+		}
+		if err := b.postHandoff(ctx, hs[0]); err != nil {
+			b.log.Warn("hand-off still not posted to the experts; retrying later", zap.String("handoff", hs[0].ID), zap.Error(err))
+			return // the rest would wait alike
 		}
 	}
 }
@@ -224,6 +246,8 @@ func (b *Bot) retryHandoffs(ctx context.Context) {
 // postHandoff posts a hand-off to the experts' channel and records where.
 // A failure leaves it open and unposted, for retryHandoffs.
 func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) error {
+	ctx, cancel := context.WithTimeout(ctx, b.retryAfter()/2)
+	defer cancel()
 	var where string
 	if h.ThreadTS != "" {
 		// Best effort: without it the experts see the channel's name.
@@ -238,7 +262,7 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) error {
 	p, err := b.slack.Send(ctx, slack.Target{Channel: b.cfg.ExpertChannel}, blockkit.ExpertRequest(h, where, guesses))
 	if err != nil {
 		b.metrics.Handoff("post_failed")
-		if code := slack.ErrorCode(err); code == "not_in_channel" || code == "channel_not_found" {
+		if notInChannel(err) {
 			b.expertUnreachable(err)
 		}
 		return err
@@ -255,10 +279,13 @@ func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) error {
 	return nil
 }
 
-// handoffID names a hand-off after who asked what, where: a second click
-// on the same button finds the first hand-off instead of opening another.
-func handoffID(user string, r askRequest) string {
-	sum := sha256.Sum256([]byte(strings.Join([]string{user, r.Surface, r.Channel, r.Thread, r.Question}, "\x00")))
+// handoffID names a hand-off after who asked what, where, and on which
+// day: a second click on the same button finds the first hand-off instead
+// of opening another, and the same question asked again another day
+// reaches the experts again.
+func handoffID(user string, r askRequest, day time.Time) string {
+	sum := sha256.Sum256([]byte(strings.Join([]string{user, r.Surface, r.Channel, r.Thread, r.Question,
+		day.UTC().Format(time.DateOnly)}, "\x00")))
 	return "h-" + strings.ToLower(base32.StdEncoding.EncodeToString(sum[:10]))
 }
 
@@ -279,7 +306,14 @@ func (b *Bot) askExpert(ctx context.Context, ba *slack.BlockActions, value strin
 	if err != nil {
 		return "invalid", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
 	}
-	h := store.Handoff{ID: handoffID(ba.UserID, ask), OpenedAt: time.Now(), UserID: ba.UserID, Surface: ask.Surface,
+	// The question is its asker's, whoever clicks: in a thread, anyone
+	// may send it on.
+	asker := ba.UserID
+	if ask.User != "" {
+		asker = ask.User
+	}
+	now := time.Now()
+	h := store.Handoff{ID: handoffID(asker, ask, now), OpenedAt: now, UserID: asker, Surface: ask.Surface,
 		Question: ask.Question, Guesses: ask.Guesses}
 	// The answer goes to the thread only when the question was public and
 	// the button sits in that channel: a value made up to point elsewhere
@@ -297,6 +331,9 @@ func (b *Bot) askExpert(ctx context.Context, ba *slack.BlockActions, value strin
 		return "handoff failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
 	}
 	if err := b.store.OpenHandoff(wctx, h); err != nil {
+		if prev, rerr := b.store.Handoff(wctx, h.ID); errors.Is(err, store.ErrExists) && rerr == nil {
+			return "handoff exists", b.slack.Post(ctx, reply, handoffStatus(prev)) // a second click, at the same moment
+		}
 		return "handoff failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
 	}
 	b.metrics.Handoff("opened")
@@ -322,9 +359,9 @@ func handoffStatus(h store.Handoff) blockkit.Message {
 // openExpertAnswer opens the answer modal for an escalation_answer click,
 // unless the hand-off was closed meanwhile.
 func (b *Bot) openExpertAnswer(ctx context.Context, ba *slack.BlockActions, id string, reply slack.Target) (string, error) {
-	h, outcome, ok := b.openHandoff(ctx, id, reply)
-	if !ok {
-		return outcome, nil
+	h, outcome, err := b.openHandoff(ctx, ba, id, reply)
+	if outcome != "" {
+		return outcome, err
 	}
 	if err := b.slack.OpenView(ctx, ba.TriggerID, blockkit.ExpertAnswerModal(h)); err != nil {
 		return "views.open failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("modal_failed", "Sorry, I couldn't open the answer form. Please press Answer again.")))
@@ -332,28 +369,27 @@ func (b *Bot) openExpertAnswer(ctx context.Context, ba *slack.BlockActions, id s
 	return "expert modal opened", nil
 }
 
-// openHandoff reads a hand-off an expert's button names, and tells the
-// expert when it cannot be acted on.
-func (b *Bot) openHandoff(ctx context.Context, id string, reply slack.Target) (store.Handoff, string, bool) {
-	if !handoffPattern.MatchString(id) || b.store == nil {
-		_ = b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
-		return store.Handoff{}, "invalid", false
+// openHandoff reads the open hand-off an expert's button names. When it
+// cannot be acted on, it tells the expert and returns the outcome for the
+// log ("" when it is open).
+func (b *Bot) openHandoff(ctx context.Context, ba *slack.BlockActions, id string, reply slack.Target) (store.Handoff, string, error) {
+	// The buttons live in the experts' channel; a value replayed from
+	// elsewhere is not an expert's click.
+	if !handoffPattern.MatchString(id) || !b.handoffOn() || ba.ChannelID != b.cfg.ExpertChannel {
+		return store.Handoff{}, "invalid", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
 	}
 	rctx, cancel := context.WithTimeout(ctx, readWait)
 	defer cancel()
 	h, err := b.store.Handoff(rctx, id)
 	switch {
 	case errors.Is(err, store.ErrNotFound):
-		_ = b.slack.Post(ctx, reply, blockkit.Note("handoff_gone", "That question is no longer in my records: the asker may have asked me to forget it."))
-		return h, "not found", false
+		return h, "not found", b.slack.Post(ctx, reply, blockkit.Note("handoff_gone", "That question is no longer in my records: the asker may have asked me to forget it."))
 	case err != nil:
-		_ = b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
-		return h, "handoff failed", false
+		return h, "handoff failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
 	case h.Status != store.HandoffOpen:
-		_ = b.slack.Post(ctx, reply, alreadyClosed(h))
-		return h, "already closed", false
+		return h, "already closed", b.slack.Post(ctx, reply, alreadyClosed(h))
 	}
-	return h, "", true
+	return h, "", nil
 }
 
 // alreadyClosed tells a second expert who was first.
@@ -371,8 +407,8 @@ func alreadyClosed(h store.Handoff) blockkit.Message {
 // resolveHandoff closes a hand-off without an answer, tells the asker
 // where they asked, updates the experts' copy and confirms to the expert.
 func (b *Bot) resolveHandoff(ctx context.Context, ba *slack.BlockActions, id string, reply slack.Target) (string, error) {
-	if _, outcome, ok := b.openHandoff(ctx, id, reply); !ok {
-		return outcome, nil
+	if _, outcome, err := b.openHandoff(ctx, ba, id, reply); outcome != "" {
+		return outcome, err
 	}
 	wctx, cancel := context.WithTimeout(ctx, writeWait)
 	h, closed, err := b.store.CloseHandoff(wctx, id, store.Closure{Status: store.HandoffResolved, By: ba.UserID, At: time.Now()})
@@ -384,9 +420,15 @@ func (b *Bot) resolveHandoff(ctx context.Context, ba *slack.BlockActions, id str
 		return "already closed", b.slack.Post(ctx, reply, alreadyClosed(h))
 	}
 	b.metrics.Handoff("resolved")
+	if h.ExpertTS == "" { // posted, but not recorded: the copy clicked is the one
+		h.ExpertChannel, h.ExpertTS = ba.ChannelID, ba.MessageTS
+	}
+	told := "Closed. I told <@" + h.UserID + "> the experts could not answer it."
 	err = b.closed(ctx, h, blockkit.HandoffResolved(h))
-	return "resolved", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("handoff_resolved",
-		"Closed. I told <@"+h.UserID+"> the experts could not answer it.")))
+	if err != nil {
+		told = "Closed, but I couldn't tell <@" + h.UserID + ">: please let them know."
+	}
+	return "resolved", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("handoff_resolved", told)))
 }
 
 // closed tells the asker how their hand-off ended, in the thread where
@@ -428,7 +470,7 @@ func readExpertAnswer(sub *slack.Submission) (string, map[string]string) {
 func (b *Bot) answerHandoff(ctx context.Context, expert, id, answer string, save bool) (string, error) {
 	dm := slack.Target{DMUser: expert}
 	notSent := func(why string) error {
-		return b.slack.Post(ctx, dm, blockkit.Note("expert_answer_not_sent", why+" Your answer, so you have it:\n"+"&gt; "+blockkit.UserText(answer, 2500)))
+		return b.slack.Post(ctx, dm, blockkit.ReturnedAnswer(why, answer))
 	}
 	wctx, cancel := context.WithTimeout(ctx, writeWait)
 	defer cancel()
@@ -449,14 +491,24 @@ func (b *Bot) answerHandoff(ctx context.Context, expert, id, answer string, save
 			learned = store.Learned{}
 		}
 	}
-	h, closed, err := b.store.CloseHandoff(wctx, id, store.Closure{Status: store.HandoffAnswered, By: expert, At: time.Now(),
+	cctx, cancel := context.WithTimeout(ctx, writeWait) // a budget of its own: Learn may have used the first
+	defer cancel()
+	h, closed, err := b.store.CloseHandoff(cctx, id, store.Closure{Status: store.HandoffAnswered, By: expert, At: time.Now(),
 		Answer: answer, LearnedID: learned.ID})
+	if err != nil {
+		// The close may have landed before the error: the record says.
+		if got, rerr := b.store.Handoff(cctx, id); rerr == nil && got.Status == store.HandoffAnswered && got.ClosedBy == expert && got.Answer == answer {
+			h, closed, err = got, true, nil
+		}
+	}
 	if (err != nil || !closed) && learned.ID != "" {
 		// Another expert was first, or nothing was closed: the saved
 		// copy must not outlive its hand-off.
-		if _, rerr := b.store.Retract(context.WithoutCancel(wctx), learned.ID); rerr != nil {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeWait)
+		if _, rerr := b.store.Retract(rctx, learned.ID); rerr != nil {
 			err = errors.Join(err, rerr)
 		}
+		cancel()
 	}
 	switch {
 	case err != nil:
@@ -468,7 +520,11 @@ func (b *Bot) answerHandoff(ctx context.Context, expert, id, answer string, save
 	if learned.ID != "" {
 		b.sync(ctx, true) // this replica answers from it at once; the others within SyncInterval
 	}
-	return "answered", b.closed(ctx, h, blockkit.ExpertAnswer(h))
+	if err := b.closed(ctx, h, blockkit.ExpertAnswer(h)); err != nil {
+		return "answered", errors.Join(err, b.slack.Post(ctx, dm, blockkit.ReturnedAnswer(
+			"Your answer is saved, but I couldn't deliver it to <@"+h.UserID+">: please send it to them.", answer)))
+	}
+	return "answered", nil
 }
 
 // retract removes a learned answer for an admin and shows them the Home
@@ -481,7 +537,7 @@ func (b *Bot) retract(ctx context.Context, user, id string) (string, error) {
 	_, err := b.store.Retract(wctx, id)
 	cancel()
 	if err != nil {
-		return "close failed", err
+		return "retract failed", err
 	}
 	b.sync(ctx, true)
 	return "retracted", b.slack.Publish(ctx, user, blockkit.HomeTab(b.home(ctx, user)))
@@ -508,7 +564,7 @@ func (b *Bot) askFromVote(ctx context.Context, act slack.Action) string {
 	if q.EntryID != "" {
 		guesses = []string{q.EntryID}
 	}
-	return encodeAsk(askRequest{Question: q.Text, Surface: q.Surface, Channel: q.ChannelID, Thread: q.ThreadTS, Guesses: guesses})
+	return encodeAsk(askRequest{Question: q.Text, User: q.UserID, Surface: q.Surface, Channel: q.ChannelID, Thread: q.ThreadTS, Guesses: guesses})
 }
 
 // setWatch turns answering in a channel on or off: announced in the
@@ -523,10 +579,10 @@ func (b *Bot) setWatch(ctx context.Context, cmd *slack.Command, on bool) (string
 		return "invite first", b.slack.Post(ctx, private, blockkit.InviteFirst(true))
 	}
 	channel := slack.Target{Channel: cmd.ChannelID}
-	wctx, cancel := context.WithTimeout(ctx, writeWait)
-	defer cancel()
 	if !on {
+		wctx, cancel := context.WithTimeout(ctx, writeWait)
 		was, err := b.store.Unwatch(wctx, cmd.ChannelID)
+		cancel()
 		if err != nil {
 			return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("error", saySorry)))
 		}
@@ -559,6 +615,8 @@ func (b *Bot) setWatch(ctx context.Context, cmd *slack.Command, on bool) (string
 		}
 		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("error", saySorry)))
 	}
+	wctx, cancel := context.WithTimeout(ctx, writeWait) // after the announcement, which may wait out a rate limit
+	defer cancel()
 	if err := b.store.Watch(wctx, store.Watch{ChannelID: cmd.ChannelID, UserID: cmd.UserID, At: time.Now()}); err != nil {
 		b.setWatched(cmd.ChannelID, wasWatched)
 		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("watch_failed",

@@ -128,7 +128,7 @@ func (b *Bot) onCommand(req *slack.Request, cmd *slack.Command) {
 		}
 	default:
 		// Asked privately: an expert's answer would go to the DM.
-		at := origin{surface: surfaceSlash, channel: cmd.ChannelID}
+		at := origin{surface: surfaceSlash, channel: cmd.ChannelID, user: cmd.UserID}
 		msg, res, ref := b.answer(question, true, at)
 		b.rememberQuestion(at, cmd.UserID, "", question, res, ref)
 		b.ackReply(req, cmd, r, msg, topic(res))
@@ -173,7 +173,7 @@ func (b *Bot) onMention(req *slack.Request, ev *slack.Mention) {
 	}
 	// Notes about the asker's own requests ("slow down", "busy") are for
 	// them alone, not the whole thread.
-	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceMention, channel: ev.ChannelID, thread: thread},
+	b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceMention, channel: ev.ChannelID, thread: thread, user: ev.UserID},
 		ev.TS, ev.Text, slack.Target{Channel: ev.ChannelID, ThreadTS: thread},
 		slack.Target{Channel: ev.ChannelID, EphemeralFor: ev.UserID})
 }
@@ -195,7 +195,7 @@ func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
 	switch ev.ChannelType {
 	case "im":
 		dm := slack.Target{Channel: ev.ChannelID}
-		b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceDM, channel: ev.ChannelID},
+		b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceDM, channel: ev.ChannelID, user: ev.UserID},
 			ev.TS, ev.Text, dm, dm)
 	case "channel", "group":
 		b.onChannelMessage(req, ev)
@@ -208,17 +208,19 @@ func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
 // anything else is neither answered nor recorded. A message that
 // mentions the bot is answered as its app_mention.
 func (b *Bot) onChannelMessage(req *slack.Request, ev *slack.Message) {
-	var skip string
-	q := cleanQuestion(stripMarkup(ev.Text))
+	// The cheap checks first: most messages in most channels stop there.
+	var skip, q string
 	switch {
 	case ev.ThreadTS != "":
 		skip = "in a thread"
-	case mentionsBot(ev.Text, b.slack.BotUserID()):
-		skip = "a mention"
 	case !b.watching(ev.ChannelID):
 		skip = "not watched"
-	case !faq.ReadsAsQuestion(q):
-		skip = "not a question"
+	case mentionsBot(ev.Text, b.slack.BotUserID()):
+		skip = "a mention"
+	default:
+		if q = cleanQuestion(stripMarkup(ev.Text)); !faq.ReadsAsQuestion(q) {
+			skip = "not a question"
+		}
 	}
 	if skip != "" {
 		b.log.Debug("channel message left alone", zap.String("id", ev.EventID), zap.String("channel", ev.ChannelID), zap.String("why", skip))
@@ -234,7 +236,7 @@ func (b *Bot) onChannelMessage(req *slack.Request, ev *slack.Message) {
 		b.done(r, "rate_limited", nil)
 		return
 	}
-	at := origin{surface: surfaceChannel, channel: ev.ChannelID, thread: ev.TS}
+	at := origin{surface: surfaceChannel, channel: ev.ChannelID, thread: ev.TS, user: ev.UserID}
 	queued := b.runLater(r, func(ctx context.Context) (string, error) {
 		if !b.claim(ctx, r.id) {
 			b.metrics.Duplicate()
@@ -542,6 +544,7 @@ func (b *Bot) openAssessment(ctx context.Context, triggerID string, meta modalMe
 // bot asks itself (a related topic's button).
 type origin struct {
 	surface, channel, thread string
+	user                     string // who asked
 }
 
 // answer finds the best answer to question and renders it. With the
@@ -562,7 +565,7 @@ func (b *Bot) answer(question string, echo bool, at origin) (blockkit.Message, f
 	if b.handoffOn() && at.surface != "" {
 		reply.Ref = newRef()
 		if res.Match == nil {
-			reply.AskExpert = encodeAsk(askRequest{Question: question, Surface: at.surface, Channel: at.channel,
+			reply.AskExpert = encodeAsk(askRequest{Question: question, User: at.user, Surface: at.surface, Channel: at.channel,
 				Thread: at.thread, Guesses: guessIDs(res)})
 		}
 	}

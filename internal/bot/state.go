@@ -96,12 +96,13 @@ func decodeShare(v string) (advisor.Answers, int, error) {
 	return a, months, nil
 }
 
-// askRequest is what an ask_expert button carries: the question and where
-// it was asked, so the click needs no lookup. Decoded as untrusted input:
-// where the answer may go in public is checked against the click's own
-// channel (see onAskExpert).
+// askRequest is what an ask_expert button carries: the question, who
+// asked it and where, so the click needs no lookup. Decoded as untrusted
+// input: where the answer may go in public is checked against the click's
+// own channel (see askExpert).
 type askRequest struct {
 	Question string   `json:"q"`
+	User     string   `json:"u,omitempty"`
 	Surface  string   `json:"s"`
 	Channel  string   `json:"c,omitempty"`
 	Thread   string   `json:"t,omitempty"`
@@ -138,8 +139,8 @@ func decodeAsk(v string) (askRequest, error) {
 		return r, errors.New("ask value: no question")
 	case !slices.Contains([]string{surfaceSlash, surfaceMention, surfaceDM, surfaceChannel}, r.Surface):
 		return r, errors.New("ask value: unknown surface")
-	case r.Channel != "" && !isSlackID(r.Channel), r.Thread != "" && !isTS(r.Thread), len(r.Guesses) > 3:
-		return r, errors.New("ask value: bad channel, thread or guesses")
+	case r.Channel != "" && !isSlackID(r.Channel), r.User != "" && !isSlackID(r.User), r.Thread != "" && !isTS(r.Thread), len(r.Guesses) > 3:
+		return r, errors.New("ask value: bad user, channel, thread or guesses")
 	}
 	for _, g := range r.Guesses {
 		if len(g) > 80 || strings.ContainsAny(g, " <>&\n") {

@@ -23,9 +23,15 @@ import (
 // Config is every setting of the bot. The desc tags feed the usage table
 // (Usage) and the README's configuration table.
 type Config struct {
-	AppToken string `envconfig:"SLACK_APP_TOKEN" desc:"app-level token (xapp-…) for Socket Mode; required for serve"`
+	AppToken string `envconfig:"SLACK_APP_TOKEN" desc:"app-level token (xapp-…) for Socket Mode; required for serve in socket mode"`
 	BotToken string `envconfig:"SLACK_BOT_TOKEN" desc:"bot token (xoxb-…) for the Web API; required for serve"`
 	APIURL   string `envconfig:"SLACK_API_URL" default:"https://slack.com/api/" desc:"base URL of Slack's Web API, ending in /"`
+	// Mode picks how Slack reaches the bot: Socket Mode (no public
+	// endpoint, at most 10 connections) or HTTP behind a load balancer
+	// (any number of replicas).
+	Mode          string `envconfig:"SLACK_MODE" default:"socket" desc:"socket (Socket Mode, no public endpoint) or http (Slack POSTs to ADVISOR_SLACK_ADDR at /slack/events)"`
+	SigningSecret string `envconfig:"SLACK_SIGNING_SECRET" desc:"the app's signing secret, which proves a request came from Slack; required for serve in http mode"`
+	SlackAddr     string `envconfig:"ADVISOR_SLACK_ADDR" default:":3000" desc:"where serve listens for Slack in http mode (POST /slack/events)"`
 
 	HTTPAddr string `envconfig:"ADVISOR_HTTP_ADDR" default:":8080" desc:"where /healthz, /readyz and /metrics are served; empty: nowhere"`
 	LogLevel string `envconfig:"ADVISOR_LOG_LEVEL" default:"info" desc:"debug, info, warn or error; debug also logs users' questions (demo: warn unless set)"`
@@ -41,7 +47,7 @@ type Config struct {
 	ExpertChannel string `envconfig:"ADVISOR_EXPERT_CHANNEL" desc:"channel id where questions users send to an expert are posted; empty: no hand-off, and no ask_expert button"`
 	// Replicas learn of watched channels and learned answers from the
 	// database; the contract allows 60 s, and each look is one tiny query.
-	SyncInterval time.Duration `envconfig:"ADVISOR_SYNC_INTERVAL" default:"10s" desc:"how often serve looks for watched channels and learned answers changed by another replica, and retries hand-offs not yet posted to the experts (100ms–60s)"`
+	SyncInterval time.Duration `envconfig:"ADVISOR_SYNC_INTERVAL" default:"10s" desc:"how often serve looks for watched channels and learned answers changed by another replica, and retries hand-offs not yet posted to the experts (100ms–30s)"`
 
 	SlackTimeout  time.Duration `envconfig:"ADVISOR_SLACK_TIMEOUT" default:"10s" desc:"deadline of each call to Slack"`
 	ShutdownGrace time.Duration `envconfig:"ADVISOR_SHUTDOWN_GRACE" default:"20s" desc:"how long work in flight may take after SIGTERM"`
@@ -149,8 +155,25 @@ func setDefaults(v reflect.Value) {
 // Validate checks every setting serve and demo use, naming the variable of
 // the first bad one and never showing a token.
 func (c Config) Validate() error {
-	if err := checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-"); err != nil {
-		return err
+	switch c.Mode {
+	case ModeSocket:
+		if err := checkToken("SLACK_APP_TOKEN", c.AppToken, "xapp-"); err != nil {
+			return err
+		}
+	case ModeHTTP:
+		// Slack's signing secrets are 32 hex digits; anything much
+		// shorter cannot be one.
+		switch s := c.SigningSecret; {
+		case s == "":
+			return errors.New("config: SLACK_SIGNING_SECRET is required in http mode")
+		case len(s) < 16 || strings.ContainsAny(s, " \t\r\n"):
+			return errors.New("config: SLACK_SIGNING_SECRET is malformed (want the app's signing secret, Basic Information → App Credentials)")
+		}
+		if _, _, err := net.SplitHostPort(c.SlackAddr); err != nil {
+			return errors.New("config: ADVISOR_SLACK_ADDR must be host:port or :port, such as :3000")
+		}
+	default:
+		return errors.New("config: SLACK_MODE must be socket or http")
 	}
 	if err := checkToken("SLACK_BOT_TOKEN", c.BotToken, "xoxb-"); err != nil {
 		return err
@@ -213,8 +236,10 @@ func (c Config) Validate() error {
 	if c.ExpertChannel != "" && !channelID(c.ExpertChannel) {
 		return fmt.Errorf("config: ADVISOR_EXPERT_CHANNEL: %q is not a Slack channel id (like C024BE91L)", clip(c.ExpertChannel))
 	}
-	if c.SyncInterval < 100*time.Millisecond || c.SyncInterval > time.Minute {
-		return errors.New("config: ADVISOR_SYNC_INTERVAL must be between 100ms and 60s")
+	// The contract allows 60 s for a change to reach every replica; a
+	// sync's own queries must fit in it too.
+	if c.SyncInterval < 100*time.Millisecond || c.SyncInterval > 30*time.Second {
+		return errors.New("config: ADVISOR_SYNC_INTERVAL must be between 100ms and 30s")
 	}
 	if c.PProfAddr != "" && !loopback(c.PProfAddr) {
 		return errors.New("config: ADVISOR_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
@@ -241,6 +266,12 @@ func idShape(s, first string) bool {
 	}
 	return true
 }
+
+// The values of SLACK_MODE.
+const (
+	ModeSocket = "socket"
+	ModeHTTP   = "http"
+)
 
 // IsAdmin reports whether a user is one of ADVISOR_ADMINS.
 func (c Config) IsAdmin(user string) bool { return user != "" && slices.Contains(c.Admins, user) }
@@ -293,6 +324,11 @@ func writeFields(b *strings.Builder, v reflect.Value) {
 		switch {
 		case strings.HasSuffix(name, "_TOKEN"):
 			value = Redact(value)
+		case strings.HasSuffix(name, "_SECRET"):
+			value = "(unset)"
+			if field.String() != "" {
+				value = "…redacted"
+			}
 		case name == "ADVISOR_DB":
 			value = "(malformed)"
 			if dsn, err := store.ParseDSN(field.String()); err == nil {

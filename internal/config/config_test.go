@@ -131,6 +131,15 @@ func TestValidate(t *testing.T) {
 		{"short retention", func(c *Config) { c.Retention = time.Minute }, "ADVISOR_RETENTION"},
 		{"admins", func(c *Config) { c.Admins = []string{"U024BE7LH", "W0ADMIN2"} }, ""},
 		{"an expert channel", func(c *Config) { c.ExpertChannel = "C024BE91L" }, ""},
+		{"a mode of its own", func(c *Config) { c.Mode = "webhook" }, "SLACK_MODE"},
+		{"http mode without a secret", func(c *Config) { c.Mode = ModeHTTP }, "SLACK_SIGNING_SECRET is required"},
+		{"http mode with a short secret", func(c *Config) { c.Mode, c.SigningSecret = ModeHTTP, "abc" }, "SLACK_SIGNING_SECRET is malformed"},
+		{"http mode needs no app token", func(c *Config) {
+			c.Mode, c.SigningSecret, c.AppToken = ModeHTTP, "8f742231b10e8888abcd99yyyzzz85a5", ""
+		}, ""},
+		{"http mode on a bad address", func(c *Config) {
+			c.Mode, c.SigningSecret, c.SlackAddr = ModeHTTP, "8f742231b10e8888abcd99yyyzzz85a5", "3000"
+		}, "ADVISOR_SLACK_ADDR"},
 		{"a private expert channel", func(c *Config) { c.ExpertChannel = "G024BE91L" }, ""},
 		{"an admin that is not a user id", func(c *Config) { c.Admins = []string{"U024BE7LH", "<!channel>"} }, "ADVISOR_ADMINS"},
 		{"an expert channel that is a DM", func(c *Config) { c.ExpertChannel = "D024BE91L" }, "ADVISOR_EXPERT_CHANNEL"},
@@ -160,6 +169,7 @@ func TestRedacted(t *testing.T) {
 	c := Defaults()
 	c.AppToken, c.BotToken = "xapp-1-A111-222-secretapp", "xoxb-111-222-secretbot"
 	c.DB = "postgres://advisor:secretpw@db:5432/advisor"
+	c.SigningSecret = "secret8f742231b10e8888abcd99yyy"
 	for _, format := range []string{"%v", "%+v", "%s", "%#v"} {
 		out := fmt.Sprintf(format, c)
 		if strings.Contains(out, "secret") {

@@ -25,6 +25,25 @@ type Readiness struct {
 	downSince time.Time
 	reason    string
 	now       func() time.Time
+	checks    []check
+}
+
+type check struct {
+	what string
+	f    func(context.Context) error
+}
+
+// checkWait bounds each condition Require adds, so a probe answers in
+// time whatever the condition waits on.
+const checkWait = time.Second
+
+// Require adds a condition to readiness, asked at every probe while the
+// bot is otherwise ready: behind a load balancer, a replica whose database
+// does not answer must leave the rotation.
+func (r *Readiness) Require(what string, f func(context.Context) error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.checks = append(r.checks, check{what, f})
 }
 
 // NewReadiness returns a tracker that starts not ready.
@@ -55,14 +74,21 @@ func (r *Readiness) Down(reason string) {
 // Ready reports whether the bot is ready and, if not, why.
 func (r *Readiness) Ready() (bool, string) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	switch {
-	case r.up:
-		return true, ""
-	case r.everUp && r.now().Sub(r.downSince) < r.grace:
-		return true, ""
+	ok := r.up || r.everUp && r.now().Sub(r.downSince) < r.grace
+	reason, checks := r.reason, r.checks
+	r.mu.Unlock()
+	if !ok {
+		return false, reason
 	}
-	return false, r.reason
+	for _, c := range checks {
+		ctx, cancel := context.WithTimeout(context.Background(), checkWait)
+		err := c.f(ctx)
+		cancel()
+		if err != nil {
+			return false, c.what + " does not answer"
+		}
+	}
+	return true, ""
 }
 
 // Handler serves /healthz (the process is alive), /readyz (200 when ready,

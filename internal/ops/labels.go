@@ -21,7 +21,7 @@ func allow(values ...string) map[string]bool {
 // labels holds the allowlists. It is built once per Metrics, never
 // changed, so it is safe to share between goroutines.
 type labels struct {
-	types, outcomes, reasons, methods, statuses, handoffs map[string]bool
+	types, outcomes, reasons, methods, statuses, handoffs, refusals map[string]bool
 }
 
 func newLabels() labels {
@@ -35,11 +35,13 @@ func newLabels() labels {
 			"invalid state", "panic", "rate_limited", "unknown view", "error", "acked", "dropped",
 			"forgotten", "forget failed", "watching", "unwatched", "not watching", "invite first", "watch failed",
 			"not a question", "not watched", "unanswered", "deleted", "handoff sent", "handoff exists", "handoff failed",
-			"expert modal opened", "already closed", "answered", "resolved", "close failed", "retracted", "forbidden", "not found"),
+			"expert modal opened", "already closed", "answered", "resolved", "close failed", "retracted", "forbidden", "not found",
+			"refused"),
 		// Slack's documented disconnect reasons, and the adapter's own.
 		reasons: allow("warning", "refresh_requested", "link_disabled", "socket_mode_disabled", "unknown",
 			"ping_timeout", "connection_lost", "connect_error"),
 		handoffs: allow("opened", "posted", "post_failed", "answered", "resolved"),
+		refusals: allow("bad signature", "body too large", "unsupported content type", "unreadable body", "not json"),
 		methods: allow("auth.test", "apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
 			"chat.getPermalink", "conversations.open", "conversations.info", "views.open", "views.update", "views.publish", "response_url"),
 		// Call results: ok, the adapter's classes, the HTTP statuses Slack

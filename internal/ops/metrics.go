@@ -35,6 +35,8 @@ type Metrics struct {
 	ExpertChannelReady prometheus.Gauge       // 1 when the bot can post to ADVISOR_EXPERT_CHANNEL
 	LearnedEntries     prometheus.Gauge
 	WatchedChannels    prometheus.Gauge
+	// HTTP mode.
+	HTTPRefusals *prometheus.CounterVec // reason
 }
 
 // NewMetrics builds and registers every collector.
@@ -64,6 +66,8 @@ func NewMetrics() *Metrics {
 			"1 when the bot can post to ADVISOR_EXPERT_CHANNEL; 0 when it is not a member or the channel is gone (hand-offs wait, open, until it can)."),
 		LearnedEntries:  f.gauge("advisor_learned_entries", "Answers experts taught the bot, in this replica's index."),
 		WatchedChannels: f.gauge("advisor_watched_channels", "Channels where the bot answers questions, as this replica knows them."),
+		HTTPRefusals: f.counterVec("advisor_http_refusals_total",
+			"HTTP-mode requests refused with nothing done, by reason: bad signature, body too large, unsupported content type, …", "reason"),
 	}
 }
 
@@ -254,5 +258,12 @@ func (m *Metrics) Loop(learned, watched int) {
 	if m != nil {
 		m.LearnedEntries.Set(float64(learned))
 		m.WatchedChannels.Set(float64(watched))
+	}
+}
+
+// Refused counts an HTTP-mode request refused with nothing done.
+func (m *Metrics) Refused(reason string) {
+	if m != nil {
+		m.HTTPRefusals.WithLabelValues(pick(m.labels.refusals, reason)).Inc()
 	}
 }

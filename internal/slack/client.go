@@ -91,12 +91,16 @@ func (c *Client) BotUserID() string {
 	return ""
 }
 
-// Run authenticates, then serves Socket Mode until ctx is done, handing
-// every request to h. It returns nil when ctx ends and an error only when
-// Slack refuses a token; every other failure is retried.
+// Run authenticates, then serves Socket Mode, or HTTP in http mode, until
+// ctx is done, handing every request to h. It returns nil when ctx ends,
+// and an error when Slack refuses a token or the HTTP listener cannot
+// start; every other failure is retried.
 func (c *Client) Run(ctx context.Context, h Handler) error {
 	if err := c.authenticate(ctx); err != nil || ctx.Err() != nil {
 		return err
+	}
+	if c.cfg.Mode == config.ModeHTTP {
+		return c.runHTTP(ctx, h)
 	}
 	return c.runSocket(ctx, h)
 }

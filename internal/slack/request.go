@@ -10,9 +10,10 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
 )
 
-// Handler acts on one request. It runs on the connection's dispatch
-// goroutine, one request after another, so it must not wait on Slack:
-// it acknowledges the request and hands slow work to others.
+// Handler acts on one request. In Socket Mode it runs on the connection's
+// dispatch goroutine, one request after another; in HTTP mode on each
+// request's own goroutine, many at once. Either way it must not wait on
+// Slack: it acknowledges the request and hands slow work to others.
 type Handler func(req *Request)
 
 // Request is one delivery from Slack: an event and, for commands and

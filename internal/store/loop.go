@@ -3,7 +3,6 @@ package store
 import (
 	"cmp"
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"slices"
@@ -29,9 +28,9 @@ type Loop interface {
 	// Watches lists the watched channels, oldest first.
 	Watches(ctx context.Context) ([]Watch, error)
 
-	// OpenHandoff stores a new open hand-off; h.ID is the caller's
-	// (NewHandoffID). Its post to the experts counts as tried at
-	// h.OpenedAt.
+	// OpenHandoff stores a new open hand-off under the caller's h.ID
+	// ([a-z0-9-]{1,40}); ErrExists when the id is taken. Its post to the
+	// experts counts as tried at h.OpenedAt.
 	OpenHandoff(ctx context.Context, h Handoff) error
 	// HandoffPosted records the expert-channel message of a hand-off.
 	HandoffPosted(ctx context.Context, id, channelID, ts string) error
@@ -135,22 +134,12 @@ type MessageRef struct {
 // MaxAnswerRunes caps an expert's answer (CONTRACT.md; the modal says so).
 const MaxAnswerRunes = 3000
 
-// ErrNotFound is wrapped by errors about a row that is not there.
-var ErrNotFound = errors.New("not found")
-
-// NewHandoffID returns a fresh hand-off id: "h-" and 16 lower-case
-// base-32 characters, within the contract's [a-z0-9-]{1,40}.
-func NewHandoffID() string {
-	const alphabet = "abcdefghijklmnopqrstuvwxyz234567"
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // never fails (crypto/rand)
-	out := make([]byte, 2, 18)
-	copy(out, "h-")
-	for _, c := range b {
-		out = append(out, alphabet[c%32])
-	}
-	return string(out)
-}
+// ErrNotFound is wrapped by errors about a row that is not there, and
+// ErrExists by errors about one that is there already.
+var (
+	ErrNotFound = errors.New("not found")
+	ErrExists   = errors.New("already exists")
+)
 
 // What both engines share.
 

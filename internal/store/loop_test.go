@@ -81,7 +81,7 @@ func TestHandoffLifecycle(t *testing.T) {
 		s := openStore(t, e)
 		// Times are kept to the millisecond, in UTC.
 		opened := now.Add(1234567 * time.Nanosecond).In(time.FixedZone("X", 3600))
-		id := NewHandoffID()
+		const id = "h-2vbq7m0kz4xwd9ta"
 		must(t, s.OpenHandoff(ctx, Handoff{ID: id, OpenedAt: opened, UserID: "U1", Surface: "mention", ChannelID: "C1",
 			ThreadTS: "1.1", Question: "  who  signs\tthe\x00 NDA? ", Guesses: []string{"cost", "learned-3"}}))
 		want := Handoff{ID: id, OpenedAt: now.Add(time.Millisecond), UserID: "U1", Surface: "mention", ChannelID: "C1",
@@ -100,8 +100,8 @@ func TestHandoffLifecycle(t *testing.T) {
 		if in, err := s.Insights(ctx, now.Add(-week)); err != nil || in.OpenHandoffs != 1 {
 			t.Errorf("Insights.OpenHandoffs = %d, %v; want 1", in.OpenHandoffs, err)
 		}
-		if err := s.OpenHandoff(ctx, Handoff{ID: id, OpenedAt: now, UserID: "U2", Question: "mine?"}); !errors.Is(err, ErrInvalid) {
-			t.Errorf("OpenHandoff of a used id = %v, want ErrInvalid", err)
+		if err := s.OpenHandoff(ctx, Handoff{ID: id, OpenedAt: now, UserID: "U2", Question: "mine?"}); !errors.Is(err, ErrExists) {
+			t.Errorf("OpenHandoff of a used id = %v, want ErrExists", err)
 		}
 		get("after a second open of its id")
 

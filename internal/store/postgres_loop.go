@@ -78,8 +78,8 @@ func (s *pgStore) Watches(ctx context.Context) ([]Watch, error) {
 	return ws, nil
 }
 
-// OpenHandoff refuses an id already used (ErrInvalid): ids are random, so
-// that is a caller's bug, and the earlier hand-off must stay as it is.
+// OpenHandoff refuses an id already used (ErrExists): the bot names a
+// hand-off after who asked what, so a second click finds the first.
 func (s *pgStore) OpenHandoff(ctx context.Context, h Handoff) error {
 	h, err := checkHandoff(h)
 	if err != nil {
@@ -94,7 +94,7 @@ func (s *pgStore) OpenHandoff(ctx context.Context, h Handoff) error {
 		return s.wrap(err)
 	}
 	if tag.RowsAffected() == 0 {
-		return invalid("hand-off "+h.ID, "id already used")
+		return fmt.Errorf("store: hand-off %s: %w", h.ID, ErrExists)
 	}
 	return nil
 }

@@ -77,8 +77,8 @@ func (s *sqliteStore) Watches(ctx context.Context) ([]Watch, error) {
 	return ws, nil
 }
 
-// OpenHandoff refuses an id already used (ErrInvalid): ids are random, so
-// that is a caller's bug, and the earlier hand-off must stay as it is.
+// OpenHandoff refuses an id already used (ErrExists): the bot names a
+// hand-off after who asked what, so a second click finds the first.
 func (s *sqliteStore) OpenHandoff(ctx context.Context, h Handoff) error {
 	h, err := checkHandoff(h)
 	if err != nil {
@@ -95,7 +95,7 @@ func (s *sqliteStore) OpenHandoff(ctx context.Context, h Handoff) error {
 		}
 		n, err := res.RowsAffected()
 		if err == nil && n == 0 {
-			err = invalid("hand-off "+h.ID, "id already used")
+			err = fmt.Errorf("store: hand-off %s: %w", h.ID, ErrExists)
 		}
 		return err
 	})
