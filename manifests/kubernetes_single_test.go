@@ -6,6 +6,7 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -23,8 +24,8 @@ import (
 // base, since kustomize refuses an overlay inside its base's folder.
 const (
 	singleDir = "kubernetes-single"
-	// The base, as the overlay names it in resources.
-	singleBase = "../" + kubeDir
+	// The base, as the overlays name it in resources.
+	overlayBase = "../" + kubeDir
 	// Where SQLite writes temporary files once the variables and /var/tmp
 	// and /usr/tmp are not writable (unixTempFileDir in its os_unix.c).
 	sqliteTempDir = "/tmp"
@@ -32,19 +33,27 @@ const (
 
 // overlay is an overlay's folder, read file by file.
 type overlay struct {
+	dir       string
 	k         kustomization
 	resources kubeObjects      // from its own resource files
 	patches   map[string]patch // by file
+	// secret is the overlay's own secret.example.yaml, where it has one:
+	// like the base's, in the folder but not in the kustomization.
+	secret *corev1.Secret
 }
 
 // patch is one patch file: a strategic merge patch, decoded strictly as the
 // whole object it patches (obj), or one that deletes an object (del). raw
 // holds the YAML as a tree, for what a typed object cannot tell: a field
-// set to null, which deletes the base's.
+// set to null, which deletes the base's. deletes lists the list entries the
+// patch deletes (`$patch: delete`, no field of a Kubernetes type, so taken
+// out before the strict decoding), each as the keys down to its list and
+// its name, joined by "/": spec/template/spec/containers/NAME/env/NAME.
 type patch struct {
-	obj runtime.Object
-	del *deletePatch
-	raw map[string]any
+	obj     runtime.Object
+	del     *deletePatch
+	raw     map[string]any
+	deletes []string
 }
 
 // deletePatch is a patch that deletes a whole object. Its $patch key is no
@@ -64,7 +73,7 @@ type deletePatch struct {
 func loadOverlay(t *testing.T, dir string) overlay {
 	t.Helper()
 	dec := kubeDecoder(t)
-	o := overlay{k: readKustomization(t, dir), patches: make(map[string]patch)}
+	o := overlay{dir: dir, k: readKustomization(t, dir), patches: make(map[string]patch)}
 	listed := make(map[string]string) // file -> resources or patches
 	list := func(file, as string) bool {
 		if prev, dup := listed[file]; dup {
@@ -74,11 +83,11 @@ func loadOverlay(t *testing.T, dir string) overlay {
 		listed[file] = as
 		return true
 	}
-	if len(o.k.Resources) == 0 || o.k.Resources[0] != singleBase {
-		t.Errorf("%s: resources %v: want the base, %s, first", dir, o.k.Resources, singleBase)
+	if len(o.k.Resources) == 0 || o.k.Resources[0] != overlayBase {
+		t.Errorf("%s: resources %v: want the base, %s, first", dir, o.k.Resources, overlayBase)
 	}
 	for _, r := range o.k.Resources {
-		if r == singleBase || !list(r, "resources") {
+		if r == overlayBase || !list(r, "resources") {
 			continue
 		}
 		if strings.Contains(r, "/") {
@@ -110,6 +119,23 @@ func loadOverlay(t *testing.T, dir string) overlay {
 		case e.IsDir():
 			t.Errorf("%s: folder %s: an overlay is one folder", dir, name)
 		case name == kustomizationFile:
+		case name == exampleSecretFile:
+			if _, ok := listed[name]; ok {
+				t.Errorf("%s: %s must not be listed: applying it would replace the real secrets with placeholders", dir, name)
+				continue
+			}
+			data, err := os.ReadFile(filepath.Join(dir, name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			objs := decodeDocs(t, dec, path.Join(dir, name), data)
+			if len(objs) != 1 {
+				t.Fatalf("%s/%s: %d objects, want one Secret", dir, name, len(objs))
+			}
+			var ok bool
+			if o.secret, ok = objs[0].(*corev1.Secret); !ok {
+				t.Fatalf("%s/%s holds a %T, want a Secret", dir, name, objs[0])
+			}
 		case strings.HasSuffix(name, ".yaml") || strings.HasSuffix(name, ".yml"):
 			if _, ok := listed[name]; !ok {
 				t.Errorf("%s: %s is neither a resource nor a patch of %s", dir, name, kustomizationFile)
@@ -143,12 +169,63 @@ func readPatch(t *testing.T, dec runtime.Decoder, dir, file string) patch {
 		}
 		return p
 	}
+	p.deletes = stripListDeletes(t, where, p.raw, nil)
+	if len(p.deletes) != 0 {
+		// Decoded strictly without them; the tree holds the rest as is.
+		if data, err = yaml.Marshal(p.raw); err != nil {
+			t.Fatalf("%s: %v", where, err)
+		}
+	}
 	objs := decodeDocs(t, dec, where, data)
 	if len(objs) != 1 {
 		t.Fatalf("%s: %d objects, want one per patch", where, len(objs))
 	}
 	p.obj = objs[0]
 	return p
+}
+
+// stripListDeletes takes out of the tree v every list entry that is a
+// `$patch: delete` of an entry by name, and returns where each was (see
+// patch.deletes); at is the keys down to v. Such an entry must hold the
+// name and the directive only.
+func stripListDeletes(t *testing.T, where string, v any, at []string) []string {
+	t.Helper()
+	var found []string
+	switch v := v.(type) {
+	case map[string]any:
+		for k, sub := range v {
+			if l, ok := sub.([]any); ok {
+				kept := make([]any, 0, len(l)) // not nil: an emptied list is [], not null
+				for _, e := range l {
+					m := asMap(e)
+					if _, ok := m["$patch"]; !ok {
+						kept = append(kept, e)
+						continue
+					}
+					name, _ := m["name"].(string)
+					if m["$patch"] != "delete" || name == "" || len(m) != 2 {
+						t.Errorf("%s: %s: entry %v: want only a name and $patch: delete", where, strings.Join(append(at, k), "/"), m)
+						continue
+					}
+					found = append(found, strings.Join(append(slices.Clone(at), k, name), "/"))
+				}
+				if len(kept) != len(l) {
+					v[k] = kept
+				}
+				sub = kept
+			}
+			found = append(found, stripListDeletes(t, where, sub, append(slices.Clone(at), k))...)
+		}
+	case []any:
+		for i, e := range v {
+			key := strconv.Itoa(i)
+			if name, ok := asMap(e)["name"].(string); ok {
+				key = name
+			}
+			found = append(found, stripListDeletes(t, where, e, append(slices.Clone(at), key))...)
+		}
+	}
+	return found
 }
 
 // target is what a patch applies to: kustomize matches by group, version,
@@ -184,7 +261,7 @@ func patchOf[T runtime.Object](t *testing.T, o overlay) (T, patch) {
 	}
 	var zero T
 	if len(found) != 1 {
-		t.Fatalf("%s: want one patch of a %T, found %v", singleDir, zero, found)
+		t.Fatalf("%s: want one patch of a %T, found %v", o.dir, zero, found)
 	}
 	p := o.patches[found[0]]
 	return p.obj.(T), p
@@ -232,7 +309,13 @@ func TestKubernetesSingleOverlay(t *testing.T) {
 		t.Errorf("%s adds %d resources, want only its PersistentVolumeClaim", singleDir, got)
 	}
 
-	// Each patch targets an object of the base, one patch per object.
+	checkPatchTargets(t, o)
+}
+
+// checkPatchTargets: each patch of the overlay targets an object of the
+// base, one patch per object.
+func checkPatchTargets(t *testing.T, o overlay) {
+	t.Helper()
 	base := make(map[target]bool)
 	for file, list := range loadKubernetes(t).objectsByFile {
 		if file == exampleSecretFile {
@@ -246,7 +329,7 @@ func TestKubernetesSingleOverlay(t *testing.T) {
 	for file, p := range o.patches {
 		tg := p.target()
 		if !base[tg] {
-			t.Errorf("%s/%s patches %s %q, which the base does not have: kustomize would fail", singleDir, file, tg.gvk, tg.name)
+			t.Errorf("%s/%s patches %s %q, which the base does not have: kustomize would fail", o.dir, file, tg.gvk, tg.name)
 		}
 		if prev, dup := patched[tg]; dup {
 			t.Errorf("%s %q is patched by both %s and %s: one patch per object", tg.gvk.Kind, tg.name, prev, file)

@@ -25,6 +25,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
 	corev1 "k8s.io/api/core/v1"
 	networkingv1 "k8s.io/api/networking/v1"
 	policyv1 "k8s.io/api/policy/v1"
@@ -62,6 +63,9 @@ type kubeObjects struct {
 	secrets       []*corev1.Secret
 	netpols       []*networkingv1.NetworkPolicy
 	pvcs          []*corev1.PersistentVolumeClaim
+	services      []*corev1.Service
+	ingresses     []*networkingv1.Ingress
+	hpas          []*autoscalingv2.HorizontalPodAutoscaler
 	files         []string // every manifest file but kustomization.yaml, relative to kubeDir
 	secretFiles   []string // files holding a Secret
 	objectsByFile map[string][]runtime.Object
@@ -72,7 +76,7 @@ type kubeObjects struct {
 func kubeDecoder(t *testing.T) runtime.Decoder {
 	t.Helper()
 	scheme := runtime.NewScheme()
-	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, policyv1.AddToScheme, networkingv1.AddToScheme} {
+	for _, add := range []func(*runtime.Scheme) error{appsv1.AddToScheme, corev1.AddToScheme, policyv1.AddToScheme, networkingv1.AddToScheme, autoscalingv2.AddToScheme} {
 		if err := add(scheme); err != nil {
 			t.Fatal(err)
 		}
@@ -130,6 +134,12 @@ func (o *kubeObjects) add(t *testing.T, file string, obj runtime.Object) {
 		o.netpols = append(o.netpols, obj)
 	case *corev1.PersistentVolumeClaim:
 		o.pvcs = append(o.pvcs, obj)
+	case *corev1.Service:
+		o.services = append(o.services, obj)
+	case *networkingv1.Ingress:
+		o.ingresses = append(o.ingresses, obj)
+	case *autoscalingv2.HorizontalPodAutoscaler:
+		o.hpas = append(o.hpas, obj)
 	case *corev1.Secret:
 		o.secrets = append(o.secrets, obj)
 		o.secretFiles = append(o.secretFiles, file)
@@ -211,6 +221,19 @@ func configEnv(t *testing.T) map[string]string {
 	if len(env) < 2 {
 		t.Fatal("config.Usage lists no variables")
 	}
+	// HTTP mode's settings, from the contract: the ones config does not
+	// read yet are taken as the contract names them, and the ones it reads
+	// must have the contract's defaults.
+	for name, def := range httpModeEnv {
+		got, ok := env[name]
+		if !ok {
+			env[name] = def
+			continue
+		}
+		if got != def {
+			t.Errorf("config.Usage: %s defaults to %q, the contract (and the HTTP overlay) to %q", name, got, def)
+		}
+	}
 	return env
 }
 
@@ -259,6 +282,9 @@ func TestKubernetesManifestsDecodeStrictly(t *testing.T) {
 	}
 	if len(objs.pvcs) != 0 {
 		t.Errorf("%d PersistentVolumeClaims in the base: its replicas share Postgres, and the SQLite volume belongs to %s", len(objs.pvcs), singleDir)
+	}
+	if n := len(objs.services) + len(objs.ingresses) + len(objs.hpas); n != 0 {
+		t.Errorf("%d Services, Ingresses or autoscalers in the base: Socket Mode connects out, and HTTP mode's belong to %s", n, httpDir)
 	}
 	checkMeta(t, objs)
 }
@@ -398,19 +424,9 @@ func checkPod(t *testing.T, d *appsv1.Deployment, cm *corev1.ConfigMap, secret *
 	}
 
 	// Shutdown: SIGKILL must not cut the drain short.
-	grace := defaults["ADVISOR_SHUTDOWN_GRACE"]
 	c := one(t, "container", pod.Containers)
 	env := envByName(t, c.Env)
-	if e, ok := env["ADVISOR_SHUTDOWN_GRACE"]; ok {
-		grace = e.Value
-	}
-	drain, err := time.ParseDuration(grace)
-	if err != nil {
-		t.Fatalf("ADVISOR_SHUTDOWN_GRACE %q: %v", grace, err)
-	}
-	if p := pod.TerminationGracePeriodSeconds; p == nil || time.Duration(*p)*time.Second <= drain {
-		t.Errorf("terminationGracePeriodSeconds = %s, want more than the bot's %s drain (ADVISOR_SHUTDOWN_GRACE)", show(p), drain)
-	}
+	checkGracePeriod(t, pod.TerminationGracePeriodSeconds, c.Lifecycle, env, defaults)
 	if pod.AutomountServiceAccountToken == nil || *pod.AutomountServiceAccountToken {
 		t.Error("automountServiceAccountToken must be false: the bot never calls the Kubernetes API")
 	}
@@ -426,8 +442,22 @@ func checkPod(t *testing.T, d *appsv1.Deployment, cm *corev1.ConfigMap, secret *
 		t.Errorf("Dockerfile CMD %q differs from the Deployment's args %q", df.cmd, c.Args)
 	}
 
-	// The port: the one the bot listens on and the image exposes.
-	port := one(t, "container port", c.Ports)
+	// The ports: the ops port, which the bot listens on and the image
+	// exposes, and in HTTP mode Slack's (checkSlackPort).
+	mode := slackMode(t, env, defaults)
+	wantPorts := []string{"http"}
+	if mode == httpMode {
+		wantPorts = []string{"http", slackPortName}
+		checkSlackPort(t, c.Ports, env, defaults)
+	}
+	ports := make(map[string]corev1.ContainerPort)
+	for _, p := range c.Ports {
+		ports[p.Name] = p
+	}
+	if got := slices.Sorted(maps.Keys(ports)); len(c.Ports) != len(wantPorts) || !slices.Equal(got, wantPorts) {
+		t.Errorf("container ports %v, want %v in %s mode", got, wantPorts, mode)
+	}
+	port := ports["http"]
 	if port.Name != "http" || port.ContainerPort != 8080 {
 		t.Errorf("port = %s/%d, want http/8080", port.Name, port.ContainerPort)
 	}
@@ -514,7 +544,16 @@ func checkPod(t *testing.T, d *appsv1.Deployment, cm *corev1.ConfigMap, secret *
 			}
 		}
 	}
-	for _, name := range []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN"} {
+	// The credentials of the mode: Socket Mode's app token, or HTTP mode's
+	// signing secret instead (CONTRACT.md "HTTP mode").
+	fromSecret := []string{"SLACK_APP_TOKEN", "SLACK_BOT_TOKEN"}
+	if mode == httpMode {
+		fromSecret = []string{signingSecretVar, "SLACK_BOT_TOKEN"}
+		if _, ok := env["SLACK_APP_TOKEN"]; ok {
+			t.Error("env SLACK_APP_TOKEN is set in HTTP mode, which takes SLACK_SIGNING_SECRET instead: delete it")
+		}
+	}
+	for _, name := range fromSecret {
 		checkFromSecret(t, env, name, secret)
 	}
 
@@ -551,6 +590,33 @@ func checkPod(t *testing.T, d *appsv1.Deployment, cm *corev1.ConfigMap, secret *
 	}
 	if !mounted {
 		t.Errorf("nothing is mounted at %s", contentMountPath)
+	}
+}
+
+// checkGracePeriod: the pod's grace period (period) outlasts the preStop
+// pause and the bot's drain, ADVISOR_SHUTDOWN_GRACE (in env, or its
+// default); SIGKILL comes at its end.
+func checkGracePeriod(t *testing.T, period *int64, l *corev1.Lifecycle, env map[string]corev1.EnvVar, defaults map[string]string) {
+	t.Helper()
+	grace := defaults["ADVISOR_SHUTDOWN_GRACE"]
+	if e, ok := env["ADVISOR_SHUTDOWN_GRACE"]; ok {
+		grace = e.Value
+	}
+	drain, err := time.ParseDuration(grace)
+	if err != nil {
+		t.Fatalf("ADVISOR_SHUTDOWN_GRACE %q: %v", grace, err)
+	}
+	// A preStop hook runs before SIGTERM, within the same period.
+	var pause time.Duration
+	if l != nil && l.PreStop != nil {
+		if s := l.PreStop.Sleep; s == nil || l.PreStop.Exec != nil || l.PreStop.HTTPGet != nil || l.PreStop.TCPSocket != nil {
+			t.Errorf("preStop = %+v: want a sleep action alone (the image has no shell)", l.PreStop)
+		} else {
+			pause = time.Duration(s.Seconds) * time.Second
+		}
+	}
+	if period == nil || time.Duration(*period)*time.Second <= pause+drain {
+		t.Errorf("terminationGracePeriodSeconds = %s, want more than the preStop pause %s plus the bot's %s drain (ADVISOR_SHUTDOWN_GRACE)", show(period), pause, drain)
 	}
 }
 
@@ -671,34 +737,43 @@ func TestKubernetesExampleSecret(t *testing.T) {
 	t.Parallel()
 	objs := loadKubernetes(t)
 	s := one(t, "Secret", objs.secrets)
+	checkExampleSecret(t, path.Join(kubeDir, exampleSecretFile), s,
+		map[string]string{"SLACK_APP_TOKEN": "xapp-", "SLACK_BOT_TOKEN": "xoxb-", dbVar: "postgres://"})
+}
+
+// checkExampleSecret checks the example Secret s, read from file: exactly
+// the keys of want, each a placeholder starting with want's prefix and
+// holding REPLACE-ME, nothing token-like in the file, and an ADVISOR_DB
+// that the store reads as a Postgres URL.
+func checkExampleSecret(t *testing.T, file string, s *corev1.Secret, want map[string]string) {
+	t.Helper()
 	if len(s.Data) != 0 {
-		t.Error("the example Secret should use stringData, readable placeholders, not data")
+		t.Errorf("%s: the example Secret should use stringData, readable placeholders, not data", file)
 	}
-	want := map[string]string{"SLACK_APP_TOKEN": "xapp-", "SLACK_BOT_TOKEN": "xoxb-", dbVar: "postgres://"}
 	if got := slices.Sorted(maps.Keys(s.StringData)); !slices.Equal(got, slices.Sorted(maps.Keys(want))) {
-		t.Errorf("stringData keys = %v, want %v", got, slices.Sorted(maps.Keys(want)))
+		t.Errorf("%s: stringData keys = %v, want %v", file, got, slices.Sorted(maps.Keys(want)))
 	}
 	for k, v := range s.StringData {
 		if !strings.HasPrefix(v, want[k]) || !strings.Contains(v, "REPLACE-ME") {
-			t.Errorf("%s = %q: want a placeholder like %sREPLACE-ME", k, v, want[k])
+			t.Errorf("%s: %s = %q: want a placeholder like %sREPLACE-ME", file, k, v, want[k])
 		}
 		for _, re := range tokenLike {
 			if re.MatchString(v) {
-				t.Errorf("%s = %q looks like a real token (%s)", k, v, re)
+				t.Errorf("%s: %s = %q looks like a real token (%s)", file, k, v, re)
 			}
 		}
 	}
 	// The database: a Postgres URL, which the replicas can share.
 	if dsn, err := store.ParseDSN(s.StringData[dbVar]); err != nil || dsn.Engine != store.Postgres {
-		t.Errorf("%s = %q: want a postgres:// URL the store accepts (engine %q, %v)", dbVar, s.StringData[dbVar], dsn.Engine, err)
+		t.Errorf("%s: %s = %q: want a postgres:// URL the store accepts (engine %q, %v)", file, dbVar, s.StringData[dbVar], dsn.Engine, err)
 	}
-	raw, err := os.ReadFile(filepath.Join(kubeDir, exampleSecretFile))
+	raw, err := os.ReadFile(filepath.FromSlash(file))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, re := range tokenLike {
 		if loc := re.FindIndex(raw); loc != nil {
-			t.Errorf("%s contains something token-like: %q", exampleSecretFile, raw[loc[0]:loc[1]])
+			t.Errorf("%s contains something token-like: %q", file, raw[loc[0]:loc[1]])
 		}
 	}
 }
@@ -803,42 +878,53 @@ func checkNetworkPolicy(t *testing.T, np *networkingv1.NetworkPolicy, d *appsv1.
 // a rule for the database port (db, "" for none) may name destinations.
 func checkNetworkRules(t *testing.T, spec networkingv1.NetworkPolicySpec, db string, extra ...string) {
 	t.Helper()
-	ports := func(rules [][]networkingv1.NetworkPolicyPort) []string {
-		var out []string
-		for _, r := range rules {
-			for _, p := range r {
-				proto := corev1.ProtocolTCP // the API's default
-				if p.Protocol != nil {
-					proto = *p.Protocol
-				}
-				if p.Port == nil {
-					out = append(out, string(proto)+"/any")
-					continue
-				}
-				out = append(out, fmt.Sprintf("%s/%s", proto, p.Port.String()))
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
-	var in, out [][]networkingv1.NetworkPolicyPort
+	var in [][]networkingv1.NetworkPolicyPort
 	for _, r := range spec.Ingress {
 		in = append(in, r.Ports)
 	}
+	_, opsPort, _ := strings.Cut(configEnv(t)["ADVISOR_HTTP_ADDR"], ":")
+	if got := policyPorts(in); !slices.Equal(got, []string{"TCP/" + opsPort}) {
+		t.Errorf("ingress ports %v, want only the ops port TCP/%s", got, opsPort)
+	}
+	checkEgressRules(t, spec, db, extra...)
+}
+
+// policyPorts lists the ports of rules as PROTO/PORT, sorted.
+func policyPorts(rules [][]networkingv1.NetworkPolicyPort) []string {
+	var out []string
+	for _, r := range rules {
+		for _, p := range r {
+			proto := corev1.ProtocolTCP // the API's default
+			if p.Protocol != nil {
+				proto = *p.Protocol
+			}
+			if p.Port == nil {
+				out = append(out, string(proto)+"/any")
+				continue
+			}
+			out = append(out, fmt.Sprintf("%s/%s", proto, p.Port.String()))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// checkEgressRules: out, DNS and 443 by port, plus the extra ports
+// (PROTO/PORT) given. Only a rule for the database port (db, "" for none)
+// may name destinations.
+func checkEgressRules(t *testing.T, spec networkingv1.NetworkPolicySpec, db string, extra ...string) {
+	t.Helper()
+	var out [][]networkingv1.NetworkPolicyPort
 	for _, r := range spec.Egress {
-		if len(r.To) != 0 && (db == "" || !slices.Equal(ports([][]networkingv1.NetworkPolicyPort{r.Ports}), []string{"TCP/" + db})) {
+		if len(r.To) != 0 && (db == "" || !slices.Equal(policyPorts([][]networkingv1.NetworkPolicyPort{r.Ports}), []string{"TCP/" + db})) {
 			t.Errorf("an egress rule for %v names destinations %v: Slack's addresses change, so its rules go by port (only the database's rule may name where it is)",
-				ports([][]networkingv1.NetworkPolicyPort{r.Ports}), r.To)
+				policyPorts([][]networkingv1.NetworkPolicyPort{r.Ports}), r.To)
 		}
 		out = append(out, r.Ports)
 	}
-	_, opsPort, _ := strings.Cut(configEnv(t)["ADVISOR_HTTP_ADDR"], ":")
-	if got := ports(in); !slices.Equal(got, []string{"TCP/" + opsPort}) {
-		t.Errorf("ingress ports %v, want only the ops port TCP/%s", got, opsPort)
-	}
 	want := append([]string{"TCP/443", "TCP/53", "UDP/53"}, extra...)
 	slices.Sort(want)
-	if got := ports(out); !slices.Equal(got, want) {
+	if got := policyPorts(out); !slices.Equal(got, want) {
 		t.Errorf("egress ports %v, want %v: DNS, 443 and the database's port if it has one, nothing else", got, want)
 	}
 }

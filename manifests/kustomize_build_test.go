@@ -18,9 +18,9 @@ import (
 // build the kustomizations as kubectl apply -k would. v5.8.3 needs Go 1.27.
 const kustomizePkg = "sigs.k8s.io/kustomize/kustomize/v5@v5.8.2"
 
-// TestKubernetesKustomizeBuild builds the base and the single overlay with
+// TestKubernetesKustomizeBuild builds the base and the overlays with
 // kustomize itself, decodes the output strictly and checks it: the base
-// comes out as its files, and the overlay's patches merge as intended.
+// comes out as its files, and the overlays' patches merge as intended.
 func TestKubernetesKustomizeBuild(t *testing.T) {
 	t.Parallel()
 	bin := kustomizeBinary(t)
@@ -56,6 +56,10 @@ func TestKubernetesKustomizeBuild(t *testing.T) {
 	t.Run(singleDir, func(t *testing.T) {
 		t.Parallel()
 		checkSingleBuild(t, kustomizeBuild(t, bin, singleDir))
+	})
+	t.Run(httpDir, func(t *testing.T) {
+		t.Parallel()
+		checkHTTPBuild(t, kustomizeBuild(t, bin, httpDir))
 	})
 }
 

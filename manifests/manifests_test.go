@@ -4,6 +4,7 @@ package manifests
 import (
 	"bytes"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -63,9 +64,15 @@ type slackManifest struct {
 	} `yaml:"settings"`
 }
 
-func TestSlackManifest(t *testing.T) {
-	t.Parallel()
-	data, err := os.ReadFile("slack/app-manifest.yaml")
+const (
+	slackManifestFile     = "slack/app-manifest.yaml"
+	slackManifestHTTPFile = "slack/app-manifest-http.yaml"
+)
+
+// readSlackManifest decodes file strictly.
+func readSlackManifest(t *testing.T, file string) slackManifest {
+	t.Helper()
+	data, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -73,8 +80,28 @@ func TestSlackManifest(t *testing.T) {
 	dec.KnownFields(true)
 	var m slackManifest
 	if err := dec.Decode(&m); err != nil {
-		t.Fatalf("decode: %v", err)
+		t.Fatalf("%s: decode: %v", file, err)
 	}
+	return m
+}
+
+func TestSlackManifest(t *testing.T) {
+	t.Parallel()
+	m := readSlackManifest(t, slackManifestFile)
+	checkSlackManifest(t, m)
+	s := m.Settings
+	if !s.SocketModeEnabled {
+		t.Error("Socket Mode must be on")
+	}
+	if s.EventSubscriptions.RequestURL != "" || s.Interactivity.RequestURL != "" || m.Features.SlashCommands[0].URL != "" {
+		t.Error("with Socket Mode, no request URLs belong in the manifest")
+	}
+}
+
+// checkSlackManifest checks what both variants of the app manifest share:
+// Slack's limits, the command, the tabs, the events and the scopes.
+func checkSlackManifest(t *testing.T, m slackManifest) {
+	t.Helper()
 	// Limits from Slack's manifest schema.
 	d := m.DisplayInformation
 	checkLen(t, "display_information.name", d.Name, 1, 35)
@@ -94,11 +121,8 @@ func TestSlackManifest(t *testing.T) {
 
 	// What this app needs.
 	s := m.Settings
-	if !s.SocketModeEnabled || !s.Interactivity.IsEnabled {
-		t.Error("Socket Mode and interactivity must be on")
-	}
-	if s.EventSubscriptions.RequestURL != "" || s.Interactivity.RequestURL != "" || cmd.URL != "" {
-		t.Error("with Socket Mode, no request URLs belong in the manifest")
+	if !s.Interactivity.IsEnabled {
+		t.Error("interactivity must be on")
 	}
 	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled || m.Features.AppHome.MessagesTabReadOnlyEnabled {
 		t.Error("the Home and Messages tabs must be on, and users must be allowed to message the bot")
@@ -116,6 +140,61 @@ func TestSlackManifest(t *testing.T) {
 	}
 	if !strings.HasPrefix(d.BackgroundColor, "#") || (len(d.BackgroundColor) != 4 && len(d.BackgroundColor) != 7) {
 		t.Errorf("background_color %q is not #rgb or #rrggbb", d.BackgroundColor)
+	}
+}
+
+// TestSlackManifestHTTP checks the HTTP mode variant: Socket Mode off, and
+// the one URL of the bot (CONTRACT.md "HTTP mode": POST /slack/events, for
+// events, the command and interactivity alike) where the Ingress of the
+// HTTP overlay serves it. Otherwise it must equal the Socket Mode manifest,
+// so the two cannot drift apart: a scope or event added to one only fails.
+func TestSlackManifestHTTP(t *testing.T) {
+	t.Parallel()
+	m := readSlackManifest(t, slackManifestHTTPFile)
+	checkSlackManifest(t, m)
+	if m.Settings.SocketModeEnabled {
+		t.Error("Socket Mode must be off in HTTP mode: Slack would not send to the request URLs")
+	}
+	want := ingressURL(t)
+	if !strings.HasSuffix(want, slackEventsPath) {
+		t.Errorf("the Ingress routes %s, not the bot's path %s", want, slackEventsPath)
+	}
+	for what, got := range map[string]string{
+		"settings.event_subscriptions.request_url": m.Settings.EventSubscriptions.RequestURL,
+		"settings.interactivity.request_url":       m.Settings.Interactivity.RequestURL,
+		"the slash command's url":                  m.Features.SlashCommands[0].URL,
+	} {
+		if got != want {
+			t.Errorf("%s = %q, want %q: the Ingress's host and the bot's path (%s/ingress.yaml)", what, got, want, httpDir)
+		}
+	}
+
+	socket := readSlackManifest(t, slackManifestFile)
+	for _, m := range []*slackManifest{&m, &socket} {
+		m.Settings.SocketModeEnabled = false
+		m.Settings.EventSubscriptions.RequestURL = ""
+		m.Settings.Interactivity.RequestURL = ""
+		for i := range m.Features.SlashCommands {
+			m.Features.SlashCommands[i].URL = ""
+		}
+	}
+	for _, part := range []struct {
+		name       string
+		http, sock any
+	}{
+		{"_metadata", m.Metadata, socket.Metadata},
+		{"display_information", m.DisplayInformation, socket.DisplayInformation},
+		{"features", m.Features, socket.Features},
+		{"oauth_config", m.OAuthConfig, socket.OAuthConfig},
+		{"settings", m.Settings, socket.Settings},
+	} {
+		if !reflect.DeepEqual(part.http, part.sock) {
+			t.Errorf("%s: %s differs from %s's beyond Socket Mode and the request URLs: keep the two in step\n got %+v\nwant %+v",
+				slackManifestHTTPFile, part.name, slackManifestFile, part.http, part.sock)
+		}
+	}
+	if !reflect.DeepEqual(m, socket) {
+		t.Errorf("%s and %s differ beyond Socket Mode and the request URLs", slackManifestHTTPFile, slackManifestFile)
 	}
 }
 
