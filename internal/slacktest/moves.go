@@ -11,8 +11,8 @@ import (
 
 // User moves: each builds the payload Slack would send for something a
 // user did, delivers it in one Socket Mode envelope to a connected client
-// (a Mention with Config.MessageEvents in two), and returns the client's
-// ack.
+// or one HTTP POST (a Mention with Config.MessageEvents in two), and
+// returns the client's ack.
 
 // verificationToken fills the deprecated "token" field Slack still sends.
 const verificationToken = "emu-verification-token"
@@ -228,7 +228,9 @@ func (s *Server) DeleteMessage(ctx context.Context, channelID, ts string) (Ack, 
 
 // RedeliverEvent resends a delivered event as Slack does when an ack is
 // late: the same event_id and payload in a new envelope, with
-// retry_attempt and retry_reason (Slack uses "timeout").
+// retry_attempt and retry_reason (Slack uses "timeout"). In HTTP mode
+// they are X-Slack-Retry-Num and X-Slack-Retry-Reason ("timeout" becomes
+// HTTP's "http_timeout"), and retries may follow up to HTTPRetries.
 func (s *Server) RedeliverEvent(ctx context.Context, eventID string, retryAttempt int, reason string) (Ack, error) {
 	s.mu.Lock()
 	payload, ok := s.events.m[eventID]

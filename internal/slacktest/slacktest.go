@@ -9,7 +9,8 @@
 //
 // A test plays the user with methods such as SlashCommand and SubmitView;
 // everything the bot shows back is recorded as a Posted value and every
-// request as a Call.
+// request as a Call. The moves reach the bot over Socket Mode, or, with
+// Config.HTTPTargets, as Slack's signed HTTP POSTs (httpmode.go).
 package slacktest
 
 import (
@@ -43,6 +44,11 @@ var (
 	ErrUnknownView    = errors.New("slacktest: no such view")
 	ErrUnknownEvent   = errors.New("slacktest: no such event")
 	ErrUnknownMessage = errors.New("slacktest: no such message")
+
+	ErrHTTPStatus       = errors.New("slacktest: the app answered a non-2xx HTTP status")
+	ErrConnectionFailed = errors.New("slacktest: could not reach the app's request URL")
+	ErrBadChallenge     = errors.New("slacktest: url_verification answer is not the challenge")
+	ErrNoHTTPTargets    = errors.New("slacktest: no HTTP targets")
 )
 
 const (
@@ -70,7 +76,25 @@ type Config struct {
 
 	TriggerTTL   time.Duration // trigger_id lifetime: 3s, like Slack
 	PingInterval time.Duration // websocket pings to clients: 10s
-	AckTimeout   time.Duration // how long a move waits for its ack: 5s
+	// AckTimeout is how long a move waits for its ack: 5s over Socket
+	// Mode; over HTTP, Slack's 3s (also when SetHTTPTargets turns HTTP on
+	// later), after which the answer is a timeout.
+	AckTimeout time.Duration
+
+	// HTTPTargets, when set, are the app's request URLs (such as
+	// http://127.0.0.1:3000/slack/events, one per replica): every move is
+	// then POSTed to them in turn, as a round-robin load balancer in front
+	// of replicas would, instead of sent over Socket Mode, and the answer
+	// is the ack. See httpmode.go.
+	HTTPTargets []string
+	// SigningSecret signs every HTTP delivery (X-Slack-Signature); default
+	// a fixed emulator secret, see Server.SigningSecret.
+	SigningSecret string
+	// HTTPRetries is how many times an Events API delivery that timed out,
+	// failed to connect or got a non-2xx answer is tried again, each time
+	// on the next target: Slack's 3 when 0, none when negative. Slack never
+	// retries slash commands and interactions.
+	HTTPRetries int
 
 	// ResponseURLTTL and ResponseURLUses bound each response_url: Slack's
 	// 30 minutes and 5 uses.
@@ -118,7 +142,14 @@ func (c Config) withDefaults() Config {
 	str(&c.DefaultChannelID, "C0EMUGEN1")
 	dur(&c.TriggerTTL, 3*time.Second)
 	dur(&c.PingInterval, 10*time.Second)
+	if len(c.HTTPTargets) > 0 {
+		dur(&c.AckTimeout, slackHTTPTimeout)
+	}
 	dur(&c.AckTimeout, 5*time.Second)
+	str(&c.SigningSecret, defaultSigningSecret)
+	if c.HTTPRetries == 0 {
+		c.HTTPRetries = 3
+	}
 	dur(&c.ResponseURLTTL, 30*time.Minute)
 	if c.ResponseURLUses <= 0 {
 		c.ResponseURLUses = 5
@@ -203,6 +234,12 @@ type Server struct {
 	connects int
 	pending  map[string]*pendingAck
 
+	client     *http.Client  // HTTP mode: to the app, and Close closes its idle connections
+	httpAck    time.Duration // AckTimeout of HTTP deliveries
+	targets    []string      // replaced, never changed in place
+	targetRR   int
+	deliveries []Delivery
+
 	tickets   store[time.Time]
 	triggers  store[*trigger]
 	responses store[*responseURL]
@@ -260,8 +297,8 @@ func (c Config) orForget(d time.Duration) time.Duration {
 }
 
 // Start listens on a free port of 127.0.0.1 and serves until Close.
-func Start(cfg Config) (*Server, error) {
-	cfg = cfg.withDefaults()
+func Start(raw Config) (*Server, error) {
+	cfg := raw.withDefaults()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("slacktest: listen: %w", err)
@@ -283,6 +320,11 @@ func Start(cfg Config) (*Server, error) {
 		channels:  map[string]chanState{},
 		msgs:      store[Posted]{ttl: cfg.ForgetAfter, max: maxStoredMessages},
 	}
+	s.httpAck = cfg.AckTimeout
+	if raw.AckTimeout <= 0 {
+		s.httpAck = slackHTTPTimeout
+	}
+	s.client, s.targets = newHTTPClient(), slices.Clone(cfg.HTTPTargets)
 	s.dms.forget = func(_, d string) { delete(s.dmUsers, d) }
 	s.views.forget = s.forgetViewLocked
 	s.pings.Store(true)
@@ -362,6 +404,7 @@ func (s *Server) Close() error {
 		c.shutdown(websocket.CloseGoingAway, "server closing")
 	}
 	s.wg.Wait()
+	s.client.CloseIdleConnections()
 	return err
 }
 

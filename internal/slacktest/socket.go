@@ -20,14 +20,20 @@ import (
 
 const debugHost = "applink-emulator-1"
 
-// Ack is a Socket Mode acknowledgement received for an envelope.
+// Ack is a Socket Mode acknowledgement received for an envelope, or in
+// HTTP mode the app's answer to the POST.
 type Ack struct {
-	EnvelopeID string
-	Payload    json.RawMessage // nil when the ack carried no payload
-	Latency    time.Duration   // from writing the envelope to reading the ack
-	// Sent is when the envelope was written, set even when no ack came;
-	// a reply's latency is Posted.At minus Sent.
+	EnvelopeID string          // Socket Mode only
+	Payload    json.RawMessage // nil when the ack carried no payload (HTTP: no JSON body)
+	Latency    time.Duration   // from writing the envelope (HTTP: the first POST) to reading the ack
+	// Sent is when the envelope was written (HTTP: the first POST), set
+	// even when no ack came; a reply's latency is Posted.At minus Sent.
 	Sent time.Time
+
+	// HTTP mode only, of the last POST, set also when it failed.
+	Status   int    // the HTTP status answered; 0 when none came
+	Target   string // the URL it went to
+	Attempts int    // POSTs made: 1, plus Slack's retries of an event
 }
 
 type wsConn struct {
@@ -269,7 +275,8 @@ type envelope struct {
 
 // SendEnvelope sends payload in an envelope of type typ ("events_api",
 // "slash_commands", "interactive", or anything else a test wants) to one
-// connected client and waits for its ack.
+// connected client and waits for its ack. In HTTP mode it POSTs the
+// payload as Slack would (only those three types).
 func (s *Server) SendEnvelope(ctx context.Context, typ string, payload json.RawMessage, acceptsResponsePayload bool) (Ack, error) {
 	return s.send(ctx, typ, payload, acceptsResponsePayload)
 }
@@ -283,7 +290,13 @@ func (s *Server) send(ctx context.Context, typ string, payload any, acceptsRespo
 	return s.deliverEnvelope(ctx, env)
 }
 
+// deliverEnvelope sends env to the app and waits for its ack: the one
+// place a move reaches the app, over Socket Mode or, with HTTP targets,
+// over HTTP.
 func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error) {
+	if targets, i := s.nextTarget(); targets != nil {
+		return s.deliverHTTP(ctx, env, targets, i)
+	}
 	frame, err := json.Marshal(env)
 	if err != nil {
 		return Ack{}, fmt.Errorf("slacktest: envelope: %w", err)
@@ -327,8 +340,8 @@ func (s *Server) deliverEnvelope(ctx context.Context, env envelope) (Ack, error)
 	}
 }
 
-// SendRaw writes frame, as is, to one connected client; for malformed-input
-// tests.
+// SendRaw writes frame, as is, to one connected Socket Mode client; for
+// malformed-input tests (over HTTP, see PostSigned).
 func (s *Server) SendRaw(ctx context.Context, frame []byte) error {
 	c, err := s.pickConn(ctx)
 	if err != nil {
