@@ -34,8 +34,9 @@ LABEL org.opencontainers.image.title="fractional-advisor" \
       org.opencontainers.image.description="Slack bot: fractional CAIO or fractional CTO?"
 COPY --from=build /out/fractional-advisor /fractional-advisor
 USER 65532:65532
-# /healthz, /readyz and /metrics (ADVISOR_HTTP_ADDR). Slack itself needs no
-# inbound port: Socket Mode connects out.
-EXPOSE 8080
+# /healthz, /readyz and /metrics (ADVISOR_HTTP_ADDR); 3000 is Slack's way in
+# with SLACK_MODE=http (ADVISOR_SLACK_ADDR). Socket Mode needs no inbound
+# port: it connects out.
+EXPOSE 8080 3000
 ENTRYPOINT ["/fractional-advisor"]
 CMD ["serve"]

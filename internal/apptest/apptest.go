@@ -6,6 +6,7 @@ package apptest
 import (
 	"bytes"
 	"context"
+	"net"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 	"github.com/fractional-advisor/fractional-advisor/internal/config"
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/ops"
+	"github.com/fractional-advisor/fractional-advisor/internal/slack"
 	"github.com/fractional-advisor/fractional-advisor/internal/slacktest"
 	"github.com/fractional-advisor/fractional-advisor/internal/store"
 	"github.com/prometheus/client_golang/prometheus/testutil"
@@ -49,6 +51,10 @@ type Options struct {
 	// Store wraps the store the rig opened (a test's faults); nil uses it
 	// as it is.
 	Store func(store.Store) store.Store
+	// HTTPAddr, when set, runs the bot in HTTP mode listening there
+	// (FreeAddr), signed with the emulator's secret; the emulator must
+	// deliver to it (slacktest.Config.HTTPTargets).
+	HTTPAddr string
 }
 
 // Rig is the bot running against the emulator.
@@ -101,6 +107,9 @@ func Start(t *testing.T, o Options) *Rig {
 	cfg.SlackTimeout = 5 * time.Second
 	cfg.ShutdownGrace = 5 * time.Second
 	cfg.ReconnectMax = 100 * time.Millisecond
+	if o.HTTPAddr != "" {
+		cfg.Mode, cfg.SlackAddr, cfg.SigningSecret, cfg.AppToken = config.ModeHTTP, o.HTTPAddr, emu.SigningSecret(), ""
+	}
 	switch o.DB {
 	case "", "none":
 		cfg.DB = "sqlite:" + filepath.Join(t.TempDir(), "advisor.db")
@@ -141,16 +150,26 @@ func Start(t *testing.T, o Options) *Rig {
 		}
 		all := r.log.String()
 		for _, tok := range []string{cfg.AppToken, cfg.BotToken} {
+			if tok == "" {
+				continue // no app token in HTTP mode
+			}
 			_, secret, _ := strings.Cut(tok, "-")
 			if strings.Contains(all, tok) || strings.Contains(all, secret) {
 				t.Errorf("a token (%s) appears in the bot's log", tok[:5])
 			}
 		}
+		if cfg.SigningSecret != "" && strings.Contains(all, cfg.SigningSecret) {
+			t.Error("the signing secret appears in the bot's log")
+		}
 		if t.Failed() {
 			t.Logf("the bot's log:\n%s", all)
 		}
 	})
-	if !o.NoWait {
+	switch {
+	case o.NoWait:
+	case o.HTTPAddr != "":
+		WaitUntil(t, "the bot to be ready", func() bool { ok, _ := r.Ready.Ready(); return ok })
+	default:
 		if err := emu.WaitConnected(Ctx(t)); err != nil {
 			t.Fatalf("the bot did not connect: %v", err)
 		}
@@ -323,3 +342,19 @@ func (s *Buffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// FreeAddr returns a loopback address with a port free a moment ago, for
+// a bot in HTTP mode whose address the emulator must know before it
+// starts.
+func FreeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// EventsURL is where a bot in HTTP mode at addr takes Slack's requests.
+func EventsURL(addr string) string { return "http://" + addr + slack.EventsPath }
