@@ -30,21 +30,35 @@ func buildBot(ctx context.Context, dir string, stderr io.Writer) (string, error)
 	return bin, nil
 }
 
-// botEnv is the bot's environment: ours, without Slack tokens or the
+// slackEnv is how the bot reaches the emulator: its Web API, and either
+// Socket Mode (the app token) or HTTP (the signing secret and the
+// address the emulator posts to).
+type slackEnv struct {
+	apiURL, appToken, botToken string
+	signingSecret, slackAddr   string // HTTP mode
+}
+
+func (s slackEnv) vars() []string {
+	vars := []string{"SLACK_BOT_TOKEN=" + s.botToken, "SLACK_API_URL=" + s.apiURL}
+	if s.slackAddr != "" {
+		return append(vars, "SLACK_MODE=http", "SLACK_SIGNING_SECRET="+s.signingSecret, "ADVISOR_SLACK_ADDR="+s.slackAddr)
+	}
+	return append(vars, "SLACK_APP_TOKEN="+s.appToken)
+}
+
+// botEnv is the bot's environment: ours, without Slack settings or the
 // settings we choose, then ours, then -bot-env overrides.
-func botEnv(base []string, apiURL, appToken, botToken, db string, extra []string) []string {
-	ours := []string{
-		"SLACK_APP_TOKEN=" + appToken,
-		"SLACK_BOT_TOKEN=" + botToken,
-		"SLACK_API_URL=" + apiURL,
-		"ADVISOR_DB=" + db,
+func botEnv(base []string, slack slackEnv, db string, extra []string) []string {
+	ours := append(slack.vars(),
+		"ADVISOR_DB="+db,
 		"ADVISOR_LOG_LEVEL=warn",
 		"ADVISOR_HTTP_ADDR=127.0.0.1:0", // loopback only, any free port
-	}
+	)
 	env := make([]string, 0, len(base)+len(ours)+len(extra))
 	for _, kv := range base {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "SLACK_") || name == "ADVISOR_LOG_LEVEL" || name == "ADVISOR_HTTP_ADDR" || name == "ADVISOR_DB" {
+		if strings.HasPrefix(name, "SLACK_") || name == "ADVISOR_LOG_LEVEL" || name == "ADVISOR_HTTP_ADDR" || name == "ADVISOR_DB" ||
+			name == "ADVISOR_SLACK_ADDR" {
 			continue
 		}
 		env = append(env, kv)

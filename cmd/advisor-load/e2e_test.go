@@ -16,32 +16,37 @@ func TestLoadRealBot(t *testing.T) {
 		t.Skip("builds and runs the bot binary")
 	}
 	t.Parallel()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	err := run(ctx, []string{"-n", "50", "-c", "4", "-json", "-idle", "200ms", "-timeout", "3m"}, &stdout, &stderr)
-	if err != nil {
-		t.Fatalf("run: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
-	}
-	var r Report
-	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
-		t.Fatalf("report is not one JSON object: %v\n%s", err, stdout.String())
-	}
-	if missing := r.complete(); len(missing) > 0 {
-		t.Errorf("report lacks %v:\n%s", missing, stdout.String())
-	}
-	if r.Errors != 0 || len(r.ErrorKinds) != 0 {
-		t.Errorf("errors %d: %v", r.Errors, r.ErrorKinds)
-	}
-	if r.Envelopes != 50 || r.Acked != 50 || r.Replies != 50 {
-		t.Errorf("envelopes %d, acked %d, replies %d; want 50 of each", r.Envelopes, r.Acked, r.Replies)
-	}
-	// The default mix reaches every kind of transaction, both assessment
-	// steps included.
-	for _, k := range []string{"ask", "mention", "dm", "assess_open", "assess_submit"} {
-		if r.ReplyByKind[k].N == 0 {
-			t.Errorf("no %s replies: %v", k, r.ReplyByKind)
-		}
+	for _, transport := range []string{"socket", "http"} {
+		t.Run(transport, func(t *testing.T) {
+			t.Parallel()
+			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+			defer cancel()
+			var stdout, stderr bytes.Buffer
+			err := run(ctx, []string{"-n", "50", "-c", "4", "-json", "-idle", "200ms", "-timeout", "3m", "-transport", transport}, &stdout, &stderr)
+			if err != nil {
+				t.Fatalf("run: %v\nstdout: %s\nstderr: %s", err, stdout.String(), stderr.String())
+			}
+			var r Report
+			if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+				t.Fatalf("report is not one JSON object: %v\n%s", err, stdout.String())
+			}
+			if missing := r.complete(); len(missing) > 0 {
+				t.Errorf("report lacks %v:\n%s", missing, stdout.String())
+			}
+			if r.Errors != 0 || len(r.ErrorKinds) != 0 || r.Transport != transport {
+				t.Errorf("transport %q, errors %d: %v", r.Transport, r.Errors, r.ErrorKinds)
+			}
+			if r.Envelopes != 50 || r.Acked != 50 || r.Replies != 50 {
+				t.Errorf("envelopes %d, acked %d, replies %d; want 50 of each", r.Envelopes, r.Acked, r.Replies)
+			}
+			// The default mix reaches every kind of transaction, both
+			// assessment steps included.
+			for _, k := range []string{"ask", "mention", "dm", "assess_open", "assess_submit"} {
+				if r.ReplyByKind[k].N == 0 {
+					t.Errorf("no %s replies: %v", k, r.ReplyByKind)
+				}
+			}
+		})
 	}
 }
 

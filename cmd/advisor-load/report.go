@@ -68,7 +68,8 @@ type BotStats struct {
 
 // Report is one run's result: printed as a table, or as one JSON line.
 type Report struct {
-	Mode        string          `json:"mode"` // "count" or "rate"
+	Mode        string          `json:"mode"`      // "count" or "rate"
+	Transport   string          `json:"transport"` // "socket" or "http"
 	Concurrency int             `json:"concurrency,omitempty"`
 	TargetRate  float64         `json:"target_rate,omitempty"` // envelopes/s asked for
 	Mix         string          `json:"mix"`
@@ -114,6 +115,9 @@ func (r *Report) WriteTable(w io.Writer) error {
 		p("mode\t%.0f envelopes/s target, mix %s, users %s", r.TargetRate, r.Mix, usersText(r.Users))
 	default:
 		p("mode\t%d envelopes at concurrency %d, mix %s, users %s", r.Envelopes, r.Concurrency, r.Mix, usersText(r.Users))
+	}
+	if r.Transport != "" {
+		p("transport\t%s", r.Transport)
 	}
 	p("host\t%s, load average %s", r.Host, r.LoadAvg)
 	p("envelopes\t%d sent, %d acked, %d replies (%d in the ack)", r.Envelopes, r.Acked, r.Replies, r.AckReplies)

@@ -259,7 +259,8 @@ func TestBotEnv(t *testing.T) {
 	t.Parallel()
 	base := []string{"PATH=/bin", "SLACK_BOT_TOKEN=xoxb-real", "SLACK_SIGNING_SECRET=s", "ADVISOR_HTTP_ADDR=:8080", "ADVISOR_WORKERS=4",
 		"ADVISOR_DB=postgres://prod/advisor"}
-	env := botEnv(base, "http://127.0.0.1:1/api/", "xapp-1-EMU", "xoxb-emu", "sqlite:/tmp/x/advisor.db", []string{"ADVISOR_WORKERS=16"})
+	env := botEnv(base, slackEnv{apiURL: "http://127.0.0.1:1/api/", appToken: "xapp-1-EMU", botToken: "xoxb-emu"},
+		"sqlite:/tmp/x/advisor.db", []string{"ADVISOR_WORKERS=16"})
 	last := map[string]string{}
 	for _, kv := range env {
 		k, v, _ := strings.Cut(kv, "=")
@@ -278,6 +279,24 @@ func TestBotEnv(t *testing.T) {
 	for _, kv := range env {
 		if strings.Contains(kv, "xoxb-real") || strings.HasPrefix(kv, "SLACK_SIGNING_SECRET") {
 			t.Errorf("the caller's Slack setting %q reached the bot", kv)
+		}
+	}
+}
+
+// TestBotEnvHTTP: in HTTP mode the bot gets the signing secret and the
+// address the emulator posts to, and no app token.
+func TestBotEnvHTTP(t *testing.T) {
+	t.Parallel()
+	env := botEnv([]string{"SLACK_APP_TOKEN=xapp-real", "ADVISOR_SLACK_ADDR=:3000"}, slackEnv{apiURL: "http://127.0.0.1:1/api/", botToken: "xoxb-emu",
+		signingSecret: "emu-secret", slackAddr: "127.0.0.1:4567"}, "sqlite:/tmp/x/advisor.db", nil)
+	last := map[string]string{}
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		last[k] = v
+	}
+	for k, v := range map[string]string{"SLACK_MODE": "http", "SLACK_SIGNING_SECRET": "emu-secret", "ADVISOR_SLACK_ADDR": "127.0.0.1:4567", "SLACK_APP_TOKEN": ""} {
+		if last[k] != v {
+			t.Errorf("%s = %q, want %q", k, last[k], v)
 		}
 	}
 }

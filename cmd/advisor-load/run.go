@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"math"
+	"net"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -58,6 +59,7 @@ type options struct {
 	maxInflight  int
 	json         bool
 	verbose      bool
+	transport    string   // "socket" or "http"
 	botArgv      []string // nil: build and run the project's bot
 	botEnv       []string
 	cpuProfile   string // this process's CPU profile over the load, if set
@@ -114,6 +116,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.replyTimeout, "reply-timeout", 5*time.Second, "an envelope without its reply this long after it was written is an error")
 	fs.DurationVar(&o.idle, "idle", time.Second, "wait after the bot connects before reading its idle memory")
 	fs.IntVar(&o.maxInflight, "max-inflight", 20_000, "rate mode: most transactions in flight; beyond it a tick is an error (generator_overload)")
+	fs.StringVar(&o.transport, "transport", "socket", "how the emulator reaches the bot: socket (Socket Mode) or http (signed POSTs to /slack/events, SLACK_MODE=http)")
 	fs.BoolVar(&o.json, "json", false, "print the report as one JSON line instead of a table")
 	fs.BoolVar(&o.verbose, "v", false, "copy the bot's output to stderr")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write the load tool's own CPU profile over the load to this file (the bot has ADVISOR_PPROF)")
@@ -148,6 +151,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		}
 	}
 	o.botEnv = env
+	if o.transport != "socket" && o.transport != "http" {
+		return o, usagef("-transport %q: socket or http", o.transport)
+	}
 
 	if o.rateMode() {
 		if set["n"] || set["c"] {
@@ -238,7 +244,18 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		argv = []string{bin, "serve"}
 	}
 
+	var slackAddr string
+	var targets []string
+	if o.transport == "http" {
+		if slackAddr, err = freeAddr(); err != nil {
+			return err
+		}
+		targets = []string{"http://" + slackAddr + "/slack/events"}
+	}
 	emu, err := slacktest.Start(slacktest.Config{
+		HTTPTargets: targets,
+		// Slack retries a late event; a load test counts it late instead.
+		HTTPRetries: -1,
 		// The emulator shares the machine with the bot it measures, so it
 		// keeps little: no records (the tool counts through hooks), and the
 		// rest only while a transaction can still refer to it. An
@@ -257,7 +274,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	app, tok := emu.Tokens()
 	db := "sqlite:" + filepath.Join(dir, "advisor.db")
-	bot, err := startBot(argv, botEnv(os.Environ(), emu.APIURL(), app, tok, db, o.botEnv), stderr, o.verbose)
+	slack := slackEnv{apiURL: emu.APIURL(), appToken: app, botToken: tok, signingSecret: emu.SigningSecret(), slackAddr: slackAddr}
+	bot, err := startBot(argv, botEnv(os.Environ(), slack, db, o.botEnv), stderr, o.verbose)
 	if err != nil {
 		return err
 	}
@@ -359,13 +377,28 @@ func waitConnected(ctx context.Context, emu *slacktest.Server, bot *botProc) err
 		case <-ctx.Done():
 		}
 	}()
-	if err := emu.WaitConnected(ctx); err != nil {
+	wait, what := emu.WaitConnected, "connect its socket"
+	if len(emu.Config().HTTPTargets) > 0 {
+		wait, what = emu.WaitHTTPReady, "listen for Slack"
+	}
+	if err := wait(ctx); err != nil {
 		if !bot.alive() {
 			return bot.exitError()
 		}
-		return fmt.Errorf("bot did not connect its socket within %s: %w; its stderr ends:\n%s", connectTimeout, err, bot.stderr.tail(2048))
+		return fmt.Errorf("bot did not %s within %s: %w; its stderr ends:\n%s", what, connectTimeout, err, bot.stderr.tail(2048))
 	}
 	return nil
+}
+
+// freeAddr returns a loopback address whose port was free a moment ago,
+// for the bot to listen on in HTTP mode.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", fmt.Errorf("find a free port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
 }
 
 // driveCount runs the schedule on c workers, each waiting for its
@@ -477,6 +510,7 @@ func buildReport(o options, res *results, track *tracker, bot BotStats, maxLag t
 	defer res.mu.Unlock()
 	r := &Report{
 		Mode:        "count",
+		Transport:   o.transport,
 		Mix:         o.mix.String(),
 		Users:       o.users,
 		Envelopes:   res.envelopes,
