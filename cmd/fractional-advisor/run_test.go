@@ -420,3 +420,25 @@ func TestServeStoreErrors(t *testing.T) {
 		t.Error("the damaged database file was changed")
 	}
 }
+
+// TestServeHTTPModeSettings: in HTTP mode the signing secret is required
+// (exit 2 naming it, never printing it) and the app token is not.
+func TestServeHTTPModeSettings(t *testing.T) {
+	t.Setenv("SLACK_MODE", "http")
+	t.Setenv("SLACK_APP_TOKEN", "")
+	t.Setenv("SLACK_BOT_TOKEN", "xoxb-111-222-abcdef")
+	for _, tt := range []struct{ secret, want string }{
+		{"", "SLACK_SIGNING_SECRET is required"},
+		{"short-hunter2", "SLACK_SIGNING_SECRET is malformed"},
+	} {
+		t.Setenv("SLACK_SIGNING_SECRET", tt.secret)
+		code, out, errOut := runCLI(t, "serve")
+		if code != 2 || !strings.Contains(errOut, tt.want) || strings.Count(errOut, "\n") != 1 || strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("secret %q: exit %d, stderr %q; want 2 and %q", tt.secret, code, errOut, tt.want)
+		}
+	}
+	t.Setenv("SLACK_MODE", "webhooks")
+	if code, _, errOut := runCLI(t, "serve"); code != 2 || !strings.Contains(errOut, "SLACK_MODE") {
+		t.Errorf("SLACK_MODE=webhooks: exit %d, stderr %q", code, errOut)
+	}
+}
