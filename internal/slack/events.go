@@ -91,6 +91,40 @@ type BlockActions struct {
 	Actions                []Action
 }
 
+// Shortcut is a global shortcut, chosen from Slack's shortcut menu.
+type Shortcut struct {
+	UserID, CallbackID string
+	TriggerID          string // opens a modal within 3 s
+}
+
+// MessageShortcut is a message shortcut, chosen on one message.
+type MessageShortcut struct {
+	UserID, CallbackID, TriggerID string
+	// ResponseURL answers privately in the message's channel.
+	ResponseURL string
+	// The message: its channel, ts, thread (if a reply), text, and
+	// whether it carries files.
+	ChannelID, MessageTS, ThreadTS, Text string
+	HasFiles                             bool
+}
+
+// AssistantThread is assistant_thread_started: a user opened a thread
+// with the bot in Slack's assistant panel.
+type AssistantThread struct {
+	EventID, UserID, ChannelID, ThreadTS string
+}
+
+// FunctionExecuted is function_executed: a Workflow Builder step of the
+// app ran. Its token, valid for this run only, is kept unexported: it is
+// used through Client.CompleteFunction and never logged.
+type FunctionExecuted struct {
+	EventID, CallbackID, ExecutionID string
+	// Inputs are the step's inputs; a value that is not a string is
+	// dropped (the step's inputs are all strings).
+	Inputs map[string]string
+	token  string
+}
+
 // Action is one element's action.
 type Action struct {
 	ActionID, BlockID, Value string
@@ -103,6 +137,11 @@ func (*Message) Kind() string      { return "event:message" }
 func (*HomeOpened) Kind() string   { return "event:app_home_opened" }
 func (*Submission) Kind() string   { return "view_submission" }
 func (*BlockActions) Kind() string { return "action" }
+
+func (*Shortcut) Kind() string         { return "shortcut" }
+func (*MessageShortcut) Kind() string  { return "message_shortcut" }
+func (*AssistantThread) Kind() string  { return "event:assistant_thread_started" }
+func (*FunctionExecuted) Kind() string { return "event:function_executed" }
 
 // errIgnored marks a well-formed payload the bot has no use for (another
 // event type, an interaction it does not handle): acked, not delivered.
@@ -123,8 +162,15 @@ func decodeCommand(payload json.RawMessage) (Event, error) {
 // bot's CPU under load (BenchmarkDecodeInteraction, docs/performance.md).
 type interaction struct {
 	Type        string `json:"type"`
+	CallbackID  string `json:"callback_id"` // shortcuts
 	TriggerID   string `json:"trigger_id"`
 	ResponseURL string `json:"response_url"`
+	Message     struct {
+		TS       string            `json:"ts"`
+		ThreadTS string            `json:"thread_ts"`
+		Text     string            `json:"text"`
+		Files    []json.RawMessage `json:"files"`
+	} `json:"message"` // message shortcuts
 	User        struct {
 		ID string `json:"id"`
 	} `json:"user"`
@@ -180,6 +226,12 @@ func decodeInteraction(payload json.RawMessage) (Event, error) {
 			}
 		}
 		return s, nil
+	case "shortcut":
+		return &Shortcut{UserID: in.User.ID, CallbackID: in.CallbackID, TriggerID: in.TriggerID}, nil
+	case "message_action":
+		return &MessageShortcut{UserID: in.User.ID, CallbackID: in.CallbackID, TriggerID: in.TriggerID,
+			ResponseURL: in.ResponseURL, ChannelID: in.Channel.ID, MessageTS: in.Message.TS, ThreadTS: in.Message.ThreadTS,
+			Text: in.Message.Text, HasFiles: len(in.Message.Files) > 0}, nil
 	case "block_actions":
 		ba := &BlockActions{UserID: in.User.ID, ChannelID: in.Channel.ID, MessageTS: in.Container.MessageTS,
 			TriggerID: in.TriggerID, ResponseURL: in.ResponseURL}
@@ -211,6 +263,18 @@ func decodeEventsAPI(payload json.RawMessage) (Event, error) {
 			DeletedTS: ev.DeletedTimeStamp}, nil
 	case *slackevents.AppHomeOpenedEvent:
 		return &HomeOpened{EventID: cb.EventID, UserID: ev.User, Tab: ev.Tab}, nil
+	case *slackevents.AssistantThreadStartedEvent:
+		t := ev.AssistantThread
+		return &AssistantThread{EventID: cb.EventID, UserID: t.UserID, ChannelID: t.ChannelID, ThreadTS: t.ThreadTimeStamp}, nil
+	case *slackevents.FunctionExecutedEvent:
+		fe := &FunctionExecuted{EventID: cb.EventID, CallbackID: ev.Function.CallbackID, ExecutionID: ev.FunctionExecutionID,
+			Inputs: make(map[string]string, len(ev.Inputs)), token: ev.BotAccessToken}
+		for k, v := range ev.Inputs {
+			if s, ok := v.(string); ok {
+				fe.Inputs[k] = s
+			}
+		}
+		return fe, nil
 	}
 	return nil, errIgnored
 }
