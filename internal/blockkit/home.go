@@ -158,6 +158,10 @@ func surfaceName(s string) string {
 		return "slash command"
 	case "dm":
 		return "direct message"
+	case "message_shortcut":
+		return "message shortcut"
+	case "assistant":
+		return "assistant panel"
 	}
 	return s
 }

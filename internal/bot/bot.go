@@ -87,27 +87,32 @@ type Bot struct {
 	learned LearnedSink
 	loop    loopState
 	seen    *dedupe
-	limit   *limiter // nil: no per-user limit
-	work    *pool    // answers, after the ack
-	quick   *pool    // modals and notes, which must not queue behind answers
+	// assistant remembers the assistant threads started here, titled
+	// those already named.
+	assistant, titled *dedupe
+	limit             *limiter // nil: no per-user limit
+	work              *pool    // answers, after the ack
+	quick             *pool    // modals and notes, which must not queue behind answers
 }
 
 // New wires a bot from a validated configuration and its collaborators.
 func New(cfg config.Config, d Deps) *Bot {
 	b := &Bot{
-		cfg:     cfg,
-		slack:   d.Slack,
-		search:  d.Search,
-		kb:      d.KB,
-		log:     d.Log,
-		metrics: d.Metrics,
-		ready:   d.Ready,
-		store:   d.Store,
-		rec:     d.Recorder,
-		claims:  d.Claims,
-		learned: d.Learned,
-		loop:    loopState{version: -1},
-		seen:    newDedupe(dedupeSize, dedupeTTL, time.Now),
+		cfg:       cfg,
+		slack:     d.Slack,
+		search:    d.Search,
+		kb:        d.KB,
+		log:       d.Log,
+		metrics:   d.Metrics,
+		ready:     d.Ready,
+		store:     d.Store,
+		rec:       d.Recorder,
+		claims:    d.Claims,
+		learned:   d.Learned,
+		loop:      loopState{version: -1},
+		seen:      newDedupe(dedupeSize, dedupeTTL, time.Now),
+		assistant: newDedupe(assistantThreads, assistantTTL, time.Now),
+		titled:    newDedupe(assistantThreads, assistantTTL, time.Now),
 	}
 	if b.ready == nil {
 		b.ready = ops.NewReadiness(0, nil)

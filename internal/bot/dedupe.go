@@ -50,3 +50,11 @@ func (d *dedupe) forget(id string) {
 	defer d.mu.Unlock()
 	delete(d.seen, id)
 }
+
+// has reports whether id was seen within ttl, without recording it.
+func (d *dedupe) has(id string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	at, ok := d.seen[id]
+	return ok && d.now().Sub(at) < d.ttl
+}

@@ -39,6 +39,14 @@ func (b *Bot) handle(req *slack.Request) {
 		b.onMessage(req, ev)
 	case *slack.HomeOpened:
 		b.onHomeOpened(req, ev)
+	case *slack.Shortcut: // the shortcut menu
+		b.onShortcut(req, ev)
+	case *slack.MessageShortcut: // a message's menu
+		b.onMessageShortcut(req, ev)
+	case *slack.AssistantThread: // the assistant panel
+		b.onAssistantThread(req, ev)
+	case *slack.FunctionExecuted: // a Workflow Builder step
+		b.onFunction(req, ev)
 	}
 }
 
@@ -65,6 +73,13 @@ func (b *Bot) apologise(req *slack.Request) {
 		to = slack.Target{Channel: ev.ChannelID, EphemeralFor: ev.UserID}
 	case *slack.Message:
 		to = slack.Target{Channel: ev.ChannelID}
+	case *slack.Shortcut:
+		to = slack.Target{DMUser: ev.UserID}
+	case *slack.MessageShortcut:
+		to = slack.Target{DMUser: ev.UserID}
+		if ev.ResponseURL != "" {
+			to = slack.Target{ResponseURL: ev.ResponseURL}
+		}
 	}
 	b.ack(req)
 	b.note(to, "error", saySorry)
@@ -194,9 +209,14 @@ func (b *Bot) onMessage(req *slack.Request, ev *slack.Message) {
 	}
 	switch ev.ChannelType {
 	case "im":
-		dm := slack.Target{Channel: ev.ChannelID}
-		b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), origin{surface: surfaceDM, channel: ev.ChannelID, user: ev.UserID},
-			ev.TS, ev.Text, dm, dm)
+		// A DM in a thread (the assistant panel's, or any) is answered in
+		// that thread.
+		dm := slack.Target{Channel: ev.ChannelID, ThreadTS: ev.ThreadTS}
+		at := origin{surface: surfaceDM, channel: ev.ChannelID, thread: ev.ThreadTS, user: ev.UserID}
+		if b.assistant.has(ev.ChannelID + "/" + ev.ThreadTS) {
+			at.surface = surfaceAssistant
+		}
+		b.question(newRequest(req, ev.EventID, ev.UserID, ev.Text), at, ev.TS, ev.Text, dm, dm)
 	case "channel", "group":
 		b.onChannelMessage(req, ev)
 	}
@@ -285,7 +305,7 @@ func (b *Bot) question(r request, at origin, ts, text string, to, noteTo slack.T
 			return "help", b.slack.Post(ctx, to, blockkit.Help())
 		}
 		msg, res, ref := b.answer(q, false, at)
-		err := b.slack.Post(ctx, to, msg)
+		err := b.inAssistantThread(ctx, at.channel, at.thread, q, func() error { return b.slack.Post(ctx, to, msg) })
 		b.rememberQuestion(at, r.user, ts, q, res, ref)
 		return topic(res), err
 	}
@@ -338,6 +358,9 @@ func (b *Bot) onSubmission(req *slack.Request, sub *slack.Submission) {
 	case blockkit.AssessmentCallbackID:
 	case blockkit.ExpertAnswerCallbackID:
 		b.onExpertAnswer(req, sub, r)
+		return
+	case blockkit.QuestionCallbackID:
+		b.onQuestionSubmitted(req, sub, r)
 		return
 	default:
 		b.ack(req)
@@ -520,6 +543,8 @@ func (b *Bot) onAction(ba *slack.BlockActions, act slack.Action, reply slack.Tar
 		}
 	case act.ActionID == blockkit.ActionEscalationResolve:
 		later(func(ctx context.Context) (string, error) { return b.resolveHandoff(ctx, ba, act.Value, reply) }, sorry)
+	case act.ActionID == blockkit.ActionShareAnswer:
+		later(func(ctx context.Context) (string, error) { return b.shareAnswer(ctx, ba, act.Value, reply) }, sorry)
 	case act.ActionID == blockkit.ActionRetractLearned:
 		later(func(ctx context.Context) (string, error) { return b.retract(ctx, ba.UserID, act.Value) }, sorry)
 	default:

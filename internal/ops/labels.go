@@ -27,7 +27,7 @@ type labels struct {
 func newLabels() labels {
 	return labels{
 		// The kinds of request: the part before ":" of the bot's kinds.
-		types: allow("command", "event", "view_submission", "action", "unreadable"),
+		types: allow("command", "event", "view_submission", "action", "unreadable", "shortcut", "message_shortcut"),
 		// What handling a request came to, before any ":".
 		outcomes: allow("faq", "help", "start prompt", "modal opened", "views.open failed", "recommendation",
 			"recommend failed", "shared", "bad share value", "no response_url", "unknown topic", "helpful", "not helpful",
@@ -36,14 +36,16 @@ func newLabels() labels {
 			"forgotten", "forget failed", "watching", "unwatched", "not watching", "invite first", "watch failed",
 			"not a question", "not watched", "unanswered", "deleted", "handoff sent", "handoff exists", "handoff failed",
 			"expert modal opened", "already closed", "answered", "resolved", "close failed", "retracted", "forbidden", "not found",
-			"refused"),
+			"refused", "question modal opened", "nothing to read", "cannot post there", "share failed", "prompts set",
+			"prompts not set", "step completed", "step failed", "retract failed"),
 		// Slack's documented disconnect reasons, and the adapter's own.
 		reasons: allow("warning", "refresh_requested", "link_disabled", "socket_mode_disabled", "unknown",
 			"ping_timeout", "connection_lost", "connect_error"),
 		handoffs: allow("opened", "posted", "post_failed", "answered", "resolved"),
 		refusals: allow("bad signature", "body too large", "unsupported content type", "unreadable body", "not json"),
 		methods: allow("auth.test", "apps.connections.open", "chat.postMessage", "chat.postEphemeral", "chat.update",
-			"chat.getPermalink", "conversations.open", "conversations.info", "views.open", "views.update", "views.publish", "response_url"),
+			"chat.getPermalink", "conversations.open", "conversations.info", "views.open", "assistant.threads.setSuggestedPrompts",
+			"assistant.threads.setStatus", "assistant.threads.setTitle", "functions.completeSuccess", "functions.completeError", "views.update", "views.publish", "response_url"),
 		// Call results: ok, the adapter's classes, the HTTP statuses Slack
 		// and proxies answer with, and Slack's error codes for these
 		// methods.
