@@ -36,6 +36,20 @@ type slackManifest struct {
 			DisplayName  string `yaml:"display_name"`
 			AlwaysOnline bool   `yaml:"always_online"`
 		} `yaml:"bot_user"`
+		// The assistant panel (Slack's "Agents & AI Apps").
+		AssistantView struct {
+			AssistantDescription string `yaml:"assistant_description"`
+			SuggestedPrompts     []struct {
+				Title   string `yaml:"title"`
+				Message string `yaml:"message"`
+			} `yaml:"suggested_prompts"`
+		} `yaml:"assistant_view"`
+		Shortcuts []struct {
+			Name        string `yaml:"name"`
+			Type        string `yaml:"type"` // global or message
+			CallbackID  string `yaml:"callback_id"`
+			Description string `yaml:"description"`
+		} `yaml:"shortcuts"`
 		SlashCommands []struct {
 			Command      string `yaml:"command"`
 			Description  string `yaml:"description"`
@@ -62,6 +76,24 @@ type slackManifest struct {
 		SocketModeEnabled    bool `yaml:"socket_mode_enabled"`
 		TokenRotationEnabled bool `yaml:"token_rotation_enabled"`
 	} `yaml:"settings"`
+	// Workflow Builder steps, by callback_id.
+	Functions map[string]slackFunction `yaml:"functions"`
+}
+
+// slackFunction is a custom step: its parameters by name, in the shape of
+// Slack's Bolt custom step manifests (each parameter says is_required).
+type slackFunction struct {
+	Title            string                    `yaml:"title"`
+	Description      string                    `yaml:"description"`
+	InputParameters  map[string]slackParameter `yaml:"input_parameters"`
+	OutputParameters map[string]slackParameter `yaml:"output_parameters"`
+}
+
+type slackParameter struct {
+	Type        string `yaml:"type"`
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	IsRequired  bool   `yaml:"is_required"`
 }
 
 const (
@@ -127,13 +159,16 @@ func checkSlackManifest(t *testing.T, m slackManifest) {
 	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled || m.Features.AppHome.MessagesTabReadOnlyEnabled {
 		t.Error("the Home and Messages tabs must be on, and users must be allowed to message the bot")
 	}
-	// message.channels and message.groups: questions in watched channels.
-	wantEvents := []string{"app_home_opened", "app_mention", "message.channels", "message.groups", "message.im"}
+	// message.channels and message.groups: questions in watched channels;
+	// assistant_thread_*: the assistant panel; function_executed: the
+	// Workflow Builder step.
+	wantEvents := []string{"app_home_opened", "app_mention", "assistant_thread_context_changed", "assistant_thread_started",
+		"function_executed", "message.channels", "message.groups", "message.im"}
 	if got := slices.Sorted(slices.Values(s.EventSubscriptions.BotEvents)); !slices.Equal(got, wantEvents) {
 		t.Errorf("bot events = %v, want %v", got, wantEvents)
 	}
 	// Least privilege: exactly the scopes the features need, nothing more.
-	wantScopes := []string{"app_mentions:read", "channels:history", "channels:read", "chat:write", "commands",
+	wantScopes := []string{"app_mentions:read", "assistant:write", "channels:history", "channels:read", "chat:write", "commands",
 		"groups:history", "groups:read", "im:history", "im:write"}
 	if got := slices.Sorted(slices.Values(m.OAuthConfig.Scopes.Bot)); !slices.Equal(got, wantScopes) {
 		t.Errorf("bot scopes = %v, want exactly %v", got, wantScopes)
@@ -141,6 +176,9 @@ func checkSlackManifest(t *testing.T, m slackManifest) {
 	if !strings.HasPrefix(d.BackgroundColor, "#") || (len(d.BackgroundColor) != 4 && len(d.BackgroundColor) != 7) {
 		t.Errorf("background_color %q is not #rgb or #rrggbb", d.BackgroundColor)
 	}
+	checkShortcuts(t, m)
+	checkAssistantView(t, m)
+	checkRecommendStep(t, m)
 }
 
 // TestSlackManifestHTTP checks the HTTP mode variant: Socket Mode off, and
@@ -187,6 +225,7 @@ func TestSlackManifestHTTP(t *testing.T) {
 		{"features", m.Features, socket.Features},
 		{"oauth_config", m.OAuthConfig, socket.OAuthConfig},
 		{"settings", m.Settings, socket.Settings},
+		{"functions", m.Functions, socket.Functions},
 	} {
 		if !reflect.DeepEqual(part.http, part.sock) {
 			t.Errorf("%s: %s differs from %s's beyond Socket Mode and the request URLs: keep the two in step\n got %+v\nwant %+v",
