@@ -137,7 +137,7 @@ func decodeAsk(v string) (askRequest, error) {
 	switch {
 	case r.Question == "":
 		return r, errors.New("ask value: no question")
-	case !slices.Contains([]string{surfaceSlash, surfaceMention, surfaceDM, surfaceChannel}, r.Surface):
+	case !slices.Contains([]string{surfaceSlash, surfaceMention, surfaceDM, surfaceChannel, surfaceShortcut, surfaceMessageShortcut, surfaceAssistant}, r.Surface):
 		return r, errors.New("ask value: unknown surface")
 	case r.Channel != "" && !isSlackID(r.Channel), r.User != "" && !isSlackID(r.User), r.Thread != "" && !isTS(r.Thread), len(r.Guesses) > 3:
 		return r, errors.New("ask value: bad user, channel, thread or guesses")
