@@ -246,6 +246,25 @@ func TestHTTPMoves(t *testing.T) {
 				t.Errorf("callback = %+v", cb)
 			}
 		}},
+		{"message shortcut", func(t *testing.T, ctx context.Context, s *Server) (Ack, error) {
+			ts := s.WriteMessage(Message{UserID: "U9", ChannelID: "D0PEOPLE1"}, File{Name: "a.png", Mimetype: "image/png"})
+			ack, _, err := s.MessageShortcut(ctx, "U8", "ask_about_message", MessageRef{"D0PEOPLE1", ts})
+			return ack, err
+		}, formType, reply{}, "", func(t *testing.T, _ *Server, req request) {
+			var cb slack.InteractionCallback
+			if err := json.Unmarshal([]byte(formOf(t, req).Get("payload")), &cb); err != nil || cb.Type != slack.InteractionTypeMessageAction ||
+				cb.CallbackID != "ask_about_message" || cb.Channel.ID != "D0PEOPLE1" || len(cb.Message.Files) != 1 || cb.ResponseURL == "" {
+				t.Errorf("callback = %+v (%v)", cb, err)
+			}
+		}},
+		{"function executed", func(t *testing.T, ctx context.Context, s *Server) (Ack, error) {
+			ack, _, err := s.ExecuteFunction(ctx, "recommend_role", map[string]any{"goal": "both"})
+			return ack, err
+		}, "application/json", reply{}, "", func(t *testing.T, _ *Server, req request) {
+			if ev := eventOf(t, req); ev.Event.Type != "function_executed" || !strings.Contains(string(req.Body), `"bot_access_token":"xwfp-`) {
+				t.Errorf("event = %s", req.Body)
+			}
+		}},
 		{"view submission", func(t *testing.T, ctx context.Context, s *Server) (Ack, error) {
 			app, bot := s.Tokens()
 			view, err := newAPI(t, s, bot, app).OpenViewContext(ctx, s.IssueTrigger("U5"), modalRequest(t))

@@ -127,12 +127,17 @@ func (s *Server) sendEvent(ctx context.Context, inner obj) (Ack, EventInfo, erro
 }
 
 // userMessageLocked makes the message user writes in ch: a new ts, kept
-// for chat.getPermalink and DeleteMessage, and its message event.
-func (s *Server) userMessageLocked(user, ch, text, threadTS string) obj {
+// for chat.getPermalink, DeleteMessage and MessageShortcut, and its
+// message event.
+func (s *Server) userMessageLocked(user, ch, text, threadTS string, files []File) obj {
 	ts, blocks := s.nextTSLocked(), richText(text)
 	now := time.Now()
-	s.msgs.put(msgKey(ch, ts), Posted{Kind: "user_message", Channel: ch, TS: ts, ThreadTS: threadTS, UserID: user,
-		Text: text, Blocks: mustJSON(blocks), At: now}, now)
+	p := Posted{Kind: "user_message", Channel: ch, TS: ts, ThreadTS: threadTS, UserID: user, Text: text, Blocks: mustJSON(blocks),
+		Files: files, At: now}
+	if text == "" { // a message of files only has no blocks
+		p.Blocks = nil
+	}
+	s.msgs.put(msgKey(ch, ts), p, now)
 	ev := obj{"type": "message", "text": text, "ts": ts, "team": s.cfg.TeamID, "channel": ch, "event_ts": ts,
 		"channel_type": channelType(ch), "user": user, "client_msg_id": envelopeID(), "blocks": blocks}
 	if threadTS != "" {
@@ -164,7 +169,7 @@ func (s *Server) Mention(ctx context.Context, m Message) (Ack, EventInfo, error)
 	}
 	ch := or(m.ChannelID, s.cfg.DefaultChannelID)
 	s.mu.Lock()
-	msg := s.userMessageLocked(or(m.UserID, s.cfg.DefaultUserID), ch, text, m.ThreadTS)
+	msg := s.userMessageLocked(or(m.UserID, s.cfg.DefaultUserID), ch, text, m.ThreadTS, nil)
 	s.mu.Unlock()
 	ev := maps.Clone(msg)
 	ev["type"] = "app_mention"
@@ -183,7 +188,7 @@ func (s *Server) Mention(ctx context.Context, m Message) (Ack, EventInfo, error)
 func (s *Server) DirectMessage(ctx context.Context, m Message) (Ack, EventInfo, error) {
 	user := or(m.UserID, s.cfg.DefaultUserID)
 	s.mu.Lock()
-	ev := s.userMessageLocked(user, s.dmLocked(user), m.Text, m.ThreadTS)
+	ev := s.userMessageLocked(user, s.dmLocked(user), m.Text, m.ThreadTS, nil)
 	s.mu.Unlock()
 	return s.sendEvent(ctx, ev)
 }
@@ -195,7 +200,7 @@ func (s *Server) DirectMessage(ctx context.Context, m Message) (Ack, EventInfo, 
 func (s *Server) ChannelMessage(ctx context.Context, m Message) (Ack, EventInfo, error) {
 	ch := or(m.ChannelID, s.cfg.DefaultChannelID)
 	s.mu.Lock()
-	ev := s.userMessageLocked(or(m.UserID, s.cfg.DefaultUserID), ch, m.Text, m.ThreadTS)
+	ev := s.userMessageLocked(or(m.UserID, s.cfg.DefaultUserID), ch, m.Text, m.ThreadTS, nil)
 	s.mu.Unlock()
 	return s.channelEvent(ctx, ch, ev)
 }

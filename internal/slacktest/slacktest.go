@@ -192,6 +192,7 @@ type Posted struct {
 	ResponseType string          // response_url only: "ephemeral" or "in_channel"
 	Text         string          // message text; for views, the title
 	Blocks       json.RawMessage // JSON array, with the block_ids Slack generates filled in
+	Files        []File          // a user_message's files (WriteMessage)
 	ViewID       string
 	Replace      bool // replace_original, a republished Home tab or a response_action update
 	Delete       bool // delete_original
@@ -247,10 +248,13 @@ type Server struct {
 	dms       store[string]          // user -> DM channel
 	dmUsers   map[string]string      // DM channel -> user
 	views     store[*viewRec]
-	latest    map[string]string    // user -> last modal opened
-	homes     map[string]string    // user -> Home tab view
-	channels  map[string]chanState // channels the bot left or that were deleted; any other ID is a channel with the bot in
-	msgs      store[Posted]        // msgKey -> the latest version of a message, the bot's or a user's
+	latest    map[string]string      // user -> last modal opened
+	homes     map[string]string      // user -> Home tab view
+	channels  map[string]chanState   // channels the bot left or that were deleted; any other ID is a channel with the bot in
+	msgs      store[Posted]          // msgKey -> the latest version of a message, the bot's or a user's
+	threads   store[*AssistantState] // msgKey of the root -> an assistant thread
+	runs      store[*functionRun]    // function_execution_id -> a Workflow Builder step's run
+	runTokens map[string]string      // a run's bot_access_token -> its function_execution_id
 }
 
 // store is a map that forgets keys put more than ttl ago (if ttl > 0) and
@@ -319,6 +323,9 @@ func Start(raw Config) (*Server, error) {
 		homes:     map[string]string{},
 		channels:  map[string]chanState{},
 		msgs:      store[Posted]{ttl: cfg.ForgetAfter, max: maxStoredMessages},
+		threads:   store[*AssistantState]{ttl: cfg.ForgetAfter},
+		runs:      store[*functionRun]{ttl: cfg.ForgetAfter},
+		runTokens: map[string]string{},
 	}
 	s.httpAck = cfg.AckTimeout
 	if raw.AckTimeout <= 0 {
@@ -327,6 +334,7 @@ func Start(raw Config) (*Server, error) {
 	s.client, s.targets = newHTTPClient(), slices.Clone(cfg.HTTPTargets)
 	s.dms.forget = func(_, d string) { delete(s.dmUsers, d) }
 	s.views.forget = s.forgetViewLocked
+	s.runs.forget = func(_ string, r *functionRun) { delete(s.runTokens, r.token) }
 	s.pings.Store(true)
 	s.handlers = s.apiHandlers()
 	mux := http.NewServeMux()

@@ -25,6 +25,7 @@ type tokenKind int
 const (
 	tokBot tokenKind = 1 << iota
 	tokApp
+	tokRun // a function_executed run's bot_access_token
 )
 
 type apiHandler struct {
@@ -52,6 +53,12 @@ func (s *Server) apiHandlers() map[string]apiHandler {
 		"conversations.open":    {tokBot, s.conversationsOpen},
 		"views.open":            {tokBot, s.viewsOpen},
 		"views.publish":         {tokBot, s.viewsPublish},
+
+		"assistant.threads.setSuggestedPrompts": {tokBot, s.setSuggestedPrompts},
+		"assistant.threads.setStatus":           {tokBot, s.setStatus},
+		"assistant.threads.setTitle":            {tokBot, s.setTitle},
+		"functions.completeSuccess":             {tokBot | tokRun, s.functionsCompleteSuccess},
+		"functions.completeError":               {tokBot | tokRun, s.functionsCompleteError},
 	}
 }
 
@@ -217,7 +224,10 @@ func (s *Server) serveAPI(ctx context.Context, method string, r *apiRequest, per
 	case s.cfg.AppToken:
 		r.kind = tokApp
 	default:
-		return errAnswer(fail("invalid_auth"))
+		if !s.runToken(r.token) {
+			return errAnswer(fail("invalid_auth"))
+		}
+		r.kind = tokRun
 	}
 	if h.accepts&r.kind == 0 {
 		return errAnswer(fail("not_allowed_token_type"))
@@ -342,6 +352,9 @@ func (s *Server) post(r *apiRequest, ephemeral bool) (obj, *apiError) {
 	p = s.postLocked(p)
 	if !ephemeral { // an ephemeral message cannot be updated or linked to
 		s.msgs.put(msgKey(ch, p.TS), p, p.At)
+		if t := s.threads.m[msgKey(ch, p.ThreadTS)]; t != nil {
+			t.Status = "" // Slack clears an assistant thread's status when the app replies
+		}
 	}
 	s.mu.Unlock()
 	s.deliver()
