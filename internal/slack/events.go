@@ -171,7 +171,7 @@ type interaction struct {
 		Text     string            `json:"text"`
 		Files    []json.RawMessage `json:"files"`
 	} `json:"message"` // message shortcuts
-	User        struct {
+	User struct {
 		ID string `json:"id"`
 	} `json:"user"`
 	Channel struct {
