@@ -27,12 +27,15 @@ func TestDemo(t *testing.T) {
 		"Questions I can answer",
 		"clicks 👍 Helpful", "Thanks, glad it helped",
 		"Your last recommendations", "[ See it again ]",
-		"Insights, since", "5 questions", "1 recommendation (", "what's the wifi password in the office? (1×)",
+		"Insights, since", "6 questions", "1 recommendation (", "what's the wifi password in the office? (1×)",
 		// The hand-off, from I-don't-know to the learned answer.
 		"[ Ask an expert ]", "passed your question to our experts", "posts in the experts' channel",
 		"[ Answer ] [ Close without answer ]", "opens a form for the expert", "An expert answered your question",
 		"Saved as `learned-1`", "answers from what the expert taught it", "Answered by <@U0EXPERT1>",
 		"Answers experts taught me", "[ Retract ]",
+		// The assistant panel and a workflow step.
+		"opens Fractional Advisor in Slack's assistant panel", "→ Start the assessment", "answers in the panel",
+		"bot completes the step: recommendation=cto, confidence=0.",
 		"End of demo.",
 	} {
 		if !strings.Contains(out, want) {

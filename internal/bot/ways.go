@@ -215,7 +215,7 @@ func (b *Bot) onAssistantThread(req *slack.Request, ev *slack.AssistantThread) {
 }
 
 // inAssistantThread wraps the answer to a message in an assistant thread:
-// a status while it is written, cleared after, and the thread's title
+// a status while it is written (cleared after), and the thread's title
 // from its first question.
 func (b *Bot) inAssistantThread(ctx context.Context, channel, thread, question string, answer func() error) error {
 	key := channel + "/" + thread
@@ -225,14 +225,14 @@ func (b *Bot) inAssistantThread(ctx context.Context, channel, thread, question s
 	if err := b.slack.SetStatus(ctx, channel, thread, blockkit.Thinking); err != nil {
 		b.log.Debug("assistant status not set", zap.Error(err))
 	}
+	if b.titled.first(key) {
+		if err := b.slack.SetTitle(ctx, channel, thread, blockkit.Truncate(question, 60)); err != nil {
+			b.log.Debug("assistant thread title not set", zap.Error(err))
+		}
+	}
 	err := answer()
 	if serr := b.slack.SetStatus(ctx, channel, thread, ""); serr != nil {
 		b.log.Debug("assistant status not cleared", zap.Error(serr))
-	}
-	if b.titled.first(key) {
-		if terr := b.slack.SetTitle(ctx, channel, thread, blockkit.Truncate(question, 60)); terr != nil {
-			b.log.Debug("assistant thread title not set", zap.Error(terr))
-		}
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -124,7 +125,12 @@ func Run(ctx context.Context, emu *slacktest.Server, out io.Writer, experts stri
 		return err
 	}
 
-	// 6. The Home tab: the user's last recommendation, and, for an admin
+	// 6. Slack's assistant panel, and a Workflow Builder step.
+	if err := assistantAndStep(ctx, emu, &p, user); err != nil {
+		return err
+	}
+
+	// 7. The Home tab: the user's last recommendation, and, for an admin
 	// (the demo's user is one), what people asked this week, the
 	// watched channels and the answers the bot learned.
 	wctx, cancel := context.WithTimeout(ctx, step)
@@ -220,6 +226,83 @@ func handOff(ctx context.Context, emu *slacktest.Server, p *printer, user, exper
 	}
 	p.bot("answers from what the expert taught it", learned.Blocks)
 	return nil
+}
+
+// assistantAndStep plays the assistant panel (prompts, a question in its
+// thread) and one run of the recommend_role workflow step.
+func assistantAndStep(ctx context.Context, emu *slacktest.Server, p *printer, user string) error {
+	p.user("opens Fractional Advisor in Slack's assistant panel")
+	_, th, err := emu.StartAssistantThread(ctx, user)
+	if err != nil {
+		return fmt.Errorf("assistant panel: %w", err)
+	}
+	wctx, cancel := context.WithTimeout(ctx, step)
+	defer cancel()
+	var prompts []string
+	for len(prompts) == 0 {
+		if st, ok := emu.AssistantThread(th.ChannelID, th.ThreadTS); ok {
+			for _, pr := range st.Prompts {
+				prompts = append(prompts, "[ "+pr.Title+" ] → "+pr.Message)
+			}
+		}
+		if len(prompts) == 0 {
+			select {
+			case <-wctx.Done():
+				return fmt.Errorf("assistant prompts: %w", wctx.Err())
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
+	p.printf("◀ bot suggests:\n  %s\n", strings.Join(prompts, "\n  "))
+	const q = "Should we hire a fractional CAIO or a fractional CTO first?"
+	p.user("in the panel: " + q)
+	mark := len(emu.Posts())
+	if _, _, err := emu.DirectMessage(ctx, slacktest.Message{UserID: user, ThreadTS: th.ThreadTS, Text: q}); err != nil {
+		return fmt.Errorf("assistant question: %w", err)
+	}
+	answer, err := waitPost(ctx, emu, mark, func(p slacktest.Posted) bool { return p.ThreadTS == th.ThreadTS && p.HasBlockIDPrefix("faq:") })
+	if err != nil {
+		return fmt.Errorf("assistant answer: %w", err)
+	}
+	st, _ := emu.AssistantThread(th.ChannelID, th.ThreadTS)
+	p.bot(fmt.Sprintf("shows %q, then answers in the panel (thread titled %q)", strings.Join(st.StatusHistory, ", "), st.Title), answer.Blocks)
+
+	inputs := map[string]any{"goal": "tech_foundation", "infrastructure": "weak", "ai_ambition": "exploring",
+		"engineering_team": "none", "ai_governance": "low", "budget": "under_10k"}
+	p.printf("\n▶ a workflow runs the step “Recommend a fractional CAIO or CTO” with %s\n", describe(inputs))
+	_, run, err := emu.ExecuteFunction(ctx, "recommend_role", inputs)
+	if err != nil {
+		return fmt.Errorf("workflow step: %w", err)
+	}
+	for {
+		if res, ok := emu.FunctionResult(run.ExecutionID); ok && res.Done {
+			if res.Error != "" {
+				return fmt.Errorf("workflow step failed: %s", res.Error)
+			}
+			p.printf("◀ bot completes the step: recommendation=%s, confidence=%s\n  summary: %s\n",
+				res.Outputs["recommendation"], res.Outputs["confidence"], res.Outputs["summary"])
+			return nil
+		}
+		select {
+		case <-wctx.Done():
+			return fmt.Errorf("workflow step: %w", wctx.Err())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+}
+
+// describe lists inputs as name=value, in a stable order.
+func describe(inputs map[string]any) string {
+	keys := make([]string, 0, len(inputs))
+	for k := range inputs {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	parts := make([]string, 0, len(keys))
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s=%v", k, inputs[k]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func waitConnected(ctx context.Context, emu *slacktest.Server) error {
