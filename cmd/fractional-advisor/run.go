@@ -231,11 +231,11 @@ func runDemo(ctx context.Context, cfg config.Config, stdout, stderr io.Writer) e
 	botErr := make(chan error, 1)
 	go func() { botErr <- app.Serve(botCtx, cfg, app.Deps{Log: log, KB: kb, Store: st}) }()
 	scriptErr := demo.Run(ctx, emu, stdout, demoExperts, func(ctx context.Context) error {
-		// The session asks five questions, votes once and takes the
+		// The session asks six questions, votes once and takes the
 		// assessment once.
 		for {
 			in, err := st.Insights(ctx, time.Now().Add(-time.Hour))
-			if err == nil && in.Questions >= 5 && len(in.Votes) >= 1 && len(in.Recommendations) >= 1 {
+			if err == nil && in.Questions >= 6 && len(in.Votes) >= 1 && len(in.Recommendations) >= 1 {
 				return nil
 			}
 			select {
