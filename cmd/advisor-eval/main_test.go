@@ -1,0 +1,113 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestHalf: the split is fixed (the same question, the same half, in any
+// run) and close to even.
+func TestHalf(t *testing.T) {
+	t.Parallel()
+	if Half("how much does a fractional CTO cost?") != Half("how much does a fractional CTO cost?") {
+		t.Fatal("the split moved")
+	}
+	n := 0
+	for i := range 1000 {
+		if Half(fmt.Sprintf("question %d about a CAIO", i)) == "test" {
+			n++
+		}
+	}
+	if n < 450 || n > 550 {
+		t.Errorf("%d of 1000 in the test half", n)
+	}
+}
+
+// writeSet writes cases to a set file, each question made to land in the
+// test half by appending spaces (the hash sees them; the search does not).
+func writeSet(t *testing.T, cases []Case) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("cases:\n")
+	for _, c := range cases {
+		q := c.Q
+		for Half(q) != "test" {
+			q += " "
+		}
+		fmt.Fprintf(&b, "  - {q: %q, want: %s, kind: %q}\n", q, c.Want, c.Kind)
+	}
+	path := filepath.Join(t.TempDir(), "set.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestEvaluate: the figures, the confusions and the baseline check, on a
+// small set whose answers are known.
+func TestEvaluate(t *testing.T) {
+	t.Parallel()
+	set := writeSet(t, []Case{
+		{Q: "How much does a fractional CTO cost compared with hiring one full time?", Want: "cost"},
+		{Q: "How much does a fractional CTO cost compared with hiring one full time?!", Want: "when-caio"}, // mislabelled on purpose: a confusion
+		{Q: "what's the wifi password in the office?", Want: "none", Kind: "offtopic"},
+		{Q: "who won the football match last night?", Want: "none", Kind: "hard"},
+	})
+	dir := t.TempDir()
+	report := filepath.Join(dir, "report.json")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-set", set, "-json", report}, &out); err != nil {
+		t.Fatal(err)
+	}
+	var r Report
+	data, _ := os.ReadFile(report)
+	if err := json.Unmarshal(data, &r); err != nil {
+		t.Fatal(err)
+	}
+	if r.InDomain != 2 || r.Top1 != 50 || r.OffTopic != 1 || r.OffTopicRej != 100 || r.Hard != 1 || r.HardRej != 100 {
+		t.Errorf("report %+v", r)
+	}
+	if len(r.Confusions) != 1 || r.Confusions[0] != (Pair{Want: "when-caio", Got: "cost", N: 1}) {
+		t.Errorf("confusions %+v", r.Confusions)
+	}
+	if !strings.Contains(out.String(), "top-1 50.0%") {
+		t.Errorf("table:\n%s", out.String())
+	}
+	// A baseline a point and a half better fails the check; its own passes.
+	better := r
+	better.Top1 += 1.5
+	b, _ := json.Marshal(better)
+	basePath := filepath.Join(dir, "base.json")
+	if err := os.WriteFile(basePath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"-set", set, "-check", basePath}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "top-1") {
+		t.Errorf("check against a better baseline: %v", err)
+	}
+	if err := run(context.Background(), []string{"-set", set, "-check", report}, &bytes.Buffer{}); err != nil {
+		t.Errorf("check against itself: %v", err)
+	}
+}
+
+// TestBadSet: a set that is not one fails with its path.
+func TestBadSet(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "bad.yaml")
+	for _, body := range []string{"cases: [", "cases:\n  - {q: \"\", want: cost}\n", "cases:\n  - {q: \"x\", want: none}\n"} {
+		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := run(context.Background(), []string{"-set", path}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), path) {
+			t.Errorf("%q: %v", body, err)
+		}
+	}
+	if err := run(context.Background(), []string{"-half", "both"}, &bytes.Buffer{}); err == nil {
+		t.Error("-half both accepted")
+	}
+}
