@@ -359,6 +359,18 @@ func (ix *Index) termID(t string) int32 {
 // Search ranks the entries against question and answers with the best one
 // when its score reaches Threshold.
 func (ix *Index) Search(question string) Result {
+	res := ix.search(question)
+	// A long message that buries its question in context: the sentence
+	// that asks, searched alone, wins when it is surer.
+	if focus := questionFocus(question); focus != "" {
+		if fr := ix.search(focus); fr.Match != nil && (res.Match == nil || fr.Match.Score > res.Match.Score) {
+			return fr
+		}
+	}
+	return res
+}
+
+func (ix *Index) search(question string) Result {
 	ranked := ix.rank(question)
 	res := Result{Alternatives: make([]Hit, 0, maxAlternatives)}
 	for i, h := range ranked {

@@ -1,0 +1,53 @@
+package faq
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// focusMinWords is the length from which a message may bury its question
+// in context ("We're a 40-person fintech, our CTO left in March, the board
+// wants an AI plan by Q3. Do we need a CAIO first?"): the context's words
+// dilute the question's, so the sentence that asks is searched on its own
+// too.
+const focusMinWords = 20
+
+// questionFocus returns the sentences of a long message that ask (ending
+// in "?", or opening with an interrogative or a request for advice), or ""
+// when the message is short, asks nothing, or is all question.
+func questionFocus(text string) string {
+	if len(strings.Fields(text)) < focusMinWords {
+		return ""
+	}
+	var asks []string
+	total := 0
+	start := 0
+	flush := func(end int, mark rune) {
+		s := strings.TrimSpace(text[start:end])
+		start = end
+		if s == "" {
+			return
+		}
+		total++
+		ws := dropFillers(sentenceWords(s))
+		if mark == '?' || asksForAdvice(ws) || opensQuestion(ws) {
+			asks = append(asks, s)
+		}
+	}
+	for i, r := range text {
+		switch r {
+		case '?', '!', '\n':
+			flush(i+utf8.RuneLen(r), r)
+		case '.':
+			if next, _ := utf8.DecodeRuneInString(text[i+1:]); i+1 >= len(text) || unicode.IsSpace(next) {
+				flush(i+1, r)
+			}
+		}
+	}
+	flush(len(text), 0)
+	if len(asks) == 0 || len(asks) == total {
+		return ""
+	}
+	return strings.Join(asks, " ")
+}

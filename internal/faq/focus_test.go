@@ -1,0 +1,42 @@
+package faq
+
+import "testing"
+
+// TestQuestionFocus: a long message's asking sentences are found; short
+// messages, messages that only ask, and messages that ask nothing have no
+// focus.
+func TestQuestionFocus(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ text, want string }{
+		{"We're a 40-person fintech. Our CTO left in March and the board wants an AI plan by the third quarter of next year. Do we need a CAIO first?",
+			"Do we need a CAIO first?"},
+		{"Some context: we sell insurance online, have 12 engineers, and our data is spread over three old systems nobody understands. " +
+			"What should a part-time head of AI do in the first month? Also curious how long these engagements usually last.",
+			"What should a part-time head of AI do in the first month? Also curious how long these engagements usually last."},
+		{"Do we need a CAIO first?", ""}, // short
+		{"We're a 40-person fintech. Our CTO left in March and the board wants an AI plan by the third quarter of next year. Looking forward to the offsite.", ""}, // asks nothing
+		{"What does a fractional CAIO do, how is that different from a CTO, and which of the two should a company of forty people with no AI at all hire first?", ""}, // all question
+	}
+	for _, tt := range tests {
+		if got := questionFocus(tt.text); got != tt.want {
+			t.Errorf("questionFocus(%.40q…) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestFocusFindsTheBuriedQuestion: with the focus, a question buried in
+// context gets the entry it asks for.
+func TestFocusFindsTheBuriedQuestion(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	msg := "Background: we run a logistics marketplace with about sixty staff, the platform was built by an agency and " +
+		"we have two junior developers who keep the lights on while the founders handle sales. How much would a part-time CTO cost us per month?"
+	res := ix.Search(msg)
+	if res.Match == nil || res.Match.Entry.ID != "cost" {
+		t.Errorf("match %v, want cost", res.Match)
+	}
+	// Without the focus, the context drowns the question.
+	if whole := ix.search(msg); whole.Match != nil && whole.Match.Entry.ID == "cost" && whole.Match.Score >= res.Match.Score {
+		t.Errorf("the whole message already scores %v: the test shows nothing", whole.Match.Score)
+	}
+}
