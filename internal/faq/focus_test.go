@@ -14,7 +14,7 @@ func TestQuestionFocus(t *testing.T) {
 			"What should a part-time head of AI do in the first month? Also curious how long these engagements usually last.",
 			"What should a part-time head of AI do in the first month? Also curious how long these engagements usually last."},
 		{"Do we need a CAIO first?", ""}, // short
-		{"We're a 40-person fintech. Our CTO left in March and the board wants an AI plan by the third quarter of next year. Looking forward to the offsite.", ""}, // asks nothing
+		{"We're a 40-person fintech. Our CTO left in March and the board wants an AI plan by the third quarter of next year. Looking forward to the offsite.", ""},    // asks nothing
 		{"What does a fractional CAIO do, how is that different from a CTO, and which of the two should a company of forty people with no AI at all hire first?", ""}, // all question
 	}
 	for _, tt := range tests {
