@@ -15,8 +15,14 @@ import (
 // run) and close to even.
 func TestHalf(t *testing.T) {
 	t.Parallel()
-	if Half("how much does a fractional CTO cost?") != Half("how much does a fractional CTO cost?") {
-		t.Fatal("the split moved")
+	// The split must never move: these halves are the committed set's.
+	for q, want := range map[string]string{
+		"how much does a fractional CTO cost?": "test", "caio vs cto": "tune",
+		"what's the wifi password?": "tune", "do we need both roles": "test",
+	} {
+		if got := Half(q); got != want {
+			t.Errorf("Half(%q) = %s, want %s", q, got, want)
+		}
 	}
 	n := 0
 	for i := range 1000 {
