@@ -31,16 +31,42 @@ type askAlternative struct {
 type askOutput struct {
 	Match        *askMatch        `json:"match"`
 	Alternatives []askAlternative `json:"alternatives"`
+	Explain      *askExplain      `json:"explain,omitempty"`
 }
 
-func runAsk(args []string, ix interface{ Search(string) faq.Result }, stdout io.Writer) error {
+// askExplain is why the search answered as it did (--explain).
+type askExplain struct {
+	Terms    []string `json:"terms"`
+	Unknown  []string `json:"unknown_terms"`
+	Anchored bool     `json:"anchored"`
+	Coverage float64  `json:"coverage"`
+	Focus    string   `json:"focus,omitempty"`
+	Top      []askWhy `json:"top"`
+}
+
+type askWhy struct {
+	ID      string   `json:"id"`
+	Score   float64  `json:"score"`
+	Lexical float64  `json:"lexical"`
+	Model   float64  `json:"model"`
+	Shared  []string `json:"shared_terms"`
+}
+
+// searcher is the offline search: faq.Live, built-in and learned entries.
+type searcher interface {
+	Search(string) faq.Result
+	Explain(string) (faq.Result, faq.Explanation)
+}
+
+func runAsk(args []string, ix searcher, stdout io.Writer) error {
 	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	asJSON := fs.Bool("json", false, "print JSON")
+	explain := fs.Bool("explain", false, "with --json: say why (the terms read, the focus, the parts of the best scores)")
 	words, err := parseInterspersed(fs, args)
 	if err != nil {
 		if err == flag.ErrHelp {
-			fmt.Fprint(stdout, "Usage: fractional-advisor ask [--json] QUESTION...\n")
+			fmt.Fprint(stdout, "Usage: fractional-advisor ask [--json [--explain]] QUESTION...\n")
 			return errHelp
 		}
 		return usagef("ask: %v", err)
@@ -52,8 +78,21 @@ func runAsk(args []string, ix interface{ Search(string) faq.Result }, stdout io.
 	if len(question) > maxQuestionBytes {
 		question = question[:maxQuestionBytes]
 	}
+	if *explain && !*asJSON {
+		return usagef("ask: --explain goes with --json")
+	}
 	res := ix.Search(question)
-	out := askOutput{Alternatives: make([]askAlternative, 0, len(res.Alternatives))}
+	var out askOutput
+	if *explain {
+		var ex faq.Explanation
+		res, ex = ix.Explain(question)
+		out.Explain = &askExplain{Terms: append([]string{}, ex.Terms...), Unknown: append([]string{}, ex.Unknown...),
+			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Top: make([]askWhy, 0, len(ex.Top))}
+		for _, w := range ex.Top {
+			out.Explain.Top = append(out.Explain.Top, askWhy{ID: w.ID, Score: w.Score, Lexical: w.Lexical, Model: w.Model, Shared: w.Shared})
+		}
+	}
+	out.Alternatives = make([]askAlternative, 0, len(res.Alternatives))
 	if m := res.Match; m != nil {
 		out.Match = &askMatch{ID: m.Entry.ID, Question: m.Entry.Question, Answer: m.Entry.Answer, Score: m.Score}
 	}

@@ -442,3 +442,37 @@ func TestServeHTTPModeSettings(t *testing.T) {
 		t.Errorf("SLACK_MODE=webhooks: exit %d, stderr %q", code, errOut)
 	}
 }
+
+// TestAskExplain: --explain says why: the terms read, the focus of a long
+// message, and the parts of the best scores, the winner first.
+func TestAskExplain(t *testing.T) {
+	code, out, errOut := runCLI(t, "ask", "--json", "--explain",
+		"We are a 30-person insurer with a weak data platform and our board keeps asking about AI every single month. Who should own the AI governance and security work?")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		Match   struct{ ID string } `json:"match"`
+		Explain struct {
+			Terms []string `json:"terms"`
+			Focus string   `json:"focus"`
+			Top   []struct {
+				ID             string
+				Score, Lexical float64
+				Model          float64
+				Shared         []string `json:"shared_terms"`
+			} `json:"top"`
+		} `json:"explain"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	ex := got.Explain
+	if len(ex.Terms) == 0 || !strings.HasPrefix(ex.Focus, "Who should own") || len(ex.Top) == 0 || ex.Top[0].ID != got.Match.ID ||
+		ex.Top[0].Lexical+ex.Top[0].Model < ex.Top[0].Score-0.01 || len(ex.Top[0].Shared) == 0 {
+		t.Errorf("explain = %+v for match %s", ex, got.Match.ID)
+	}
+	if code, _, errOut := runCLI(t, "ask", "--explain", "what is a caio"); code != 2 || !strings.Contains(errOut, "--json") {
+		t.Errorf("--explain without --json: exit %d, %q", code, errOut)
+	}
+}

@@ -359,15 +359,21 @@ func (ix *Index) termID(t string) int32 {
 // Search ranks the entries against question and answers with the best one
 // when its score reaches Threshold.
 func (ix *Index) Search(question string) Result {
+	res, _ := ix.searchFocused(question)
+	return res
+}
+
+// searchFocused searches question, and, for a long message that buries
+// its question in context, the sentences that ask, alone: the surer
+// match wins. It returns the text that won ("" for the whole question).
+func (ix *Index) searchFocused(question string) (Result, string) {
 	res := ix.search(question)
-	// A long message that buries its question in context: the sentence
-	// that asks, searched alone, wins when it is surer.
 	if focus := questionFocus(question); focus != "" {
 		if fr := ix.search(focus); fr.Match != nil && (res.Match == nil || fr.Match.Score > res.Match.Score) {
-			return fr
+			return fr, focus
 		}
 	}
-	return res
+	return res, ""
 }
 
 func (ix *Index) search(question string) Result {
@@ -402,6 +408,12 @@ func (ix *Index) search(question string) Result {
 // Both are scaled down for an entry about the other role, and for a
 // question that names nothing the knowledge base is about.
 func (ix *Index) rank(question string) []Hit {
+	return ix.rankWhy(question, nil)
+}
+
+// rankWhy is rank; with why set, it also records the parts of each
+// score, for Explain.
+func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	var buf [64]string
 	qterms := ix.an.terms(question, MaxQueryRunes, buf[:0])
 	n := len(ix.kb.entries)
@@ -435,6 +447,14 @@ func (ix *Index) rank(question string) []Hit {
 	for i, e := range ix.kb.entries {
 		hits[i].Entry = e
 	}
+	if why != nil {
+		why.Terms = append([]string(nil), qterms...)
+		for _, t := range qterms {
+			if id, ok := ix.terms[t]; !ok || !ix.entryTerm[id] {
+				why.Unknown = append(why.Unknown, t)
+			}
+		}
+	}
 	if len(known) == 0 {
 		return hits // nothing known: every score is 0
 	}
@@ -449,8 +469,15 @@ func (ix *Index) rank(question string) []Hit {
 		}
 	}
 	share := ix.tuning.modelShare
+	if why != nil {
+		why.Anchored, why.Coverage = anchored, math.Round(coverage*1000)/1000
+		why.parts = make(map[*Entry][2]float64, n)
+	}
 	for i := range hits {
 		s := (1-share)*lex[i]/total + share*coverage*prob[i]
+		if why != nil {
+			why.parts[hits[i].Entry] = [2]float64{(1 - share) * lex[i] / total, share * coverage * prob[i]}
+		}
 		// An entry about one role answers a question about the other
 		// role poorly, however many other words they share.
 		if er := ix.roles[i]; er == roleCAIO || er == roleCTO {
@@ -716,3 +743,60 @@ func tailEdit(a, b string) bool {
 
 // normalize is used by tests to compare wordings.
 func normalize(s string) string { return strings.Join(words(s, len(s), nil), " ") }
+
+// Explanation says why the search answered as it did: what it read in the
+// question, and how the best entries scored.
+type Explanation struct {
+	// Terms are the question's terms after analysis (stems, concepts,
+	// corrected typos); Unknown those no entry uses.
+	Terms, Unknown []string
+	// Anchored is false when the question names nothing the knowledge
+	// base is about: every score is cut then.
+	Anchored bool
+	// Coverage is the share of the question's weight the knowledge base
+	// knows, which caps the classifier's part.
+	Coverage float64
+	// Focus is the asking sentences of a long message, searched alone
+	// ("" when the whole message was searched).
+	Focus string
+	// Top are the best entries, best first.
+	Top   []Why
+	parts map[*Entry][2]float64
+}
+
+// Why is one entry's score and its parts: the lexical part (the share of
+// the question its wording explains) and the classifier's, before the
+// role and anchor adjustments; Shared are the question's terms the entry
+// uses.
+type Why struct {
+	ID                    string
+	Score, Lexical, Model float64
+	Shared                []string
+}
+
+// Explain answers as Search does and says why: the terms, the focus, and
+// the parts of the best entries' scores.
+func (ix *Index) Explain(question string) (Result, Explanation) {
+	res, focus := ix.searchFocused(question)
+	ex := Explanation{Focus: focus}
+	text := question
+	if focus != "" {
+		text = focus
+	}
+	ranked := ix.rankWhy(text, &ex)
+	for i, h := range ranked {
+		if i == 1+maxAlternatives || h.Score == 0 {
+			break
+		}
+		p := ex.parts[h.Entry]
+		w := Why{ID: h.Entry.ID, Score: h.Score, Lexical: math.Round(p[0]*1000) / 1000, Model: math.Round(p[1]*1000) / 1000}
+		for _, t := range ex.Terms {
+			if id, ok := ix.terms[t]; ok && ix.entryTerm[id] && slices.ContainsFunc(ix.postings[id], func(p posting) bool { return ix.kb.entries[p.entry] == h.Entry }) && !slices.Contains(w.Shared, t) {
+				w.Shared = append(w.Shared, t)
+			}
+		}
+		ex.Top = append(ex.Top, w)
+	}
+	ex.parts = nil
+	return res, ex
+}

@@ -277,3 +277,11 @@ func (li *learnedIndex) rank(qterms []string, k int) []Hit {
 	}
 	return hits
 }
+
+// Explain answers as Search does and explains the built-in ranking (a
+// learned entry's score is its share of shared words, with nothing more
+// to say).
+func (l *Live) Explain(question string) (Result, Explanation) {
+	_, ex := l.ix.Explain(question)
+	return l.Search(question), ex
+}
