@@ -113,6 +113,7 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	check := fs.String("check", "", "fail when a figure is more than a point below this baseline report")
 	curve := fs.Bool("curve", false, "print the figures against the confidence threshold, for choosing it (use -half tune)")
+	misses := fs.Bool("misses", false, "list the questions the search gets wrong (tune half only: the test half is for reporting)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -128,6 +129,12 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	ix := faq.NewIndex(kb)
+	if *misses {
+		if *half != "tune" {
+			return fmt.Errorf("%w: -misses reads the tune half only (-half tune)", errUsage)
+		}
+		return writeMisses(stdout, ix, cases)
+	}
 	if *curve {
 		return writeCurve(stdout, ix, cases, *half)
 	}
@@ -326,6 +333,26 @@ func writeCurve(w io.Writer, ix *faq.Index, cases []Case, half string) error {
 	for t := 0.10; t < 0.405; t += 0.02 {
 		r := evaluate(ix, cases, half, t)
 		fmt.Fprintf(tw, "%.2f\t%.1f%%\t%.1f%%\t%.1f%%\t\n", t, r.Top1, r.OffTopicRej, r.HardRej)
+	}
+	return tw.Flush()
+}
+
+// writeMisses lists the tune half's questions the search gets wrong.
+func writeMisses(w io.Writer, ix *faq.Index, cases []Case) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "wanted\tgot\tscore\tquestion")
+	for _, c := range cases {
+		if Half(c.Q) != "tune" {
+			continue
+		}
+		res := ix.Search(c.Q)
+		got, score := "none", 0.0
+		if res.Match != nil {
+			got, score = res.Match.Entry.ID, res.Match.Score
+		}
+		if got != c.Want {
+			fmt.Fprintf(tw, "%s\t%s\t%.3f\t%s\n", c.Want, got, score, c.Q)
+		}
 	}
 	return tw.Flush()
 }

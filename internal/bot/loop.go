@@ -211,11 +211,18 @@ func (b *Bot) expertReachable() {
 	}
 }
 
+// postBudget is the longest one post to the experts may take: two tries
+// and a Retry-After between them. A post cut short mid-flight may have
+// been made, and would be made again.
+func (b *Bot) postBudget() time.Duration {
+	return 2*b.cfg.SlackTimeout + b.cfg.MaxRetryAfter
+}
+
 // retryAfter is how long after a try a sweep may try a hand-off's post
-// again. postHandoff gives up within half of it, so two posts of one
-// hand-off never overlap.
+// again: more than a post's budget, so two posts of one hand-off never
+// overlap.
 func (b *Bot) retryAfter() time.Duration {
-	return max(2*b.cfg.SyncInterval, 2*b.cfg.SlackTimeout)
+	return max(2*b.cfg.SyncInterval, 2*b.postBudget())
 }
 
 // retryHandoffs posts the hand-offs whose post to the experts failed, one
@@ -246,7 +253,7 @@ func (b *Bot) retryHandoffs(ctx context.Context) {
 // postHandoff posts a hand-off to the experts' channel and records where.
 // A failure leaves it open and unposted, for retryHandoffs.
 func (b *Bot) postHandoff(ctx context.Context, h store.Handoff) error {
-	ctx, cancel := context.WithTimeout(ctx, b.retryAfter()/2)
+	ctx, cancel := context.WithTimeout(ctx, b.postBudget())
 	defer cancel()
 	var where string
 	if h.ThreadTS != "" {

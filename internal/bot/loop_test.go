@@ -38,7 +38,9 @@ func loopRig(t *testing.T, o apptest.Options) *apptest.Rig {
 	edit := o.Config
 	o.Config = func(c *config.Config) {
 		c.ExpertChannel, c.Admins = experts, []string{admin}
-		c.SyncInterval, c.SlackTimeout = 100*time.Millisecond, time.Second
+		// A hand-off's post is retried after twice its budget (two
+		// SlackTimeouts and a Retry-After): 6 s here.
+		c.SyncInterval, c.SlackTimeout, c.MaxRetryAfter = 100*time.Millisecond, time.Second, time.Second
 		if edit != nil {
 			edit(c)
 		}
