@@ -230,7 +230,10 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 			confusions[[2]string{"none", got}]++
 		default:
 			r.InDomain++
-			ranked := []string{got}
+			var ranked []string // what the user sees: the answer, if any, then the alternatives
+			if got != "none" {
+				ranked = append(ranked, got)
+			}
 			for _, a := range res.Alternatives {
 				ranked = append(ranked, a.Entry.ID)
 			}
@@ -325,12 +328,14 @@ func (r *Report) against(path string) error {
 	return nil
 }
 
-// writeCurve prints the headline figures at thresholds from 0.10 to 0.40:
-// what raising the bar costs in answers and buys in refusals.
+// writeCurve prints the headline figures at thresholds from faq.Threshold
+// up by 0.20: what raising the bar costs in answers and buys in refusals.
 func writeCurve(w io.Writer, ix *faq.Index, cases []Case, half string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "threshold\ttop-1\toff-topic refused\thard refused\t(%s half)\n", half)
-	for t := 0.10; t < 0.405; t += 0.02 {
+	// Under faq.Threshold the search answers nothing: the curve starts there.
+	for i := range 11 {
+		t := faq.Threshold + 0.02*float64(i)
 		r := evaluate(ix, cases, half, t)
 		fmt.Fprintf(tw, "%.2f\t%.1f%%\t%.1f%%\t%.1f%%\t\n", t, r.Top1, r.OffTopicRej, r.HardRej)
 	}

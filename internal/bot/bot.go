@@ -149,7 +149,7 @@ func (b *Bot) Run(ctx context.Context) error {
 	err := b.slack.Run(ctx, b.handle)
 	stopSync()
 	<-syncDone
-	b.ready.Down("shutting down")
+	b.ready.Stopping()
 
 	drained := make(chan struct{})
 	go func() {

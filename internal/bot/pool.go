@@ -21,6 +21,11 @@ type pool struct {
 	jobs    chan job
 	wg      sync.WaitGroup
 	panicFn func(j job, v any, stack []byte)
+	// closing guards jobs against a send after close: in HTTP mode a
+	// request's handler may still run when a shutdown past its grace
+	// closes the pools.
+	closing sync.RWMutex
+	closed  bool
 }
 
 func newPool(queue int, panicFn func(j job, v any, stack []byte)) *pool {
@@ -56,6 +61,11 @@ func (p *pool) runOne(ctx context.Context, j job) {
 
 // submit queues j; it reports false when the queue is full.
 func (p *pool) submit(j job) bool {
+	p.closing.RLock()
+	defer p.closing.RUnlock()
+	if p.closed {
+		return false
+	}
 	select {
 	case p.jobs <- j:
 		return true
@@ -66,6 +76,9 @@ func (p *pool) submit(j job) bool {
 
 // close stops taking jobs and waits for the queued ones to finish.
 func (p *pool) close() {
+	p.closing.Lock()
+	p.closed = true
 	close(p.jobs)
+	p.closing.Unlock()
 	p.wg.Wait()
 }

@@ -299,13 +299,13 @@ func (b *Bot) question(r request, at origin, ts, text string, to, noteTo slack.T
 		defer b.complete(r.id)
 		q := cleanQuestion(stripMarkup(text))
 		if q == "" || wantsAssessment(q) {
-			return "start prompt", b.slack.Post(ctx, to, blockkit.StartPrompt())
+			return "start prompt", b.inAssistantThread(ctx, at, "", func() error { return b.slack.Post(ctx, to, blockkit.StartPrompt()) }) // no title: not a question
 		}
 		if w, _ := firstWord(q); w == "help" {
-			return "help", b.slack.Post(ctx, to, blockkit.Help())
+			return "help", b.inAssistantThread(ctx, at, "", func() error { return b.slack.Post(ctx, to, blockkit.Help()) })
 		}
 		msg, res, ref := b.answer(q, false, at)
-		err := b.inAssistantThread(ctx, at.channel, at.thread, q, func() error { return b.slack.Post(ctx, to, msg) })
+		err := b.inAssistantThread(ctx, at, q, func() error { return b.slack.Post(ctx, to, msg) })
 		b.rememberQuestion(at, r.user, ts, q, res, ref)
 		return topic(res), err
 	}

@@ -225,3 +225,16 @@ func TestLimiterFlood(t *testing.T) {
 		t.Error("a flood of other users reset a limited user's bucket")
 	}
 }
+
+// TestPoolClosed: a job offered after close is refused, not a panic (an
+// HTTP handler may still run when a shutdown past its grace closes the
+// pools).
+func TestPoolClosed(t *testing.T) {
+	t.Parallel()
+	p := newPool(1, func(job, any, []byte) {})
+	p.start(context.Background(), 1)
+	p.close()
+	if p.submit(job{run: func(context.Context) {}}) {
+		t.Error("a job was taken after close")
+	}
+}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/fractional-advisor/fractional-advisor/internal/advisor"
 	"github.com/fractional-advisor/fractional-advisor/internal/blockkit"
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"github.com/fractional-advisor/fractional-advisor/internal/slack"
 	"go.uber.org/zap"
 )
@@ -141,6 +142,9 @@ func (b *Bot) onMessageShortcut(req *slack.Request, ms *slack.MessageShortcut) {
 		return
 	}
 	q := cleanQuestion(stripMarkup(ms.Text))
+	// The text is someone else's message: kept only when it is a question
+	// (CONTRACT.md: never messages that are not questions).
+	record := faq.ReadsAsQuestion(q)
 	if q == "" {
 		b.note(reply, "nothing_to_read", blockkit.NothingToRead().Text)
 		b.done(r, "nothing to read", nil)
@@ -157,7 +161,9 @@ func (b *Bot) onMessageShortcut(req *slack.Request, ms *slack.MessageShortcut) {
 			msg = blockkit.WithShare(msg, shareValue{Question: q, Channel: ms.ChannelID, Thread: thread}.encode())
 		}
 		err := b.slack.Post(ctx, reply, msg)
-		b.rememberQuestion(at, ms.UserID, ms.MessageTS, q, res, ref)
+		if record {
+			b.rememberQuestion(at, ms.UserID, ms.MessageTS, q, res, ref)
+		}
 		return topic(res), err
 	}, func(ctx context.Context) { _ = b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)) }) {
 		b.note(reply, "busy", sayBusy)
@@ -171,13 +177,12 @@ func (b *Bot) shareAnswer(ctx context.Context, ba *slack.BlockActions, value str
 	if err != nil {
 		return "invalid", b.slack.Post(ctx, reply, blockkit.Note("error", saySorry))
 	}
-	// A DM between people is no place for the bot; elsewhere Slack says.
-	if strings.HasPrefix(v.Channel, "D") {
-		return "cannot post there", b.slack.Post(ctx, reply, blockkit.CannotPostThere())
-	}
+	// Slack says where the bot cannot post: a DM between other people, a
+	// channel it is not in, an archived one.
 	msg, res, _ := b.answer(v.Question, true, origin{})
 	if err := b.slack.Post(ctx, slack.Target{Channel: v.Channel, ThreadTS: v.Thread}, msg); err != nil {
-		if slack.ErrorCode(err) != "" {
+		switch slack.ErrorCode(err) {
+		case "not_in_channel", "channel_not_found", "is_archived", "restricted_action", "cannot_reply_to_message":
 			return "cannot post there", b.slack.Post(ctx, reply, blockkit.CannotPostThere())
 		}
 		return "share failed", errors.Join(err, b.slack.Post(ctx, reply, blockkit.Note("error", saySorry)))
@@ -214,18 +219,20 @@ func (b *Bot) onAssistantThread(req *slack.Request, ev *slack.AssistantThread) {
 	}
 }
 
-// inAssistantThread wraps the answer to a message in an assistant thread:
-// a status while it is written (cleared after), and the thread's title
-// from its first question.
-func (b *Bot) inAssistantThread(ctx context.Context, channel, thread, question string, answer func() error) error {
-	key := channel + "/" + thread
-	if !b.assistant.has(key) {
+// inAssistantThread wraps the answer to a message in a thread of the
+// bot's DM, which may be an assistant thread (started on this replica or
+// another, or before a restart): a status while it is written (cleared
+// after), and the thread's title from its first question. Slack refuses
+// both in an ordinary thread; that costs a call and is ignored.
+func (b *Bot) inAssistantThread(ctx context.Context, at origin, question string, answer func() error) error {
+	if at.thread == "" || at.surface != surfaceDM && at.surface != surfaceAssistant {
 		return answer()
 	}
+	channel, thread, key := at.channel, at.thread, at.channel+"/"+at.thread
 	if err := b.slack.SetStatus(ctx, channel, thread, blockkit.Thinking); err != nil {
 		b.log.Debug("assistant status not set", zap.Error(err))
 	}
-	if b.titled.first(key) {
+	if question != "" && b.titled.first(key) {
 		if err := b.slack.SetTitle(ctx, channel, thread, blockkit.Truncate(question, 60)); err != nil {
 			b.log.Debug("assistant thread title not set", zap.Error(err))
 		}
@@ -267,10 +274,21 @@ func (b *Bot) onFunction(req *slack.Request, fe *slack.FunctionExecuted) {
 			"confidence":     fmt.Sprintf("%.2f", rec.Confidence),
 			"summary":        blockkit.StepSummary(rec),
 		})
-	}, nil) {
-		b.seen.forget(r.id)
+	}, func(ctx context.Context) { _ = b.slack.FailFunction(ctx, fe, sayStepFailed) }) {
+		// Slack has its 200 and will not send the step again: end it.
+		b.quick.submit(job{id: r.id, kind: "note", run: func(ctx context.Context) {
+			if err := b.slack.FailFunction(ctx, fe, sayStepBusy); err != nil {
+				b.log.Warn("workflow step not ended", zap.String("id", r.id), zap.Error(err))
+			}
+		}})
 	}
 }
+
+// What a workflow's builder reads when the step could not run.
+const (
+	sayStepFailed = "Fractional Advisor hit an error on its side. Run the workflow again."
+	sayStepBusy   = "Fractional Advisor is busy right now. Run the workflow again in a minute."
+)
 
 // stepAnswers reads the step's inputs as assessment answers. A problem
 // is the message the workflow's builder sees: which input, and the values

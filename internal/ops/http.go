@@ -26,6 +26,7 @@ type Readiness struct {
 	reason    string
 	now       func() time.Time
 	checks    []check
+	stopping  bool
 }
 
 type check struct {
@@ -36,6 +37,15 @@ type check struct {
 // checkWait bounds each condition Require adds, so a probe answers in
 // time whatever the condition waits on.
 const checkWait = time.Second
+
+// Stopping says the bot is shutting down: not ready from now on, whatever
+// the grace, so a load balancer stops sending work before the listener
+// closes.
+func (r *Readiness) Stopping() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.stopping, r.up, r.reason = true, false, "shutting down"
+}
 
 // Require adds a condition to readiness, asked at every probe while the
 // bot is otherwise ready: behind a load balancer, a replica whose database
@@ -74,7 +84,7 @@ func (r *Readiness) Down(reason string) {
 // Ready reports whether the bot is ready and, if not, why.
 func (r *Readiness) Ready() (bool, string) {
 	r.mu.Lock()
-	ok := r.up || r.everUp && r.now().Sub(r.downSince) < r.grace
+	ok := !r.stopping && (r.up || r.everUp && r.now().Sub(r.downSince) < r.grace)
 	reason, checks := r.reason, r.checks
 	r.mu.Unlock()
 	if !ok {

@@ -228,3 +228,19 @@ func TestCgroupMemoryLimit(t *testing.T) {
 		t.Errorf("SoftMemoryLimit(100 MiB) = %d", got)
 	}
 }
+
+// TestReadinessStopping: shutting down is not ready at once, whatever the
+// grace a reconnect gets.
+func TestReadinessStopping(t *testing.T) {
+	t.Parallel()
+	r := NewReadiness(time.Hour, nil)
+	r.Up()
+	r.Stopping()
+	if ok, why := r.Ready(); ok || why != "shutting down" {
+		t.Errorf("Ready() = %v, %q after Stopping", ok, why)
+	}
+	r.Up() // a late reconnect must not bring it back
+	if ok, _ := r.Ready(); ok {
+		t.Error("ready again after Stopping")
+	}
+}

@@ -40,6 +40,8 @@ type Client struct {
 	proxy   func(*http.Request) (*url.URL, error) // from HTTPS_PROXY, HTTP_PROXY, NO_PROXY
 	api     *url.URL                              // the Web API's base: response_urls may point at its host too
 	botUser atomic.Pointer[string]
+	// requests numbers HTTP-mode requests, for their log lines.
+	requests atomic.Uint64
 }
 
 // New builds the adapter from a validated configuration. metrics and

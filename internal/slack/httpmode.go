@@ -52,7 +52,7 @@ func (c *Client) runHTTP(ctx context.Context, h Handler) error {
 		c.ready.Down("the Slack listener stopped")
 		return fmt.Errorf("slack http: %w", err)
 	}
-	c.ready.Down("shutting down")
+	c.ready.Stopping()
 	stop()
 	if err := <-done; err != nil {
 		c.log.Warn("slack http listener", zap.Error(err))
@@ -103,7 +103,7 @@ func (c *Client) serveSlack(w http.ResponseWriter, r *http.Request, h Handler) {
 	}
 	// Commands and interactions carry no id of their own: this one names
 	// the request in the log.
-	req := &Request{ID: "http-" + strconv.FormatInt(received.UnixNano(), 36), Received: received}
+	req := &Request{ID: "http-" + strconv.FormatUint(c.requests.Add(1), 36) + "-" + strconv.FormatInt(received.UnixNano()%1e6, 36), Received: received}
 	var (
 		ev  Event
 		err error
@@ -116,7 +116,9 @@ func (c *Client) serveSlack(w http.ResponseWriter, r *http.Request, h Handler) {
 			EventID   string `json:"event_id"`
 		}
 		if err := json.Unmarshal(body, &outer); err != nil {
-			c.refuse(w, received, refusal{http.StatusBadRequest, "not json"})
+			// Signed, so Slack's, but unreadable: a retry would be too.
+			c.unreadable(received, req.ID, "acked", fmt.Errorf("events api: %w", err))
+			w.WriteHeader(http.StatusOK)
 			return
 		}
 		if outer.Type == "url_verification" {
@@ -171,6 +173,9 @@ func readSlackRequest(w http.ResponseWriter, r *http.Request) ([]byte, string, *
 	ct, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || ct != "application/json" && ct != "application/x-www-form-urlencoded" {
 		return nil, "", &refusal{http.StatusUnsupportedMediaType, "unsupported content type"}
+	}
+	if r.ContentLength > maxBody { // said so up front: nothing to read
+		return nil, "", &refusal{http.StatusRequestEntityTooLarge, "body too large"}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
 	if err != nil {

@@ -133,6 +133,11 @@ func TestHTTPHandshakes(t *testing.T) {
 	if status != http.StatusOK || body != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
 		t.Errorf("url_verification: %d %q", status, body)
 	}
+	// Signed, so Slack's, but not JSON: nothing to do, and nothing for a
+	// retry to do either.
+	if status, _ := post(t, r, "application/json", []byte("{not json"), nil); status != http.StatusOK {
+		t.Errorf("a signed body that is not JSON: %d, want 200", status)
+	}
 	status, body = post(t, r, "application/x-www-form-urlencoded", []byte("ssl_check=1&token=x"), func(h http.Header) {
 		h.Del("X-Slack-Signature")
 		h.Del("X-Slack-Request-Timestamp")

@@ -329,6 +329,10 @@ func (c *Client) sanitize(ev Event) {
 		if !c.responseURLAllowed(e.ResponseURL) {
 			e.ResponseURL = ""
 		}
+	case *MessageShortcut:
+		if !c.responseURLAllowed(e.ResponseURL) {
+			e.ResponseURL = ""
+		}
 	}
 }
 
