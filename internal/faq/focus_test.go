@@ -40,3 +40,25 @@ func TestFocusFindsTheBuriedQuestion(t *testing.T) {
 		t.Errorf("the whole message already scores %v: the test shows nothing", whole.Match.Score)
 	}
 }
+
+// TestFractionalAloneIsNoAnchor: "fractional" or "interim" alone does not
+// put a question in the domain, unless it asks what the word means.
+func TestFractionalAloneIsNoAnchor(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	for q, want := range map[string]string{
+		"fractional distillation explained":                                   "",
+		"who is the interim manager of the sales team while Dana is on leave": "",
+		"when are the interim results published":                              "",
+		"what does fractional mean":                                           "what-is-fractional",
+		"what does a fractional cto do day to day":                            "cto-role",
+	} {
+		got := ""
+		if res := ix.Search(q); res.Match != nil {
+			got = res.Match.Entry.ID
+		}
+		if got != want {
+			t.Errorf("Search(%q) = %q, want %q", q, got, want)
+		}
+	}
+}

@@ -461,12 +461,19 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	ix.model.predict(known, prob)
 	coverage := knownMass / total
 	qroles := rolesOf(qterms)
-	anchored := false
+	// "Fractional" and "full-time" alone say how someone works, not what
+	// about: "fractional distillation", "interim results", "the interim
+	// manager of the sales team". They anchor a question beside a word for
+	// the role, a leader, AI or this bot, or when it asks what they mean.
+	anchored, only := false, true
 	for _, t := range qterms {
 		if ix.an.anchors[t] {
 			anchored = true
-			break
+			only = only && (t == "fractional" || t == "fulltime")
 		}
+	}
+	if anchored && only && !slices.Contains(qterms, "define") {
+		anchored = false
 	}
 	share := ix.tuning.modelShare
 	if why != nil {
