@@ -617,7 +617,7 @@ func (b *Bot) setWatch(ctx context.Context, cmd *slack.Command, on bool) (string
 	b.setWatched(cmd.ChannelID, true)
 	if _, err := b.slack.Send(ctx, channel, blockkit.Watching(cmd.UserID)); err != nil {
 		b.setWatched(cmd.ChannelID, wasWatched)
-		if code := slack.ErrorCode(err); code == "not_in_channel" || code == "channel_not_found" {
+		if notInChannel(err) {
 			return "invite first", b.slack.Post(ctx, private, blockkit.InviteFirst(false))
 		}
 		return "watch failed", errors.Join(err, b.slack.Post(ctx, private, blockkit.Note("error", saySorry)))

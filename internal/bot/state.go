@@ -115,13 +115,22 @@ func encodeAsk(r askRequest) string {
 	if len(r.Guesses) > 3 {
 		r.Guesses = r.Guesses[:3]
 	}
-	for {
+	return fitButton(&r.Question, func() []byte {
 		b, _ := json.Marshal(r) // strings only: cannot fail
-		if len(b) <= blockkit.MaxButtonValue {
+		return b
+	})
+}
+
+// fitButton encodes a button's value, cutting the question it carries by
+// a tenth until the value fits Slack's limit: JSON escapes may weigh more
+// than the runes, so each cut is measured again.
+func fitButton(question *string, encode func() []byte) string {
+	for {
+		if b := encode(); len(b) <= blockkit.MaxButtonValue {
 			return string(b)
 		}
-		q := []rune(r.Question)
-		r.Question = string(q[:len(q)*9/10]) // JSON escapes may weigh more than the runes: cut and measure again
+		q := []rune(*question)
+		*question = string(q[:len(q)*9/10])
 	}
 }
 

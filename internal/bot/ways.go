@@ -97,14 +97,10 @@ type shareValue struct {
 }
 
 func (v shareValue) encode() string {
-	for {
+	return fitButton(&v.Question, func() []byte {
 		b, _ := json.Marshal(v) // strings only: cannot fail
-		if len(b) <= blockkit.MaxButtonValue {
-			return string(b)
-		}
-		q := []rune(v.Question)
-		v.Question = string(q[:len(q)*9/10])
-	}
+		return b
+	})
 }
 
 func decodeShareValue(s string) (shareValue, error) {
