@@ -38,6 +38,7 @@ type askOutput struct {
 type askExplain struct {
 	Terms    []string `json:"terms"`
 	Unknown  []string `json:"unknown_terms"`
+	Intents  []string `json:"intents"`
 	Anchored bool     `json:"anchored"`
 	Coverage float64  `json:"coverage"`
 	Focus    string   `json:"focus,omitempty"`
@@ -87,6 +88,7 @@ func runAsk(args []string, ix searcher, stdout io.Writer) error {
 		var ex faq.Explanation
 		res, ex = ix.Explain(question)
 		out.Explain = &askExplain{Terms: append([]string{}, ex.Terms...), Unknown: append([]string{}, ex.Unknown...),
+			Intents:  append([]string{}, ex.Intents...),
 			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Top: make([]askWhy, 0, len(ex.Top))}
 		for _, w := range ex.Top {
 			out.Explain.Top = append(out.Explain.Top, askWhy{ID: w.ID, Score: w.Score, Lexical: w.Lexical, Model: w.Model, Shared: w.Shared})

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -471,6 +472,20 @@ func TestAskExplain(t *testing.T) {
 	if len(ex.Terms) == 0 || !strings.HasPrefix(ex.Focus, "Who should own") || len(ex.Top) == 0 || ex.Top[0].ID != got.Match.ID ||
 		ex.Top[0].Lexical+ex.Top[0].Model < ex.Top[0].Score-0.01 || len(ex.Top[0].Shared) == 0 {
 		t.Errorf("explain = %+v for match %s", ex, got.Match.ID)
+	}
+	// The intent: the shape of the wording, stop words and all.
+	code, out, errOut = runCLI(t, "ask", "--json", "--explain", "what does a CAIO do that a CTO doesn't?")
+	var cmp struct {
+		Match   struct{ ID string } `json:"match"`
+		Explain struct {
+			Intents []string `json:"intents"`
+		} `json:"explain"`
+	}
+	if err := json.Unmarshal([]byte(out), &cmp); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s%s", code, err, out, errOut)
+	}
+	if cmp.Match.ID != "caio-vs-cto" || !slices.Contains(cmp.Explain.Intents, "differ") {
+		t.Errorf("comparison: match %s, intents %v", cmp.Match.ID, cmp.Explain.Intents)
 	}
 	if code, _, errOut := runCLI(t, "ask", "--explain", "what is a caio"); code != 2 || !strings.Contains(errOut, "--json") {
 		t.Errorf("--explain without --json: exit %d, %q", code, errOut)

@@ -207,7 +207,8 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 			own[t] = true
 			ownDF[t]++
 		}
-		buf = ix.an.terms(e.Answer, len(e.Answer), buf[:0])
+		// An answer's wording says nothing of what its question asks.
+		buf, _ = ix.an.scan(e.Answer, len(e.Answer), buf[:0], nil)
 		for _, t := range buf {
 			if id := ix.termID(t); !own[id] {
 				tf[id] += tu.answerWeight
@@ -450,6 +451,9 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	if why != nil {
 		why.Terms = append([]string(nil), qterms...)
 		for _, t := range qterms {
+			if ix.an.intents[t] && !slices.Contains(why.Intents, t) {
+				why.Intents = append(why.Intents, t)
+			}
 			if id, ok := ix.terms[t]; !ok || !ix.entryTerm[id] {
 				why.Unknown = append(why.Unknown, t)
 			}
@@ -524,6 +528,17 @@ type analyzer struct {
 	anchors  map[string]bool     // terms that put a question in the domain
 	vocab    map[string]int      // known words → how often the content uses them
 	deletes  map[string][]string // a known word with one letter deleted → the words
+	// cues are the intents' cues as tokens (see scan), by their first;
+	// intents names the intent terms.
+	cues    map[string][]cueTokens
+	intents map[string]bool
+}
+
+// cueTokens is a cue as the analyzer reads it: tokens, gapToken where a
+// gap is.
+type cueTokens struct {
+	toks []string
+	term string
 }
 
 func newAnalyzer(kb *KB) *analyzer {
@@ -583,11 +598,37 @@ func newAnalyzer(kb *KB) *analyzer {
 	for _, ws := range a.deletes {
 		sort.Strings(ws) // deterministic choice between equally good fixes
 	}
+	// Cues are read as questions are, typos fixed and phrases joined, so
+	// "take on" in a cue is what "taking on" is in a question.
+	a.cues, a.intents = make(map[string][]cueTokens), c.intents
+	for _, cu := range c.cues {
+		var toks []string
+		for i, part := range cu.parts {
+			if i > 0 {
+				toks = append(toks, gapToken)
+			}
+			_, toks = a.scan(part, len(part), nil, toks)
+		}
+		if len(toks) > 0 && toks[0] != gapToken && toks[len(toks)-1] != gapToken {
+			a.cues[toks[0]] = append(a.cues[toks[0]], cueTokens{toks: toks, term: cu.term})
+		}
+	}
 	return a
 }
 
-// terms appends the canonical terms of the first limit runes of text to dst.
+// terms appends the canonical terms of the first limit runes of text to
+// dst, then the intents its wording shows (see intentsOf).
 func (a *analyzer) terms(text string, limit int, dst []string) []string {
+	var tbuf [64]string
+	start := len(dst)
+	dst, toks := a.scan(text, limit, dst, tbuf[:0])
+	return a.intentsOf(toks, dst, start)
+}
+
+// scan appends the canonical terms of the first limit runes of text to
+// dst, and to toks what it read at each place: the term, or the word
+// itself where it dropped a stop word. Cues match toks.
+func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, []string) {
 	var wbuf [64]string
 	ws := words(text, limit, wbuf[:0])
 	var sbuf [64]string
@@ -616,29 +657,69 @@ func (a *analyzer) terms(text string, limit int, dst []string) []string {
 		// "the first 30 days" is about starting, "which comes first" is
 		// about order.
 		if w == "first" && i+1 < len(ws) && isNumber(ws[i+1]) {
-			dst = append(dst, "start")
+			dst, toks = append(dst, "start"), append(toks, "start")
 			i++
 			continue
 		}
 		if t, n := a.phrase(stems[i:]); n > 0 {
-			dst = append(dst, t)
+			dst, toks = append(dst, t), append(toks, t)
 			i += n - 1
 			continue
 		}
 		if s, ok := a.synonyms[w]; ok {
-			dst = append(dst, s)
+			dst, toks = append(dst, s), append(toks, s)
 			continue
 		}
 		if a.stop[w] {
+			// "doesn't" and "doesnt" are one to a cue.
+			if strings.Contains(w, "'") {
+				w = strings.ReplaceAll(w, "'", "")
+			}
+			toks = append(toks, w)
 			continue
 		}
 		if strings.HasSuffix(w, "'s") {
-			dst = append(dst, w) // a person's: a term no entry has
+			dst, toks = append(dst, w), append(toks, w) // a person's: a term no entry has
 			continue
 		}
-		dst = append(dst, stems[i])
+		dst, toks = append(dst, stems[i]), append(toks, stems[i])
+	}
+	return dst, toks
+}
+
+// intentsOf appends to dst the term of each intent one of whose cues toks
+// match, unless dst[start:] has it already: "what does a CAIO do that a
+// CTO doesn't" compares, though its words alone (stop words, both roles)
+// say little.
+func (a *analyzer) intentsOf(toks, dst []string, start int) []string {
+	for i, t := range toks {
+		for _, c := range a.cues[t] {
+			if !slices.Contains(dst[start:], c.term) && matchCue(c.toks[1:], toks[i+1:]) {
+				dst = append(dst, c.term)
+			}
+		}
 	}
 	return dst
+}
+
+// matchCue reports whether toks start with cue, each gap in cue taking up
+// to maxGap tokens.
+func matchCue(cue, toks []string) bool {
+	for len(cue) > 0 {
+		if cue[0] == gapToken {
+			for skip := 0; skip <= maxGap && skip <= len(toks); skip++ {
+				if matchCue(cue[1:], toks[skip:]) {
+					return true
+				}
+			}
+			return false
+		}
+		if len(toks) == 0 || toks[0] != cue[0] {
+			return false
+		}
+		cue, toks = cue[1:], toks[1:]
+	}
+	return true
 }
 
 // phrase returns the term of the longest phrase that the stemmed words
@@ -757,6 +838,10 @@ type Explanation struct {
 	// Terms are the question's terms after analysis (stems, concepts,
 	// corrected typos); Unknown those no entry uses.
 	Terms, Unknown []string
+	// Intents are the question's terms that say what kind of answer it
+	// wants (a comparison, the duties, the timing...), from its words or
+	// the shape of its wording (concepts.yaml's intents).
+	Intents []string
 	// Anchored is false when the question names nothing the knowledge
 	// base is about: every score is cut then.
 	Anchored bool

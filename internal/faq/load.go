@@ -316,6 +316,12 @@ type conceptsYAML struct {
 	Concepts  []conceptYAML `yaml:"concepts"`
 	Anchors   []string      `yaml:"anchors"`
 	StopWords []string      `yaml:"stopwords"`
+	Intents   []intentYAML  `yaml:"intents"`
+}
+
+type intentYAML struct {
+	Term string   `yaml:"term"`
+	Cues []string `yaml:"cues"`
 }
 
 type conceptYAML struct {
@@ -332,7 +338,25 @@ type concepts struct {
 	byFirst  map[string][]phrase // by the stem of their first word, longest first
 	stop     map[string]bool
 	anchors  map[string]bool // terms that put a question in the domain
+	// cues are the wordings that show each intent, as written: the
+	// analyzer reads them as it reads a question. intents names the
+	// intent terms.
+	cues    []cue
+	intents map[string]bool
 }
+
+// cue is a wording that shows what a question asks for ("what does * do
+// that * doesn't": a comparison), split at its gaps: each gap stands for
+// up to maxGap tokens.
+type cue struct {
+	parts []string
+	term  string
+}
+
+const (
+	gapToken = "*"
+	maxGap   = 4
+)
 
 // readConcepts reads and checks ConceptsFile. It lists every problem, each
 // naming the file and the concept or word at fault.
@@ -374,6 +398,7 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 		byFirst:  make(map[string][]phrase),
 		stop:     make(map[string]bool),
 		anchors:  make(map[string]bool),
+		intents:  make(map[string]bool),
 	}
 	var p []string
 	bad := func(format string, args ...any) { p = append(p, fmt.Sprintf(format, args...)) }
@@ -493,6 +518,49 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 			bad("anchor %q is not a concept and the search reads the word as %q: write that", a, stem(a))
 		default:
 			c.anchors[a] = true
+		}
+	}
+	for i, in := range f.Intents {
+		term := strings.TrimSpace(in.Term)
+		at := fmt.Sprintf("intent %q", term)
+		switch {
+		case term == "":
+			at = fmt.Sprintf("intents[%d]", i)
+			bad("%s: term is empty", at)
+		case !isWord(term) || strings.Contains(term, "'"):
+			bad("%s: the term must be one lower-case word", at)
+		case c.intents[term]:
+			bad("%s is listed twice: merge the two", at)
+		}
+		c.intents[term] = true
+		if len(in.Cues) == 0 {
+			bad("%s has no cues", at)
+		}
+		for j, text := range in.Cues {
+			ws := strings.Fields(text)
+			switch {
+			case len(ws) == 0:
+				bad("%s: cues[%d] is empty", at, j)
+				continue
+			case ws[0] == gapToken || ws[len(ws)-1] == gapToken:
+				bad("%s: cue %q starts or ends with %s: a gap goes between words", at, text, gapToken)
+				continue
+			}
+			cu, part := cue{term: term}, []string(nil)
+			for _, w := range append(ws, gapToken) {
+				switch {
+				case w != gapToken && !isWord(w):
+					bad("%s: cue %q must be lower-case words and %s", at, text, gapToken)
+				case w != gapToken:
+					part = append(part, w)
+				case len(part) == 0:
+					bad("%s: cue %q has two gaps in a row", at, text)
+				default:
+					cu.parts = append(cu.parts, strings.Join(part, " "))
+					part = part[:0]
+				}
+			}
+			c.cues = append(c.cues, cu)
 		}
 	}
 	return c, p

@@ -228,6 +228,13 @@ func TestLoadConceptsErrors(t *testing.T) {
 		{"anchor a stop word", with("", "[the]", ""), []string{`anchor "the" is a stop word`}},
 		{"anchor never matching", with("", "[executive]", ""), []string{`anchor "executive" is not a concept and the search reads the word as "executiv"`}},
 		{"empty anchor", with("", "[cost, '']", ""), []string{"anchors[1] is empty"}},
+		{"intent without term", with("", "", "") + "intents:\n  - cues: [what does * do]\n", []string{"intents[0]: term is empty"}},
+		{"intent twice", with("", "", "") + "intents:\n  - term: duties\n    cues: [do]\n  - term: duties\n    cues: [day]\n", []string{`intent "duties" is listed twice`}},
+		{"intent without cues", with("", "", "") + "intents:\n  - term: duties\n", []string{`intent "duties" has no cues`}},
+		{"empty cue", with("", "", "") + "intents:\n  - term: duties\n    cues: ['']\n", []string{`intent "duties": cues[0] is empty`}},
+		{"cue opening with a gap", with("", "", "") + "intents:\n  - term: duties\n    cues: ['* do']\n", []string{`cue "* do" starts or ends with *`}},
+		{"cue with two gaps", with("", "", "") + "intents:\n  - term: duties\n    cues: ['what * * do']\n", []string{`cue "what * * do" has two gaps in a row`}},
+		{"upper-case cue", with("", "", "") + "intents:\n  - term: duties\n    cues: [What does * do]\n", []string{`cue "What does * do" must be lower-case words`}},
 		{"several problems", with("  - term: cost\n    words: [Price]\n", "[executive]", "[the, the]"), []string{`word "Price"`, `anchor "executive"`, `stop word "the" is listed twice`}},
 	}
 	for _, tt := range tests {

@@ -185,3 +185,50 @@ func TestNewIndexDeterministic(t *testing.T) {
 		t.Fatal("two trainings on the same content gave different classifiers")
 	}
 }
+
+// TestIntents: the intents a question's wording shows, from the cues of
+// concepts.yaml (stop words kept, gaps of up to four words) and from its
+// words.
+func TestIntents(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"what does a CAIO do that a CTO doesn't", []string{"duties", "differ"}},
+		{"what does a CTO do that a CAIO doesnt", []string{"duties", "differ"}},
+		{"is a chief AI officer just a kind of CTO?", []string{"differ"}},
+		{"can a fractional CTO also be our CAIO?", []string{"oneperson"}},
+		{"can our CTO take on the AI officer role too", []string{"oneperson"}},
+		{"we have an interim CAIO, do we still need a CTO as well?", []string{"both"}},
+		{"what do fractional chief technology officers do", []string{"duties"}},
+		{"should we hire a fractional CTO", []string{"when"}},
+		{"is $20k a month reasonable for a fractional CTO?", []string{"cost"}},
+		{"how do we know if our fractional CTO is working out", []string{"measure"}},
+		{"what will a fractional CTO actually hand us", []string{"deliverable"}},
+		// A gap takes four words at most, and the words must be in order.
+		{"what does our very new and shiny fractional CTO do", nil},
+		{"the CAIO doesn't do that, a CTO does", nil},
+		// Near misses: the cue's words, not its shape.
+		{"who should run the hiring loop for our first ML engineer", []string{}},
+		{"what's the office wifi password", []string{}},
+	}
+	for _, tt := range tests {
+		_, ex := ix.Explain(tt.q)
+		got := ex.Intents
+		if tt.want == nil { // no cue matched: no intent beyond the words'
+			for _, in := range got {
+				if in == "duties" || in == "differ" {
+					t.Errorf("%q: intents %v, want no duties or differ", tt.q, got)
+				}
+			}
+			continue
+		}
+		slices.Sort(got)
+		want := slices.Sorted(slices.Values(tt.want))
+		if !slices.Equal(got, want) && !(len(got) == 0 && len(want) == 0) {
+			t.Errorf("%q: intents %v, want %v", tt.q, got, want)
+		}
+	}
+}
