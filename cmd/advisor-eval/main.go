@@ -51,7 +51,7 @@ var errUsage = errors.New("usage")
 type Case struct {
 	Q    string `yaml:"q"`
 	Want string `yaml:"want"`
-	Kind string `yaml:"kind"` // "" (in-domain), "offtopic" or "hard"
+	Kind string `yaml:"kind"` // "" (in-domain), "offtopic", "hard" or "uncovered"
 }
 
 // Half says which half of the set a question is in: a fixed hash of its
@@ -69,18 +69,24 @@ func Half(q string) string {
 
 // Report is what one evaluation found.
 type Report struct {
-	Half         string    `json:"half"`
-	InDomain     int       `json:"in_domain"`
-	Top1         float64   `json:"top1"`
-	Top3         float64   `json:"top3"`
-	OffTopic     int       `json:"offtopic"`
-	OffTopicRej  float64   `json:"offtopic_rejection"`
-	Hard         int       `json:"hard"`
-	HardRej      float64   `json:"hard_rejection"`
-	Confusions   []Pair    `json:"confusions"`
-	Reliability  []Bucket  `json:"reliability"`
-	Threshold    float64   `json:"threshold"`
-	MissedByKind []KindMis `json:"missed_by_kind,omitempty"`
+	Half        string  `json:"half"`
+	InDomain    int     `json:"in_domain"`
+	Top1        float64 `json:"top1"`
+	Top3        float64 `json:"top3"`
+	OffTopic    int     `json:"offtopic"`
+	OffTopicRej float64 `json:"offtopic_rejection"`
+	Hard        int     `json:"hard"`
+	HardRej     float64 `json:"hard_rejection"`
+	// Uncovered counts the questions on topics no entry answers
+	// (uncovered.yaml's); UncoveredRej is the share answered "I don't
+	// know", UncoveredNamed the share where that named the topic.
+	Uncovered      int       `json:"uncovered"`
+	UncoveredRej   float64   `json:"uncovered_rejection"`
+	UncoveredNamed float64   `json:"uncovered_named"`
+	Confusions     []Pair    `json:"confusions"`
+	Reliability    []Bucket  `json:"reliability"`
+	Threshold      float64   `json:"threshold"`
+	MissedByKind   []KindMis `json:"missed_by_kind,omitempty"`
 }
 
 // Pair is a confusion: questions wanting Want got Got ("none": no answer).
@@ -171,8 +177,10 @@ func load(path string) ([]Case, error) {
 		switch {
 		case strings.TrimSpace(c.Q) == "" || c.Want == "":
 			return nil, fmt.Errorf("%s: case %d: no question or want", path, i+1)
-		case c.Want == "none" && c.Kind != "offtopic" && c.Kind != "hard":
-			return nil, fmt.Errorf("%s: case %d: a refusal must be kind offtopic or hard", path, i+1)
+		case c.Want == "none" && c.Kind != "offtopic" && c.Kind != "hard" && c.Kind != "uncovered":
+			return nil, fmt.Errorf("%s: case %d: a refusal must be kind offtopic, hard or uncovered", path, i+1)
+		case c.Want != "none" && c.Kind != "":
+			return nil, fmt.Errorf("%s: case %d: kind %q goes with want: none", path, i+1, c.Kind)
 		}
 	}
 	return set.Cases, nil
@@ -188,7 +196,7 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 	confusions := map[[2]string]int{}
 	type tally struct{ n, right int }
 	rel := make([]tally, len(buckets)-1)
-	var top1, top3, offRej, hardRej int
+	var top1, top3, offRej, hardRej, uncRej, uncNamed int
 	missed := map[string]int{}
 	for _, c := range cases {
 		if Half(c.Q) != half {
@@ -212,6 +220,17 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 			}
 		}
 		switch c.Kind {
+		case "uncovered":
+			r.Uncovered++
+			if got != "none" {
+				missed[c.Kind]++
+				confusions[[2]string{"none", got}]++
+				continue
+			}
+			uncRej++
+			if res.Uncovered != nil {
+				uncNamed++
+			}
 		case "offtopic", "hard":
 			if c.Kind == "hard" {
 				r.Hard++
@@ -250,6 +269,7 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 	}
 	r.Top1, r.Top3 = share(top1, r.InDomain), share(top3, r.InDomain)
 	r.OffTopicRej, r.HardRej = share(offRej, r.OffTopic), share(hardRej, r.Hard)
+	r.UncoveredRej, r.UncoveredNamed = share(uncRej, r.Uncovered), share(uncNamed, r.Uncovered)
 	for k, n := range confusions {
 		r.Confusions = append(r.Confusions, Pair{Want: k[0], Got: k[1], N: n})
 	}
@@ -262,7 +282,7 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 	for i, t := range rel {
 		r.Reliability = append(r.Reliability, Bucket{Lo: buckets[i], Hi: min(buckets[i+1], 1), N: t.n, Correct: share(t.right, t.n)})
 	}
-	for _, k := range []string{"in-domain", "offtopic", "hard"} {
+	for _, k := range []string{"in-domain", "offtopic", "hard", "uncovered"} {
 		if missed[k] > 0 {
 			r.MissedByKind = append(r.MissedByKind, KindMis{k, missed[k]})
 		}
@@ -284,6 +304,7 @@ func (r *Report) write(w io.Writer) error {
 	fmt.Fprintf(tw, "in-domain\t%d questions: top-1 %.1f%%, top-3 %.1f%%\n", r.InDomain, r.Top1, r.Top3)
 	fmt.Fprintf(tw, "off-topic\t%d questions: %.1f%% refused\n", r.OffTopic, r.OffTopicRej)
 	fmt.Fprintf(tw, "hard negatives\t%d questions: %.1f%% refused\n", r.Hard, r.HardRej)
+	fmt.Fprintf(tw, "uncovered topics\t%d questions: %.1f%% refused, %.1f%% naming the topic\n", r.Uncovered, r.UncoveredRej, r.UncoveredNamed)
 	fmt.Fprintln(tw, "\nreliability\tscore\tanswers\tright")
 	for _, b := range r.Reliability {
 		fmt.Fprintf(tw, "\t[%.2f, %.2f)\t%d\t%.1f%%\n", b.Lo, b.Hi, b.N, b.Correct)
@@ -317,6 +338,7 @@ func (r *Report) against(path string) error {
 	}{
 		{"top-1", r.Top1, base.Top1}, {"top-3", r.Top3, base.Top3},
 		{"off-topic rejection", r.OffTopicRej, base.OffTopicRej}, {"hard-negative rejection", r.HardRej, base.HardRej},
+		{"uncovered-topic rejection", r.UncoveredRej, base.UncoveredRej},
 	} {
 		if f.got < f.base-1 {
 			worse = append(worse, fmt.Sprintf("%s %.1f%% (baseline %.1f%%)", f.name, f.got, f.base))
@@ -332,12 +354,12 @@ func (r *Report) against(path string) error {
 // up by 0.20: what raising the bar costs in answers and buys in refusals.
 func writeCurve(w io.Writer, ix *faq.Index, cases []Case, half string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "threshold\ttop-1\toff-topic refused\thard refused\t(%s half)\n", half)
+	fmt.Fprintf(tw, "threshold\ttop-1\toff-topic refused\thard refused\tuncovered refused\t(%s half)\n", half)
 	// Under faq.Threshold the search answers nothing: the curve starts there.
 	for i := range 11 {
 		t := faq.Threshold + 0.02*float64(i)
 		r := evaluate(ix, cases, half, t)
-		fmt.Fprintf(tw, "%.2f\t%.1f%%\t%.1f%%\t%.1f%%\t\n", t, r.Top1, r.OffTopicRej, r.HardRej)
+		fmt.Fprintf(tw, "%.2f\t%.1f%%\t%.1f%%\t%.1f%%\t%.1f%%\t\n", t, r.Top1, r.OffTopicRej, r.HardRej, r.UncoveredRej)
 	}
 	return tw.Flush()
 }

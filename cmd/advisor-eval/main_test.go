@@ -64,6 +64,7 @@ func TestEvaluate(t *testing.T) {
 		{Q: "How much does a fractional CTO cost compared with hiring one full time?!", Want: "when-caio"}, // mislabelled on purpose: a confusion
 		{Q: "what's the wifi password in the office?", Want: "none", Kind: "offtopic"},
 		{Q: "who won the football match last night?", Want: "none", Kind: "hard"},
+		{Q: "How many hours a week does a fractional CTO work?", Want: "none", Kind: "uncovered"},
 	})
 	dir := t.TempDir()
 	report := filepath.Join(dir, "report.json")
@@ -76,7 +77,8 @@ func TestEvaluate(t *testing.T) {
 	if err := json.Unmarshal(data, &r); err != nil {
 		t.Fatal(err)
 	}
-	if r.InDomain != 2 || r.Top1 != 50 || r.OffTopic != 1 || r.OffTopicRej != 100 || r.Hard != 1 || r.HardRej != 100 {
+	if r.InDomain != 2 || r.Top1 != 50 || r.OffTopic != 1 || r.OffTopicRej != 100 || r.Hard != 1 || r.HardRej != 100 ||
+		r.Uncovered != 1 || r.UncoveredRej != 100 || r.UncoveredNamed != 100 {
 		t.Errorf("report %+v", r)
 	}
 	if len(r.Confusions) != 1 || r.Confusions[0] != (Pair{Want: "when-caio", Got: "cost", N: 1}) {
@@ -105,7 +107,7 @@ func TestEvaluate(t *testing.T) {
 func TestBadSet(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "bad.yaml")
-	for _, body := range []string{"cases: [", "cases:\n  - {q: \"\", want: cost}\n", "cases:\n  - {q: \"x\", want: none}\n"} {
+	for _, body := range []string{"cases: [", "cases:\n  - {q: \"\", want: cost}\n", "cases:\n  - {q: \"x\", want: none}\n", "cases:\n  - {q: \"x\", want: cost, kind: hard}\n"} {
 		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 			t.Fatal(err)
 		}

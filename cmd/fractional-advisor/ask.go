@@ -31,7 +31,15 @@ type askAlternative struct {
 type askOutput struct {
 	Match        *askMatch        `json:"match"`
 	Alternatives []askAlternative `json:"alternatives"`
-	Explain      *askExplain      `json:"explain,omitempty"`
+	// Uncovered, when there is no match, is the topic the question is
+	// about that the knowledge base knows it does not cover.
+	Uncovered *askTopic   `json:"uncovered,omitempty"`
+	Explain   *askExplain `json:"explain,omitempty"`
+}
+
+type askTopic struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
 }
 
 // askExplain is why the search answered as it did (--explain).
@@ -95,6 +103,9 @@ func runAsk(args []string, ix searcher, stdout io.Writer) error {
 		}
 	}
 	out.Alternatives = make([]askAlternative, 0, len(res.Alternatives))
+	if t := res.Uncovered; t != nil && res.Match == nil {
+		out.Uncovered = &askTopic{ID: t.ID, Name: t.Name}
+	}
 	if m := res.Match; m != nil {
 		out.Match = &askMatch{ID: m.Entry.ID, Question: m.Entry.Question, Answer: m.Entry.Answer, Score: m.Score}
 	}
@@ -135,6 +146,11 @@ func writeAskText(w io.Writer, out askOutput) error {
 		fmt.Fprintf(&b, "%s\n[%s, score %.2f]\n\n%s\n", m.Question, m.ID, m.Score, m.Answer)
 		if len(out.Alternatives) > 0 {
 			b.WriteString("\nRelated questions:\n")
+		}
+	} else if t := out.Uncovered; t != nil {
+		fmt.Fprintf(&b, "That's a question about %s, which the knowledge base doesn't cover yet.\n", t.Name)
+		if len(out.Alternatives) > 0 {
+			b.WriteString("\nThe closest topics I know:\n")
 		}
 	} else {
 		b.WriteString("I don't have a confident answer to that one.\n")

@@ -491,3 +491,23 @@ func TestAskExplain(t *testing.T) {
 		t.Errorf("--explain without --json: exit %d, %q", code, errOut)
 	}
 }
+
+// TestAskUncovered: a question on a topic the knowledge base lists as
+// uncovered gets no match, and the JSON names the topic (an added field).
+func TestAskUncovered(t *testing.T) {
+	code, out, errOut := runCLI(t, "ask", "--json", "how many hours a week does a fractional CTO work?")
+	var got struct {
+		Match     *struct{ ID string }       `json:"match"`
+		Uncovered *struct{ ID, Name string } `json:"uncovered"`
+	}
+	if err := json.Unmarshal([]byte(out), &got); code != 0 || err != nil {
+		t.Fatalf("exit %d, %v: %s%s", code, err, out, errOut)
+	}
+	if got.Match != nil || got.Uncovered == nil || got.Uncovered.ID != "hours" || got.Uncovered.Name == "" {
+		t.Errorf("ask = %s, want no match and the topic hours", out)
+	}
+	code, out, _ = runCLI(t, "ask", "how many hours a week does a fractional CTO work?")
+	if code != 0 || !strings.Contains(out, "hours and availability") {
+		t.Errorf("text: exit %d, %q", code, out)
+	}
+}

@@ -66,6 +66,14 @@ func FAQAnswer(r FAQReply) Message {
 
 func noAnswer(r FAQReply, blocks []slack.Block) Message {
 	text := "I don't know that one, and I'd rather say so than guess. I answer questions about fractional CAIOs and CTOs: what they do, when to hire which, and what they cost."
+	if t := r.Result.Uncovered; t != nil {
+		// Named, so the asker knows it was understood and is simply not
+		// covered, rather than misread.
+		text = "That's a question about " + t.Name + ", which my knowledge base doesn't cover yet, so I won't guess."
+		if r.AskExpert != "" {
+			text += " One of our experts can answer it."
+		}
+	}
 	var topics []*faq.Entry
 	for _, a := range r.Result.Alternatives {
 		topics = append(topics, a.Entry)

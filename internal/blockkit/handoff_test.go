@@ -38,6 +38,9 @@ func TestGoldenLoop(t *testing.T) {
 	}{
 		{"faq_none_ask_expert", message(FAQAnswer(FAQReply{Question: "who runs our offsite?", AskExpert: `{"q":"who runs our offsite?","s":"dm"}`,
 			Result: faq.Result{Alternatives: []faq.Hit{{Entry: entryWhenCTO, Score: 0.12}}}}))},
+		{"faq_uncovered", message(FAQAnswer(FAQReply{Question: "should our fractional cto sign an nda?", AskExpert: `{"q":"nda?","s":"dm"}`,
+			Result: faq.Result{Uncovered: &faq.Topic{ID: "ip", Name: "NDAs, confidentiality and who owns the work"},
+				Alternatives: []faq.Hit{{Entry: entryWhenCTO, Score: 0.12}}}}))},
 		{"faq_learned", message(FAQAnswer(FAQReply{Question: "who owns soc 2?", Ref: "abcdefgh",
 			Result: faq.Result{Match: &faq.Hit{Entry: entryLearned, Score: 0.9}, Alternatives: []faq.Hit{{Entry: entryWhenCAIO, Score: 0.2}}}}))},
 		{"feedback_thanks_ask_expert", message(FeedbackThanks(false, `{"q":"how much?","s":"slash"}`))},

@@ -177,6 +177,11 @@ func handOff(t *testing.T, r *apptest.Rig, asker string) (slacktest.EventInfo, s
 	if !none.HasBlockID(blockkit.FAQNoneBlockID) {
 		t.Fatalf("the reply %v is not faq:none", none.BlockIDs())
 	}
+	// The knowledge base lists NDAs as a topic it does not cover: the
+	// reply says so by name rather than guessing.
+	if !strings.Contains(shown(none), "NDAs, confidentiality and who owns the work") {
+		t.Errorf("the I-don't-know does not name the uncovered topic: %s", shown(none))
+	}
 	mark := press(t, r, asker, none, blockkit.ActionAskExpert)
 	copy := after(t, r, mark, "the experts' copy", func(p slacktest.Posted) bool {
 		return p.Channel == experts && p.HasBlockIDPrefix(blockkit.EscalationBlockPrefix)

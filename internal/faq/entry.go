@@ -35,7 +35,14 @@ type Hit struct {
 type Result struct {
 	Match        *Hit
 	Alternatives []Hit
+	// Uncovered, when there is no Match, is the topic the question is
+	// about that the knowledge base knows it has no answer for.
+	Uncovered *Topic
 }
+
+// TopicPrefix starts the id an uncovered topic has in a ranking
+// (Explanation.Top): "uncovered:hours".
+const TopicPrefix = "uncovered:"
 
 // RequiredIDs are the entries every knowledge base must hold: the questions
 // the product promises to answer (CONTRACT.md lists them).

@@ -85,8 +85,12 @@ func TestEvalSetShape(t *testing.T) {
 			}
 		}
 	}
+	// Entries added after these sets were written are measured by the
+	// blind set alone (cmd/advisor-eval), whose questions for them were
+	// written blind, with the entries.
+	blindOnly := map[string]bool{"ai-use-cases": true, "scaling-engagement": true, "skills-to-look-for": true}
 	for _, e := range kb.Entries() {
-		if perEntry[e.ID] < 8 {
+		if perEntry[e.ID] < 8 && !blindOnly[e.ID] {
 			t.Errorf("entry %q has %d evaluation questions, want at least 8", e.ID, perEntry[e.ID])
 		}
 	}

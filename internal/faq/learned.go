@@ -117,7 +117,11 @@ func mergeLearned(res Result, hits []Hit) Result {
 			n++
 		}
 	}
-	return Result{Match: match, Alternatives: alts[:n]}
+	out := Result{Match: match, Alternatives: alts[:n]}
+	if match == nil {
+		out.Uncovered = res.Uncovered // an expert's answer covers it
+	}
+	return out
 }
 
 // Entry looks an entry up, learned or built-in.

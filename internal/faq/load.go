@@ -48,6 +48,23 @@ const MaxOffTopicLen = 300
 // word of warning.
 const ConceptsFile = "concepts.yaml"
 
+// UncoveredFile lists the topics people ask about that the knowledge base
+// has no answer for (hours a week, NDAs, ...), each with ways of asking. A
+// question about one is answered "I don't know", naming the topic, rather
+// than with the nearest entry. It is optional.
+const UncoveredFile = "uncovered.yaml"
+
+// Topic is a subject the knowledge base knows it does not cover.
+type Topic struct {
+	ID        string   `yaml:"id"`
+	Name      string   `yaml:"name"` // "hours and availability": it reads after "about"
+	Phrasings []string `yaml:"phrasings"`
+}
+
+// minTopicPhrasings is the fewest ways of asking a topic needs: the search
+// learns it from them alone.
+const minTopicPhrasings = 3
+
 // DefaultContent returns the content files built into the binary.
 func DefaultContent() fs.FS {
 	sub, err := fs.Sub(embedded, "content")
@@ -63,7 +80,12 @@ type KB struct {
 	byID     map[string]*Entry
 	offTopic []string
 	concepts *concepts
+	topics   []*Topic // uncovered, sorted by id
 }
+
+// Topics returns the uncovered topics sorted by id. The slice is a copy;
+// the topics must not be modified.
+func (kb *KB) Topics() []*Topic { return append([]*Topic(nil), kb.topics...) }
 
 // OffTopic returns the off-topic examples (a copy).
 func (kb *KB) OffTopic() []string { return append([]string(nil), kb.offTopic...) }
@@ -151,6 +173,10 @@ func Load(fsys fs.FS) (*KB, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	kb.topics, err = readTopics(fsys, kb.byID)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("load content: %w", errors.Join(errs...))
 	}
@@ -166,7 +192,7 @@ func contentFiles(fsys fs.FS) ([]string, error) {
 	var names []string
 	for _, d := range dir {
 		ext := path.Ext(d.Name())
-		if (ext != ".yaml" && ext != ".yml") || d.Name() == ConceptsFile {
+		if (ext != ".yaml" && ext != ".yml") || d.Name() == ConceptsFile || d.Name() == UncoveredFile {
 			continue
 		}
 		// Stat follows symlinks: a Kubernetes ConfigMap volume holds each
@@ -251,6 +277,72 @@ func readOffTopic(fsys fs.FS) ([]string, error) {
 		out = append(out, line)
 	}
 	return out, nil
+}
+
+// readTopics reads UncoveredFile if it exists, and checks it: every
+// problem is listed, each naming the file and the topic.
+func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
+	data, err := readText(fsys, UncoveredFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f struct {
+		Topics []*Topic `yaml:"topics"`
+	}
+	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: empty", UncoveredFile)
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", UncoveredFile, err)
+	}
+	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: want one YAML document, found more (or a broken second one)", UncoveredFile)
+	}
+	var errs []error
+	seen := make(map[string]bool)
+	for i, t := range f.Topics {
+		if t == nil {
+			errs = append(errs, fmt.Errorf("%s: topics[%d] is empty", UncoveredFile, i))
+			continue
+		}
+		t.ID, t.Name = strings.TrimSpace(t.ID), strings.TrimSpace(t.Name)
+		var p []string
+		switch {
+		case t.ID == "":
+			p = append(p, "id is missing")
+		case len(t.ID) > MaxIDLen || !idPattern.MatchString(t.ID):
+			p = append(p, fmt.Sprintf("id must be lower-case words joined by hyphens, at most %d characters", MaxIDLen))
+		case seen[t.ID]:
+			p = append(p, "duplicate id")
+		case entries[t.ID] != nil:
+			p = append(p, "an entry has this id: a topic is what no entry answers")
+		}
+		seen[t.ID] = true
+		p = append(p, checkText(nil, "name", t.Name, MaxQuestionLen)...)
+		live := 0
+		for j := range t.Phrasings {
+			t.Phrasings[j] = strings.TrimSpace(t.Phrasings[j])
+			p = append(p, checkText(nil, fmt.Sprintf("phrasings[%d]", j), t.Phrasings[j], MaxPhraseLen)...)
+			if t.Phrasings[j] != "" {
+				live++
+			}
+		}
+		if live < minTopicPhrasings {
+			p = append(p, fmt.Sprintf("needs at least %d phrasings, has %d", minTopicPhrasings, live))
+		}
+		if len(p) > 0 {
+			errs = append(errs, fmt.Errorf("%s: topic %q: %s", UncoveredFile, t.ID, strings.Join(p, "; ")))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	slices.SortFunc(f.Topics, func(a, b *Topic) int { return strings.Compare(a.ID, b.ID) })
+	return f.Topics, nil
 }
 
 func (e *Entry) trim() {

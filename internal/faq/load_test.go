@@ -73,6 +73,14 @@ func TestLoadErrors(t *testing.T) {
 		{"empty phrasing", map[string]string{"x.yaml": "id: a\nquestion: Q?\nanswer: A.\nphrasings: ['']\n"}, []string{"phrasings[0] is empty"}},
 		{"invalid utf8", map[string]string{"x.yaml": "id: a\nquestion: \xff\n"}, []string{"x.yaml", "UTF-8"}},
 		{"several problems", map[string]string{"x.yaml": "id: a\nquestion: ''\nanswer: ''\n"}, []string{"question is empty", "answer is empty"}},
+		// Uncovered topics.
+		{"topic without id", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - name: hours\n    phrasings: [a, b, c]\n"}, []string{UncoveredFile, "id is missing"}},
+		{"topic with an entry's id", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: a\n    name: hours\n    phrasings: [a, b, c]\n"}, []string{`topic "a"`, "an entry has this id"}},
+		{"topic twice", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, b, c]\n  - id: h\n    name: hours\n    phrasings: [a, b, c]\n"}, []string{`topic "h"`, "duplicate id"}},
+		{"topic without name", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    phrasings: [a, b, c]\n"}, []string{`topic "h"`, "name is empty"}},
+		{"topic with few phrasings", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, '']\n"}, []string{`topic "h"`, "phrasings[1] is empty", "at least 3 phrasings, has 1"}},
+		{"topic misspelt key", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    nam: hours\n"}, []string{UncoveredFile, "nam"}},
+		{"topics empty", map[string]string{"x.yaml": good, UncoveredFile: "# nothing\n"}, []string{UncoveredFile, "empty"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

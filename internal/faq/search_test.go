@@ -232,3 +232,47 @@ func TestIntents(t *testing.T) {
 		}
 	}
 }
+
+// TestUncoveredTopics: a question about a topic no entry answers
+// (uncovered.yaml) gets no answer and names the topic, where it used to
+// get the nearest entry; its neighbours in the knowledge base still
+// answer theirs. An expert's learned answer covers the topic.
+func TestUncoveredTopics(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	tests := []struct {
+		q     string
+		topic string // "" for an answer
+		entry string
+	}{
+		{"How many hours a week does a fractional CTO work?", "hours", ""},
+		{"does our interim cto have to sign a non-disclosure agreement", "ip", ""},
+		{"what notice period should the contract with our part-time CAIO have", "contracts", ""},
+		{"is it fine if our fractional chief AI officer works remotely from another time zone", "remote", ""},
+		{"do fractional CTOs get stock options", "equity", ""},
+		// Neighbours: covered, answered.
+		{"How much does a fractional CTO cost per month?", "", "cost"},
+		{"how long does a fractional CAIO engagement usually last", "", "caio-engagement-duration"},
+		{"what does a fractional CTO do all week", "", "cto-role"},
+		{"when should we hire a fractional CTO", "", "when-cto"},
+	}
+	for _, tt := range tests {
+		res := ix.Search(tt.q)
+		switch {
+		case tt.topic != "" && (res.Match != nil || res.Uncovered == nil || res.Uncovered.ID != tt.topic):
+			t.Errorf("%q: match %v, uncovered %v, want topic %s", tt.q, res.Match, res.Uncovered, tt.topic)
+		case tt.topic == "" && (res.Match == nil || res.Match.Entry.ID != tt.entry || res.Uncovered != nil):
+			t.Errorf("%q: match %v, uncovered %v, want %s", tt.q, res.Match, res.Uncovered, tt.entry)
+		}
+		for _, a := range res.Alternatives {
+			if strings.HasPrefix(a.Entry.ID, TopicPrefix) {
+				t.Errorf("%q: a topic offered as an alternative: %s", tt.q, a.Entry.ID)
+			}
+		}
+	}
+	l := NewLive(ix)
+	l.SetLearned([]*Entry{{ID: "learned-1", Question: "How many hours a week does a fractional CTO work?", Answer: "Two days, usually."}})
+	if res := l.Search("how many hours a week does a fractional cto work"); res.Match == nil || res.Match.Entry.ID != "learned-1" || res.Uncovered != nil {
+		t.Errorf("with a learned answer: match %v, uncovered %v, want learned-1", res.Match, res.Uncovered)
+	}
+}

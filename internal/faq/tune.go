@@ -217,7 +217,7 @@ func looProbes(kb *KB, step int) []looProbe {
 					entries[j] = &c
 				}
 			}
-			probes = append(probes, looProbe{e.Phrasings[i], e.ID, &KB{entries: entries, concepts: kb.concepts}})
+			probes = append(probes, looProbe{e.Phrasings[i], e.ID, &KB{entries: entries, concepts: kb.concepts, topics: kb.topics}})
 		}
 	}
 	return probes
