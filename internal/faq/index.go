@@ -666,6 +666,15 @@ func (a *analyzer) terms(text string, limit int, dst []string) []string {
 	return a.intentsOf(toks, dst, start)
 }
 
+// plainTerms is terms without the intents: for matching a question to
+// another question word for word (learned entries), where the shape of
+// the wording adds nothing.
+func (a *analyzer) plainTerms(text string, limit int, dst []string) []string {
+	var tbuf [64]string
+	dst, _ = a.scan(text, limit, dst, tbuf[:0])
+	return dst
+}
+
 // scan appends the canonical terms of the first limit runes of text to
 // dst, and to toks what it read at each place: the term, or the word
 // itself where it dropped a stop word. Cues match toks.

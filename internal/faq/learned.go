@@ -81,7 +81,7 @@ func (l *Live) Search(question string) Result {
 		return res
 	}
 	var buf [64]string
-	hits := li.rank(l.ix.an.terms(question, MaxQueryRunes, buf[:0]), maxAlternatives+1)
+	hits := li.rank(l.ix.an.plainTerms(question, MaxQueryRunes, buf[:0]), maxAlternatives+1)
 	if len(hits) == 0 {
 		return res
 	}
@@ -194,7 +194,7 @@ func newLearnedIndex(an *analyzer, kb *KB, entries []*Entry) *learnedIndex {
 		i := int32(len(li.entries))
 		li.entries = append(li.entries, &c)
 		li.byID[c.ID] = &c
-		buf = an.terms(c.Question, MaxQueryRunes, buf[:0])
+		buf = an.plainTerms(c.Question, MaxQueryRunes, buf[:0])
 		ids = ids[:0]
 		for _, t := range buf {
 			id, ok := li.terms[t]

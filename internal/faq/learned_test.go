@@ -81,7 +81,7 @@ func TestLearnedScoreExamples(t *testing.T) {
 		{"what's the office wifi password?", "", false},                                        // 0
 	}
 	for _, tt := range tests {
-		hits := li.rank(l.ix.an.terms(tt.q, MaxQueryRunes, nil), 1)
+		hits := li.rank(l.ix.an.plainTerms(tt.q, MaxQueryRunes, nil), 1)
 		got, score := "", 0.0
 		if len(hits) > 0 && hits[0].Score >= learnedAltFloor {
 			got, score = hits[0].Entry.ID, hits[0].Score

@@ -590,6 +590,11 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 			c.stop[w] = true
 		}
 	}
+	// An intent may anchor a question too ("one or both of these roles"
+	// is about the roles without naming them).
+	for _, in := range f.Intents {
+		terms[strings.TrimSpace(in.Term)] = true
+	}
 	for i, a := range f.Anchors {
 		a = strings.TrimSpace(a)
 		switch term, isSyn := c.synonyms[a]; {

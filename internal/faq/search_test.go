@@ -207,6 +207,8 @@ func TestIntents(t *testing.T) {
 		{"is $20k a month reasonable for a fractional CTO?", []string{"cost"}},
 		{"how do we know if our fractional CTO is working out", []string{"measure"}},
 		{"what will a fractional CTO actually hand us", []string{"deliverable"}},
+		{"who should own AI governance", []string{"responsibl"}},
+		{"do we need one or both of these roles", []string{"both", "tworoles"}},
 		// A gap takes four words at most, and the words must be in order.
 		{"what does our very new and shiny fractional CTO do", nil},
 		{"the CAIO doesn't do that, a CTO does", nil},
@@ -274,5 +276,18 @@ func TestUncoveredTopics(t *testing.T) {
 	l.SetLearned([]*Entry{{ID: "learned-1", Question: "How many hours a week does a fractional CTO work?", Answer: "Two days, usually."}})
 	if res := l.Search("how many hours a week does a fractional cto work"); res.Match == nil || res.Match.Entry.ID != "learned-1" || res.Uncovered != nil {
 		t.Errorf("with a learned answer: match %v, uncovered %v, want learned-1", res.Match, res.Uncovered)
+	}
+}
+
+// TestIntentAnchors: "these two roles" puts a question in the domain
+// without naming a role; a question naming neither is still cut.
+func TestIntentAnchors(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	if _, ex := ix.Explain("do we need one or both of these roles?"); !ex.Anchored {
+		t.Errorf("'one or both of these roles' not anchored: %+v", ex)
+	}
+	if _, ex := ix.Explain("do we need one or both of these offsite venues?"); ex.Anchored {
+		t.Errorf("'one or both of these offsite venues' anchored: %+v", ex)
 	}
 }
