@@ -295,7 +295,7 @@ func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
 		Topics []*Topic `yaml:"topics"`
 	}
 	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: empty", UncoveredFile)
+		return nil, nil // all commented out: no topics
 	} else if err != nil {
 		return nil, fmt.Errorf("%s: %w", UncoveredFile, err)
 	}
@@ -304,15 +304,24 @@ func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
 	}
 	var errs []error
 	seen := make(map[string]bool)
+	// A topic asked in an entry's own words is a contradiction.
+	asked := make(map[string]string)
+	for id, e := range entries {
+		for _, q := range append([]string{e.Question}, e.Phrasings...) {
+			asked[normalize(q)] = id
+		}
+	}
 	for i, t := range f.Topics {
 		if t == nil {
 			errs = append(errs, fmt.Errorf("%s: topics[%d] is empty", UncoveredFile, i))
 			continue
 		}
 		t.ID, t.Name = strings.TrimSpace(t.ID), strings.TrimSpace(t.Name)
+		at := fmt.Sprintf("topic %q", t.ID)
 		var p []string
 		switch {
 		case t.ID == "":
+			at = fmt.Sprintf("topics[%d]", i)
 			p = append(p, "id is missing")
 		case len(t.ID) > MaxIDLen || !idPattern.MatchString(t.ID):
 			p = append(p, fmt.Sprintf("id must be lower-case words joined by hyphens, at most %d characters", MaxIDLen))
@@ -334,8 +343,13 @@ func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
 		if live < minTopicPhrasings {
 			p = append(p, fmt.Sprintf("needs at least %d phrasings, has %d", minTopicPhrasings, live))
 		}
+		for _, ph := range t.Phrasings {
+			if e := asked[normalize(ph)]; ph != "" && e != "" {
+				p = append(p, fmt.Sprintf("phrasing %q asks what entry %q answers", ph, e))
+			}
+		}
 		if len(p) > 0 {
-			errs = append(errs, fmt.Errorf("%s: topic %q: %s", UncoveredFile, t.ID, strings.Join(p, "; ")))
+			errs = append(errs, fmt.Errorf("%s: %s: %s", UncoveredFile, at, strings.Join(p, "; ")))
 		}
 	}
 	if len(errs) > 0 {
@@ -634,33 +648,95 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 			bad("%s has no cues", at)
 		}
 		for j, text := range in.Cues {
-			ws := strings.Fields(text)
-			switch {
-			case len(ws) == 0:
-				bad("%s: cues[%d] is empty", at, j)
-				continue
-			case ws[0] == gapToken || ws[len(ws)-1] == gapToken:
-				bad("%s: cue %q starts or ends with %s: a gap goes between words", at, text, gapToken)
-				continue
-			}
-			cu, part := cue{term: term}, []string(nil)
-			for _, w := range append(ws, gapToken) {
-				switch {
-				case w != gapToken && !isWord(w):
-					bad("%s: cue %q must be lower-case words and %s", at, text, gapToken)
-				case w != gapToken:
-					part = append(part, w)
-				case len(part) == 0:
-					bad("%s: cue %q has two gaps in a row", at, text)
-				default:
-					cu.parts = append(cu.parts, strings.Join(part, " "))
-					part = part[:0]
+			cu, problem := c.cue(term, text)
+			if problem != "" {
+				if text == "" {
+					bad("%s: cues[%d] %s", at, j, problem)
+				} else {
+					bad("%s: cue %q %s", at, text, problem)
 				}
+				continue
 			}
 			c.cues = append(c.cues, cu)
 		}
 	}
 	return c, p
+}
+
+// cue checks the cue text of the intent term and splits it at its gaps.
+// Its words must read as written: a word of a concept ("salary", read as
+// cost) would widen the cue to every word of that concept ("my salary"
+// to "my budget"), unless the concept is the intent's own.
+func (c *concepts) cue(term, text string) (cue, string) {
+	ws := strings.Fields(text)
+	switch {
+	case len(ws) == 0:
+		return cue{}, "is empty"
+	case ws[0] == gapToken || ws[len(ws)-1] == gapToken:
+		return cue{}, "starts or ends with " + gapToken + ": a gap goes between words"
+	}
+	cu, part := cue{term: term}, []string(nil)
+	for _, w := range append(ws, gapToken) {
+		switch {
+		case w == gapToken && len(part) == 0:
+			return cue{}, "has two gaps in a row"
+		case w == gapToken:
+			if p := c.checkPart(part, term); p != "" {
+				return cue{}, p
+			}
+			cu.parts = append(cu.parts, strings.Join(part, " "))
+			part = part[:0]
+		case !isWord(w):
+			return cue{}, "must be lower-case words and " + gapToken
+		default:
+			part = append(part, w)
+		}
+	}
+	return cu, ""
+}
+
+// checkPart says what is wrong with the words of a cue between gaps, or
+// "": each word must read as written, and neither a word nor a phrase
+// may belong to a concept other than term.
+func (c *concepts) checkPart(ws []string, term string) string {
+	stems := make([]string, len(ws))
+	for i, w := range ws {
+		if read := words(w, len(w), nil); len(read) != 1 || read[0] != w {
+			return fmt.Sprintf("reads %q as %q: write that", w, strings.Join(read, " "))
+		}
+		stems[i] = stem(w)
+	}
+	for i := 0; i < len(ws); i++ {
+		if ph, n := c.phraseAt(stems[i:]); n > 0 {
+			if ph.term != term {
+				return fmt.Sprintf("has %q, a phrase of concept %q: write %q if that is meant", strings.Join(ph.words, " "), ph.term, ph.term)
+			}
+			i += n - 1 // the phrase reads as one: its words are not checked alone
+			continue
+		}
+		if t, ok := c.synonyms[ws[i]]; ok && t != ws[i] && t != term {
+			return fmt.Sprintf("has %q, a word of concept %q, so it would match every word of it: write %q if that is meant", ws[i], t, t)
+		}
+	}
+	return ""
+}
+
+// phraseAt returns the longest phrase the stems start with, as the
+// analyzer reads one, and its length in words.
+func (c *concepts) phraseAt(stems []string) (phrase, int) {
+next:
+	for _, ph := range c.byFirst[stems[0]] { // longest first
+		if len(ph.stems) > len(stems) {
+			continue
+		}
+		for k, st := range ph.stems {
+			if stems[k] != st {
+				continue next
+			}
+		}
+		return ph, len(ph.stems)
+	}
+	return phrase{}, 0
 }
 
 // isWord reports whether s is a word as the search reads one: lower-case

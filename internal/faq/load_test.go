@@ -74,13 +74,13 @@ func TestLoadErrors(t *testing.T) {
 		{"invalid utf8", map[string]string{"x.yaml": "id: a\nquestion: \xff\n"}, []string{"x.yaml", "UTF-8"}},
 		{"several problems", map[string]string{"x.yaml": "id: a\nquestion: ''\nanswer: ''\n"}, []string{"question is empty", "answer is empty"}},
 		// Uncovered topics.
-		{"topic without id", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - name: hours\n    phrasings: [a, b, c]\n"}, []string{UncoveredFile, "id is missing"}},
+		{"topic without id", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - name: hours\n    phrasings: [a, b, c]\n"}, []string{UncoveredFile, "topics[0]: id is missing"}},
 		{"topic with an entry's id", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: a\n    name: hours\n    phrasings: [a, b, c]\n"}, []string{`topic "a"`, "an entry has this id"}},
 		{"topic twice", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, b, c]\n  - id: h\n    name: hours\n    phrasings: [a, b, c]\n"}, []string{`topic "h"`, "duplicate id"}},
 		{"topic without name", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    phrasings: [a, b, c]\n"}, []string{`topic "h"`, "name is empty"}},
 		{"topic with few phrasings", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, '']\n"}, []string{`topic "h"`, "phrasings[1] is empty", "at least 3 phrasings, has 1"}},
 		{"topic misspelt key", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    nam: hours\n"}, []string{UncoveredFile, "nam"}},
-		{"topics empty", map[string]string{"x.yaml": good, UncoveredFile: "# nothing\n"}, []string{UncoveredFile, "empty"}},
+		{"topic asked as an entry", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, b, 'Q2?']\n"}, []string{`topic "h"`, `phrasing "Q2?" asks what entry "b" answers`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -243,6 +243,9 @@ func TestLoadConceptsErrors(t *testing.T) {
 		{"cue opening with a gap", with("", "", "") + "intents:\n  - term: duties\n    cues: ['* do']\n", []string{`cue "* do" starts or ends with *`}},
 		{"cue with two gaps", with("", "", "") + "intents:\n  - term: duties\n    cues: ['what * * do']\n", []string{`cue "what * * do" has two gaps in a row`}},
 		{"upper-case cue", with("", "", "") + "intents:\n  - term: duties\n    cues: [What does * do]\n", []string{`cue "What does * do" must be lower-case words`}},
+		{"cue with a concept's word", with("", "", "") + "intents:\n  - term: duties\n    cues: [my price]\n", []string{`cue "my price" has "price", a word of concept "cost"`, `write "cost"`}},
+		{"cue with a concept's phrase", with("  - term: cost\n    phrases: [how much]\n", "", "") + "intents:\n  - term: duties\n    cues: [how much * do]\n", []string{`cue "how much * do" has "how much", a phrase of concept "cost"`}},
+		{"cue read otherwise", with("", "", "") + "intents:\n  - term: define\n    cues: [what's a]\n", []string{`cue "what's a" reads "what's" as "what"`}},
 		{"several problems", with("  - term: cost\n    words: [Price]\n", "[executive]", "[the, the]"), []string{`word "Price"`, `anchor "executive"`, `stop word "the" is listed twice`}},
 	}
 	for _, tt := range tests {

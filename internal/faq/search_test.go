@@ -210,8 +210,15 @@ func TestIntents(t *testing.T) {
 		{"who should own AI governance", []string{"responsibl"}},
 		{"do we need one or both of these roles", []string{"both", "tworoles"}},
 		// A gap takes four words at most, and the words must be in order.
+		{"what does a new shiny CTO do", []string{"duties"}},
+		{"what does a very new shiny CTO do", nil},
 		{"what does our very new and shiny fractional CTO do", nil},
 		{"the CAIO doesn't do that, a CTO does", nil},
+		// A cue's words read as written: "my salary" (a career cue) must
+		// not turn into "my" and any word of cost.
+		{"is my budget enough for a fractional CAIO", []string{"cost"}},
+		{"what's my price for a fractional CTO", []string{"cost"}},
+		{"who is in charge of AI governance", []string{"responsibl"}},
 		// Near misses: the cue's words, not its shape.
 		{"who should run the hiring loop for our first ML engineer", []string{}},
 		{"what's the office wifi password", []string{}},
@@ -252,6 +259,8 @@ func TestUncoveredTopics(t *testing.T) {
 		{"what notice period should the contract with our part-time CAIO have", "contracts", ""},
 		{"is it fine if our fractional chief AI officer works remotely from another time zone", "remote", ""},
 		{"do fractional CTOs get stock options", "equity", ""},
+		// A long message: the asking sentence alone names the topic.
+		{"We are a 40-person logistics company and our board finally approved bringing in a fractional CTO from next month after a long search. Does the fractional CTO need to sign an NDA with us?", "ip", ""},
 		// Neighbours: covered, answered.
 		{"How much does a fractional CTO cost per month?", "", "cost"},
 		{"how long does a fractional CAIO engagement usually last", "", "caio-engagement-duration"},
@@ -272,7 +281,12 @@ func TestUncoveredTopics(t *testing.T) {
 			}
 		}
 	}
+	// Learned answers on other questions leave the topic named.
 	l := NewLive(ix)
+	l.SetLearned(testLearned())
+	if res := l.Search("how many hours a week does a fractional cto work"); res.Match != nil || res.Uncovered == nil || res.Uncovered.ID != "hours" {
+		t.Errorf("with unrelated learned answers: match %v, uncovered %v, want the topic hours", res.Match, res.Uncovered)
+	}
 	l.SetLearned([]*Entry{{ID: "learned-1", Question: "How many hours a week does a fractional CTO work?", Answer: "Two days, usually."}})
 	if res := l.Search("how many hours a week does a fractional cto work"); res.Match == nil || res.Match.Entry.ID != "learned-1" || res.Uncovered != nil {
 		t.Errorf("with a learned answer: match %v, uncovered %v, want learned-1", res.Match, res.Uncovered)

@@ -188,6 +188,9 @@ func tuneOutcomes(ix *Index, cases []TuneCase) []outcome {
 	var out []outcome
 	for _, c := range cases {
 		h := ix.rank(c.Q)[0]
+		if ix.topics[h.Entry] != nil {
+			h.Score = 0 // an uncovered topic first: the search answers nothing
+		}
 		out = append(out, outcome{h.Score, c.Want != "none" && h.Entry.ID == c.Want, c.Want == "none"})
 	}
 	return out
