@@ -617,7 +617,10 @@ func newAnalyzer(kb *KB) *analyzer {
 	var typoable []string
 	size := 0
 	for w := range a.vocab {
-		if len(w) >= minTypoLen && !a.stop[w] {
+		// Stop words of five letters and more are fixed too ("shuold",
+		// "thees"): the intents' cues read them. Four-letter ones are
+		// too close to other words ("what", "when", "that").
+		if len(w) >= minTypoLen && (!a.stop[w] || len(w) > minTypoLen) {
 			typoable = append(typoable, w)
 			size += len(w) * (len(w) - 1)
 		}
