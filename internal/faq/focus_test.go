@@ -13,7 +13,9 @@ func TestQuestionFocus(t *testing.T) {
 		{"Some context: we sell insurance online, have 12 engineers, and our data is spread over three old systems nobody understands. " +
 			"What should a part-time head of AI do in the first month? Also curious how long these engagements usually last.",
 			"What should a part-time head of AI do in the first month? Also curious how long these engagements usually last."},
-		{"Do we need a CAIO first?", ""}, // short
+		{"Do we need a CAIO first?", ""},                                              // short
+		{"We are a small SaaS company now. Do we need a CAIO?", "Do we need a CAIO?"}, // 12 words: long enough
+		{"We are a small SaaS company. Do we need a CAIO?", ""},                       // 11 words: searched whole only
 		{"We're a 40-person fintech. Our CTO left in March and the board wants an AI plan by the third quarter of next year. Looking forward to the offsite.", ""},    // asks nothing
 		{"What does a fractional CAIO do, how is that different from a CTO, and which of the two should a company of forty people with no AI at all hire first?", ""}, // all question
 	}
