@@ -24,6 +24,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -45,6 +46,10 @@ func main() {
 }
 
 var errUsage = errors.New("usage")
+
+// blindSet is the blind evaluation set, whose test half only the report
+// reads.
+const blindSet = "internal/faq/testdata/blind.yaml"
 
 // Case is one question of the set: want is an entry id, or "none" for a
 // question the search must refuse; kind says which kind of refusal.
@@ -114,8 +119,8 @@ type KindMis struct {
 func run(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("advisor-eval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	path := fs.String("set", "internal/faq/testdata/blind.yaml", "the evaluation set")
-	half := fs.String("half", "test", "which half to measure: test (reporting) or tune (tuning)")
+	path := fs.String("set", blindSet, "the evaluation set")
+	half := fs.String("half", "test", "which half to measure: test (reporting) or tune (tuning); all, for a tuning set other than the blind set (testdata/dev.yaml)")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	check := fs.String("check", "", "fail when a figure is more than a point below this baseline report")
 	curve := fs.Bool("curve", false, "print the figures against the confidence threshold, for choosing it (use -half tune)")
@@ -123,8 +128,12 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
-	if *half != "test" && *half != "tune" {
-		return fmt.Errorf("%w: -half %q: test or tune", errUsage, *half)
+	switch {
+	case *half == "all" && filepath.Clean(*path) == filepath.Clean(blindSet):
+		// The blind set's test half is for reporting only.
+		return fmt.Errorf("%w: -half all reads a whole set, never the blind set (%s)", errUsage, blindSet)
+	case *half != "test" && *half != "tune" && *half != "all":
+		return fmt.Errorf("%w: -half %q: test, tune or all", errUsage, *half)
 	}
 	cases, err := load(*path)
 	if err != nil {
@@ -136,10 +145,10 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	}
 	ix := faq.NewIndex(kb)
 	if *misses {
-		if *half != "tune" {
-			return fmt.Errorf("%w: -misses reads the tune half only (-half tune)", errUsage)
+		if *half == "test" {
+			return fmt.Errorf("%w: -misses reads the tune half only (-half tune, or -half all of another set)", errUsage)
 		}
-		return writeMisses(stdout, ix, cases)
+		return writeMisses(stdout, ix, cases, *half)
 	}
 	if *curve {
 		return writeCurve(stdout, ix, cases, *half)
@@ -199,7 +208,7 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 	var top1, top3, offRej, hardRej, uncRej, uncNamed int
 	missed := map[string]int{}
 	for _, c := range cases {
-		if Half(c.Q) != half {
+		if half != "all" && Half(c.Q) != half {
 			continue
 		}
 		res := ix.Search(c.Q)
@@ -365,11 +374,11 @@ func writeCurve(w io.Writer, ix *faq.Index, cases []Case, half string) error {
 }
 
 // writeMisses lists the tune half's questions the search gets wrong.
-func writeMisses(w io.Writer, ix *faq.Index, cases []Case) error {
+func writeMisses(w io.Writer, ix *faq.Index, cases []Case, half string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "wanted\tgot\tscore\tquestion")
 	for _, c := range cases {
-		if Half(c.Q) != "tune" {
+		if half != "all" && Half(c.Q) != "tune" {
 			continue
 		}
 		res := ix.Search(c.Q)

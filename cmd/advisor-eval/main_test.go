@@ -101,6 +101,11 @@ func TestEvaluate(t *testing.T) {
 	if err := run(context.Background(), []string{"-set", set, "-check", report}, &bytes.Buffer{}); err != nil {
 		t.Errorf("check against itself: %v", err)
 	}
+	// -half all reads every case of a tuning set, and lists its misses.
+	var all bytes.Buffer
+	if err := run(context.Background(), []string{"-set", set, "-half", "all", "-misses"}, &all); err != nil || !strings.Contains(all.String(), "when-caio") {
+		t.Errorf("-half all -misses: %v\n%s", err, all.String())
+	}
 }
 
 // TestBadSet: a set that is not one fails with its path.
@@ -117,5 +122,12 @@ func TestBadSet(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-half", "both"}, &bytes.Buffer{}); err == nil {
 		t.Error("-half both accepted")
+	}
+	// The whole of a set is for tuning sets only: the blind set's test
+	// half is read by the report alone.
+	for _, args := range [][]string{{"-half", "all"}, {"-half", "all", "-set", "internal/faq/testdata/../testdata/blind.yaml"}} {
+		if err := run(context.Background(), args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "never the blind set") {
+			t.Errorf("%v: %v", args, err)
+		}
 	}
 }

@@ -209,6 +209,9 @@ func TestIntents(t *testing.T) {
 		{"how do we know if our fractional CTO is working out", []string{"measure"}},
 		{"what will a fractional CTO actually hand us", []string{"deliverable"}},
 		{"who should own AI governance", []string{"responsibl"}},
+		{"who are you for, and how do I use you?", []string{"thisbot"}},
+		{"can our fractional CTO also be our CAIO", []string{"oneperson"}},
+		{"will our fractional CTO also be working for our competitors", []string{}},
 		{"do we need one or both of these roles", []string{"both", "tworoles"}},
 		// A gap takes four words at most, and the words must be in order.
 		{"what does a new shiny CTO do", []string{"duties"}},
