@@ -21,6 +21,9 @@ func TestSearchBehaviour(t *testing.T) {
 		{"word order", "CTO vs CAIO difference", "caio-vs-cto"},
 		{"typos", "wht does a fractinal cheif AI oficer do day to day", "caio-role"},
 		{"upper case", "WHEN SHOULD WE HIRE A FRACTIONAL CTO", "when-cto"},
+		{"weak foundations, one concept", "our stack is fragile and full of tech debt, should we bring in a fractional CAIO yet?", "caio-without-infrastructure"},
+		{"more or less of a leader", "can we dial our fractional CTO down for a quarter and back up later?", "scaling-engagement"},
+		{"order", "should the caio be hired before the cto or the other way around", "both-roles"},
 		{"off-topic", "what's the office wifi password?", ""},
 		{"off-topic sharing words", "what does the coffee machine cost", ""},
 		{"off-topic joke", "tell me a joke", ""},
@@ -209,6 +212,8 @@ func TestIntents(t *testing.T) {
 		{"how do we know if our fractional CTO is working out", []string{"measure"}},
 		{"what will a fractional CTO actually hand us", []string{"deliverable"}},
 		{"who should own AI governance", []string{"responsibl"}},
+		{"should the CTO be hired before the CAIO or the other way round", []string{"order"}},
+		{"wat does a caio do exactly", []string{"duties"}},
 		{"who are you for, and how do I use you?", []string{"thisbot"}},
 		{"can our fractional CTO also be our CAIO", []string{"oneperson"}},
 		{"will our fractional CTO also be working for our competitors", []string{}},
@@ -224,7 +229,7 @@ func TestIntents(t *testing.T) {
 		{"what's my price for a fractional CTO", []string{"cost"}},
 		{"who is in charge of AI governance", []string{"responsibl"}},
 		// Near misses: the cue's words, not its shape.
-		{"who should run the hiring loop for our first ML engineer", []string{}},
+		{"who should run the hiring loop for our first ML engineer", []string{"order"}}, // "first": no "when"
 		{"what's the office wifi password", []string{}},
 	}
 	for _, tt := range tests {
