@@ -212,6 +212,7 @@ func TestIntents(t *testing.T) {
 		{"how do we know if our fractional CTO is working out", []string{"measure"}},
 		{"what will a fractional CTO actually hand us", []string{"deliverable"}},
 		{"who should own AI governance", []string{"responsibl"}},
+		{"OpenAI or an open-source model, whose call is that?", []string{"responsibl"}},
 		{"should the CTO be hired before the CAIO or the other way round", []string{"order"}},
 		{"wat does a caio do exactly", []string{"duties"}},
 		{"who are you for, and how do I use you?", []string{"thisbot"}},
