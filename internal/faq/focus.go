@@ -20,12 +20,22 @@ const focusMinWords = 12
 // in "?", or opening with an interrogative or a request for advice), or ""
 // when the message is short, asks nothing, or is all question.
 func questionFocus(text string) string {
+	f, _ := questionFocusLead(text)
+	return f
+}
+
+// questionFocusLead is questionFocus, and the same with the sentence
+// before the first asking one, which often names what "that" or "those"
+// refers to ("... a shortlist of AI opportunities. How would you rank
+// those?"); lead is "" when there is none.
+func questionFocusLead(text string) (focus, lead string) {
 	if len(strings.Fields(text)) < focusMinWords {
-		return ""
+		return "", ""
 	}
 	var asks []string
 	total := 0
 	start := 0
+	prev, before := "", ""
 	flush := func(end int, mark rune) {
 		s := strings.TrimSpace(text[start:end])
 		start = end
@@ -35,8 +45,12 @@ func questionFocus(text string) string {
 		total++
 		ws := dropFillers(sentenceWords(s))
 		if mark == '?' || asksForAdvice(ws) || opensQuestion(ws) {
+			if len(asks) == 0 {
+				before = prev
+			}
 			asks = append(asks, s)
 		}
+		prev = s
 	}
 	for i, r := range text {
 		switch r {
@@ -50,7 +64,11 @@ func questionFocus(text string) string {
 	}
 	flush(len(text), 0)
 	if len(asks) == 0 || len(asks) == total {
-		return ""
+		return "", ""
 	}
-	return strings.Join(asks, " ")
+	focus = strings.Join(asks, " ")
+	if before != "" && before != asks[0] {
+		lead = before + " " + focus
+	}
+	return focus, lead
 }

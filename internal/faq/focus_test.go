@@ -64,3 +64,25 @@ func TestFractionalAloneIsNoAnchor(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionFocusLead: the sentence before the first asking one comes
+// with the focus too, for questions that point back at it.
+func TestQuestionFocusLead(t *testing.T) {
+	t.Parallel()
+	text := "We make furniture and have 300 people in two plants. I have been asked for a shortlist of AI opportunities ranked by impact. How would you rank those?"
+	focus, lead := questionFocusLead(text)
+	if focus != "How would you rank those?" || lead != "I have been asked for a shortlist of AI opportunities ranked by impact. How would you rank those?" {
+		t.Errorf("questionFocusLead = %q, %q", focus, lead)
+	}
+	if _, lead := questionFocusLead("Do we need a CAIO? We are a 40-person fintech with a weak data platform and a board in a hurry."); lead != "" {
+		t.Errorf("a message opening with its question has a lead-in: %q", lead)
+	}
+	// The question alone says nothing of what "it" is; the whole message
+	// reads as one about readiness.
+	ix := NewIndex(defaultKB(t))
+	q := "We run a 300-person plant with lots of sensor data and manual quality checks. The board wants a ranked list of AI opportunities by impact and feasibility. How should we go about building it?"
+	if res := ix.Search(q); res.Match == nil || res.Match.Entry.ID != "ai-use-cases" {
+		t.Errorf("Search = %v, want ai-use-cases", res.Match)
+	}
+}
+

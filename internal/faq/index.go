@@ -397,14 +397,18 @@ func (ix *Index) Search(question string) Result {
 // its question in context, the sentences that ask, alone: the surer
 // match wins. It returns the text that won ("" for the whole question).
 func (ix *Index) searchFocused(question string) (Result, string) {
-	res := ix.search(question)
-	if focus := questionFocus(question); focus != "" {
-		if fr := ix.search(focus); fr.Match != nil && (res.Match == nil || fr.Match.Score > res.Match.Score) ||
+	res, won := ix.search(question), ""
+	focus, lead := questionFocusLead(question)
+	for _, f := range []string{focus, lead} {
+		if f == "" {
+			continue
+		}
+		if fr := ix.search(f); fr.Match != nil && (res.Match == nil || fr.Match.Score > res.Match.Score) ||
 			fr.Uncovered != nil && res.Match == nil && res.Uncovered == nil {
-			return fr, focus
+			res, won = fr, f
 		}
 	}
-	return res, ""
+	return res, won
 }
 
 func (ix *Index) search(question string) Result {
