@@ -85,4 +85,3 @@ func TestQuestionFocusLead(t *testing.T) {
 		t.Errorf("Search = %v, want ai-use-cases", res.Match)
 	}
 }
-
