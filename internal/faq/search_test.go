@@ -24,6 +24,8 @@ func TestSearchBehaviour(t *testing.T) {
 		{"weak foundations, one concept", "our stack is fragile and full of tech debt, should we bring in a fractional CAIO yet?", "caio-without-infrastructure"},
 		{"more or less of a leader", "can we dial our fractional CTO down for a quarter and back up later?", "scaling-engagement"},
 		{"order", "should the caio be hired before the cto or the other way around", "both-roles"},
+		{"one role, two names", "is a fractional CTO the same thing as a part-time CTO?", "what-is-fractional"},
+		{"putting AI work in order", "how do we prioritise our AI ideas", "ai-use-cases"},
 		{"off-topic", "what's the office wifi password?", ""},
 		{"off-topic sharing words", "what does the coffee machine cost", ""},
 		{"off-topic joke", "tell me a joke", ""},
