@@ -209,7 +209,8 @@ func TestIntents(t *testing.T) {
 		{"we have an interim CAIO, do we still need a CTO as well?", []string{"both"}},
 		{"what do fractional chief technology officers do", []string{"duties"}},
 		{"should we hire a fractional CTO", []string{"when"}},
-		{"shuold we hire a fractional CTO", []string{"when"}}, // a stop word's typo fixed: the cue still reads
+		{"shuold we hire a fractional CTO", []string{"when"}},
+		{"is this the point where we bring in a part-time CTO?", []string{"when"}}, // a stop word's typo fixed: the cue still reads
 		{"is $20k a month reasonable for a fractional CTO?", []string{"cost"}},
 		{"how do we know if our fractional CTO is working out", []string{"measure"}},
 		{"what will a fractional CTO actually hand us", []string{"deliverable"}},
