@@ -726,8 +726,8 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, [
 			i++
 			continue
 		}
-		if t, n := a.phrase(stems[i:]); n > 0 {
-			dst, toks = append(dst, t), append(toks, t)
+		if p, n := longestPhrase(a.phrases, stems[i:]); n > 0 {
+			dst, toks = append(dst, p.term), append(toks, p.term)
 			i += n - 1
 			continue
 		}
@@ -785,25 +785,6 @@ func matchCue(cue, toks []string) bool {
 		cue, toks = cue[1:], toks[1:]
 	}
 	return true
-}
-
-// phrase returns the term of the longest phrase that the stemmed words
-// start with, and its length in words; so "kicking off" and "brought on"
-// match "kick off" and "bring on".
-func (a *analyzer) phrase(stems []string) (string, int) {
-next:
-	for _, p := range a.phrases[stems[0]] {
-		if len(p.stems) > len(stems) {
-			continue
-		}
-		for j := 1; j < len(p.stems); j++ {
-			if stems[j] != p.stems[j] {
-				continue next
-			}
-		}
-		return p.term, len(p.stems)
-	}
-	return "", 0
 }
 
 // correct returns the known word one edit (insertion, deletion, substitution

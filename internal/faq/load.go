@@ -520,18 +520,7 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 	// The concept of each phrase, by its words and by their stems.
 	byText, byStems := make(map[string]string), make(map[string]string)
 	for i, cy := range f.Concepts {
-		term := strings.TrimSpace(cy.Term)
-		at := fmt.Sprintf("concept %q", term)
-		switch {
-		case term == "":
-			at = fmt.Sprintf("concepts[%d]", i)
-			bad("%s: term is empty", at)
-		case !isWord(term) || strings.Contains(term, "'"):
-			bad("%s: the term must be one lower-case word", at)
-		case terms[term]:
-			bad("%s is listed twice: merge the two", at)
-		}
-		terms[term] = true
+		term, at := checkTerm("concept", i, cy.Term, terms, bad)
 		if len(cy.Words) == 0 && len(cy.Phrases) == 0 {
 			bad("%s has no words and no phrases", at)
 		}
@@ -632,18 +621,7 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 		}
 	}
 	for i, in := range f.Intents {
-		term := strings.TrimSpace(in.Term)
-		at := fmt.Sprintf("intent %q", term)
-		switch {
-		case term == "":
-			at = fmt.Sprintf("intents[%d]", i)
-			bad("%s: term is empty", at)
-		case !isWord(term) || strings.Contains(term, "'"):
-			bad("%s: the term must be one lower-case word", at)
-		case c.intents[term]:
-			bad("%s is listed twice: merge the two", at)
-		}
-		c.intents[term] = true
+		term, at := checkTerm("intent", i, in.Term, c.intents, bad)
 		if len(in.Cues) == 0 {
 			bad("%s has no cues", at)
 		}
@@ -661,6 +639,24 @@ func buildConcepts(f *conceptsYAML) (*concepts, []string) {
 		}
 	}
 	return c, p
+}
+
+// checkTerm checks the term of the i-th concept or intent (kind), records
+// it in seen, and returns it trimmed with the name problems go under.
+func checkTerm(kind string, i int, raw string, seen map[string]bool, bad func(string, ...any)) (term, at string) {
+	term = strings.TrimSpace(raw)
+	at = fmt.Sprintf("%s %q", kind, term)
+	switch {
+	case term == "":
+		at = fmt.Sprintf("%ss[%d]", kind, i)
+		bad("%s: term is empty", at)
+	case !isWord(term) || strings.Contains(term, "'"):
+		bad("%s: the term must be one lower-case word", at)
+	case seen[term]:
+		bad("%s is listed twice: merge the two", at)
+	}
+	seen[term] = true
+	return term, at
 }
 
 // cue checks the cue text of the intent term and splits it at its gaps.
@@ -707,7 +703,7 @@ func (c *concepts) checkPart(ws []string, term string) string {
 		stems[i] = stem(w)
 	}
 	for i := 0; i < len(ws); i++ {
-		if ph, n := c.phraseAt(stems[i:]); n > 0 {
+		if ph, n := longestPhrase(c.byFirst, stems[i:]); n > 0 {
 			if ph.term != term {
 				return fmt.Sprintf("has %q, a phrase of concept %q: write %q if that is meant", strings.Join(ph.words, " "), ph.term, ph.term)
 			}
@@ -721,16 +717,19 @@ func (c *concepts) checkPart(ws []string, term string) string {
 	return ""
 }
 
-// phraseAt returns the longest phrase the stems start with, as the
-// analyzer reads one, and its length in words.
-func (c *concepts) phraseAt(stems []string) (phrase, int) {
+// longestPhrase returns the longest phrase of byFirst (phrases by the
+// stem of their first word, longest first) that stems start with, and
+// its length in words; so "kicking off" and "brought on" match "kick
+// off" and "bring on". The analyzer reads text with it, and cues are
+// checked with it.
+func longestPhrase(byFirst map[string][]phrase, stems []string) (phrase, int) {
 next:
-	for _, ph := range c.byFirst[stems[0]] { // longest first
+	for _, ph := range byFirst[stems[0]] {
 		if len(ph.stems) > len(stems) {
 			continue
 		}
-		for k, st := range ph.stems {
-			if stems[k] != st {
+		for k := 1; k < len(ph.stems); k++ {
+			if stems[k] != ph.stems[k] {
 				continue next
 			}
 		}
