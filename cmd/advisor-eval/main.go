@@ -5,13 +5,17 @@
 // share correct). It prints a table and can write a JSON report and check
 // one against a baseline (CI fails when a figure drops more than a point).
 //
-// The set is split once, by a fixed hash of each question, into a tune
-// half and a test half. Only this command reads the test half; tuning
-// reads the tune half (-half tune), never the other.
+// The set was split once, by a fixed hash of each question, into a tune
+// half and a test half. The tune half has since moved into the content, as
+// questions the classifier learns from (internal/faq/content/examples.yaml);
+// the test half is read by this report alone. Tuning measures the examples
+// by cross-validation (-cv): each is ranked by an index trained without its
+// fold.
 //
 //	go run ./cmd/advisor-eval                       # the test half
 //	go run ./cmd/advisor-eval -json report.json     # and the JSON report
 //	go run ./cmd/advisor-eval -check internal/faq/testdata/blind-baseline.json
+//	go run ./cmd/advisor-eval -cv [-misses|-curve]  # the examples, cross-validated
 package main
 
 import (
@@ -27,6 +31,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
@@ -120,40 +125,53 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("advisor-eval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	path := fs.String("set", blindSet, "the evaluation set")
-	half := fs.String("half", "test", "which half to measure: test (reporting) or tune (tuning); all, for a tuning set other than the blind set (testdata/dev.yaml)")
+	half := fs.String("half", "test", "which part of the set to measure: test (the blind set's test half) or all, for another set")
+	cv := fs.Bool("cv", false, "measure the content's examples (examples.yaml) by cross-validation instead of a set")
 	jsonOut := fs.String("json", "", "also write the report as JSON to this file")
 	check := fs.String("check", "", "fail when a figure is more than a point below this baseline report")
-	curve := fs.Bool("curve", false, "print the figures against the confidence threshold, for choosing it (use -half tune)")
-	misses := fs.Bool("misses", false, "list the questions the search gets wrong (tune half only: the test half is for reporting)")
+	curve := fs.Bool("curve", false, "print the figures against the confidence threshold, for choosing it (with -cv)")
+	misses := fs.Bool("misses", false, "list the questions the search gets wrong (with -cv, or -half all of another set: the test half is for reporting)")
 	if err := fs.Parse(args); err != nil {
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
+	isBlind := filepath.Clean(*path) == filepath.Clean(blindSet)
 	switch {
-	case *half == "all" && filepath.Clean(*path) == filepath.Clean(blindSet):
+	case *half != "test" && *half != "all":
+		return fmt.Errorf("%w: -half %q: test or all (the tune half is in the content now: -cv)", errUsage, *half)
+	case *half == "all" && isBlind:
 		// The blind set's test half is for reporting only.
 		return fmt.Errorf("%w: -half all reads a whole set, never the blind set (%s)", errUsage, blindSet)
-	case *half != "test" && *half != "tune" && *half != "all":
-		return fmt.Errorf("%w: -half %q: test, tune or all", errUsage, *half)
-	}
-	cases, err := load(*path)
-	if err != nil {
-		return err
+	case (*misses || *curve) && !*cv && *half == "test":
+		return fmt.Errorf("%w: -misses and -curve read tuning questions only (-cv, or -half all of another set)", errUsage)
 	}
 	kb, err := faq.Load(faq.DefaultContent())
 	if err != nil {
 		return err
 	}
-	ix := faq.NewIndex(kb)
-	if *misses {
-		if *half == "test" {
-			return fmt.Errorf("%w: -misses reads the tune half only (-half tune, or -half all of another set)", errUsage)
+	var cases []Case
+	var search searcher
+	label := *half
+	if *cv {
+		cases, search, label = examples(kb), crossValidated(kb, cvFolds), fmt.Sprintf("examples.yaml, %d-fold cross-validation", cvFolds)
+	} else {
+		all, err := load(*path)
+		if err != nil {
+			return err
 		}
-		return writeMisses(stdout, ix, cases, *half)
+		for _, c := range all {
+			if *half == "all" || Half(c.Q) == "test" {
+				cases = append(cases, c)
+			}
+		}
+		search = faq.NewIndex(kb).Search
+	}
+	if *misses {
+		return writeMisses(stdout, search, cases)
 	}
 	if *curve {
-		return writeCurve(stdout, ix, cases, *half)
+		return writeCurve(stdout, search, cases, label)
 	}
-	r := evaluate(ix, cases, *half, faq.Threshold)
+	r := evaluate(search, cases, label, faq.Threshold)
 	if err := r.write(stdout); err != nil {
 		return err
 	}
@@ -167,6 +185,55 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 		return r.against(*check)
 	}
 	return nil
+}
+
+// A searcher answers one question of the set: the one index for a set
+// measured as it is; for cross-validation, the index trained without the
+// question.
+type searcher func(q string) faq.Result
+
+// cvFolds is how many parts cross-validation splits the examples into:
+// each fold's index learns from the other four fifths.
+const cvFolds = 5
+
+// examples returns the content's labelled questions as cases.
+func examples(kb *faq.KB) []Case {
+	exs := kb.Examples()
+	cases := make([]Case, len(exs))
+	for i, ex := range exs {
+		cases[i] = Case{Q: ex.Q, Want: ex.Want, Kind: ex.Kind}
+		if ex.Kind == "uncovered" {
+			cases[i].Want = "none"
+		}
+	}
+	return cases
+}
+
+// crossValidated trains one index per fold, each without the examples of
+// its fold (a fixed hash of the question, so a question stays in its fold
+// as examples are added), and searches a question with its fold's index.
+func crossValidated(kb *faq.KB, k int) searcher {
+	fold := func(q string) int {
+		h := fnv.New32a()
+		_, _ = h.Write([]byte(q))
+		return int(h.Sum32() % uint32(k))
+	}
+	exs := kb.Examples()
+	idx := make([]*faq.Index, k)
+	var wg sync.WaitGroup
+	for f := range idx {
+		wg.Go(func() {
+			var train []faq.Example
+			for _, ex := range exs {
+				if fold(ex.Q) != f {
+					train = append(train, ex)
+				}
+			}
+			idx[f] = faq.NewIndex(kb.WithExamples(train))
+		})
+	}
+	wg.Wait()
+	return func(q string) faq.Result { return idx[fold(q)].Search(q) }
 }
 
 // load reads the set and checks it: every case has a question and a want,
@@ -200,7 +267,7 @@ var buckets = []float64{faq.Threshold, 0.25, 0.35, 0.5, 0.7, 1.01}
 
 // evaluate measures one half at a confidence threshold: a match scoring
 // under it counts as no answer (at faq.Threshold, exactly the search's).
-func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Report {
+func evaluate(search searcher, cases []Case, half string, threshold float64) *Report {
 	r := &Report{Half: half, Threshold: threshold}
 	confusions := map[[2]string]int{}
 	type tally struct{ n, right int }
@@ -208,10 +275,7 @@ func evaluate(ix *faq.Index, cases []Case, half string, threshold float64) *Repo
 	var top1, top3, offRej, hardRej, uncRej, uncNamed int
 	missed := map[string]int{}
 	for _, c := range cases {
-		if half != "all" && Half(c.Q) != half {
-			continue
-		}
-		res := ix.Search(c.Q)
+		res := search(c.Q)
 		if res.Match != nil && res.Match.Score < threshold {
 			res.Alternatives = append([]faq.Hit{*res.Match}, res.Alternatives...)
 			res.Match = nil
@@ -361,27 +425,24 @@ func (r *Report) against(path string) error {
 
 // writeCurve prints the headline figures at thresholds from faq.Threshold
 // up by 0.20: what raising the bar costs in answers and buys in refusals.
-func writeCurve(w io.Writer, ix *faq.Index, cases []Case, half string) error {
+func writeCurve(w io.Writer, search searcher, cases []Case, label string) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "threshold\ttop-1\toff-topic refused\thard refused\tuncovered refused\t(%s half)\n", half)
+	fmt.Fprintf(tw, "threshold\ttop-1\toff-topic refused\thard refused\tuncovered refused\t(%s)\n", label)
 	// Under faq.Threshold the search answers nothing: the curve starts there.
 	for i := range 11 {
 		t := faq.Threshold + 0.02*float64(i)
-		r := evaluate(ix, cases, half, t)
+		r := evaluate(search, cases, label, t)
 		fmt.Fprintf(tw, "%.2f\t%.1f%%\t%.1f%%\t%.1f%%\t%.1f%%\t\n", t, r.Top1, r.OffTopicRej, r.HardRej, r.UncoveredRej)
 	}
 	return tw.Flush()
 }
 
-// writeMisses lists the tune half's questions the search gets wrong.
-func writeMisses(w io.Writer, ix *faq.Index, cases []Case, half string) error {
+// writeMisses lists the questions the search gets wrong.
+func writeMisses(w io.Writer, search searcher, cases []Case) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "wanted\tgot\tscore\tquestion")
 	for _, c := range cases {
-		if half != "all" && Half(c.Q) != "tune" {
-			continue
-		}
-		res := ix.Search(c.Q)
+		res := search(c.Q)
 		got, score := "none", 0.0
 		if res.Match != nil {
 			got, score = res.Match.Entry.ID, res.Match.Score

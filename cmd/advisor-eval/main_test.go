@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
+
+	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 )
 
 // TestHalf: the split is fixed (the same question, the same half, in any
@@ -120,8 +124,10 @@ func TestBadSet(t *testing.T) {
 			t.Errorf("%q: %v", body, err)
 		}
 	}
-	if err := run(context.Background(), []string{"-half", "both"}, &bytes.Buffer{}); err == nil {
-		t.Error("-half both accepted")
+	for _, args := range [][]string{{"-half", "both"}, {"-half", "tune"}, {"-misses"}, {"-curve"}} {
+		if err := run(context.Background(), args, &bytes.Buffer{}); !errors.Is(err, errUsage) {
+			t.Errorf("%v: %v, want a usage error", args, err)
+		}
 	}
 	// The whole of a set is for tuning sets only: the blind set's test
 	// half is read by the report alone.
@@ -129,5 +135,49 @@ func TestBadSet(t *testing.T) {
 		if err := run(context.Background(), args, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), "never the blind set") {
 			t.Errorf("%v: %v", args, err)
 		}
+	}
+}
+
+// TestCrossValidation: -cv measures the content's examples, each ranked by
+// an index trained without it.
+func TestCrossValidation(t *testing.T) {
+	t.Parallel()
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-cv"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	kb, err := faq.Load(faq.DefaultContent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := 0
+	for _, ex := range kb.Examples() {
+		if ex.Want != "none" && ex.Kind == "" {
+			in++
+		}
+	}
+	if want := fmt.Sprintf("%d questions: top-1 ", in); !strings.Contains(out.String(), want) || !strings.Contains(out.String(), "5-fold cross-validation") {
+		t.Errorf("report lacks %q:\n%s", want, out.String())
+	}
+
+	// One question, labelled against its own entry: learnt from, it
+	// weakens the entry's answer; left out of its fold's training, as
+	// cross-validation must, it does not.
+	small, err := faq.Load(fstest.MapFS{
+		faq.ConceptsFile: {Data: []byte("concepts:\n  - term: cost\n    words: [price]\nanchors: [cost]\nstopwords: [the]\n")},
+		"a.yaml":         {Data: []byte("id: a\nquestion: What does setup cost?\nanswer: A.\n")},
+		"b.yaml":         {Data: []byte("id: b\nquestion: What does support cost?\nanswer: B.\n")},
+		faq.ExamplesFile: {Data: []byte("examples:\n  - {q: setup cost, want: none, kind: hard}\n")},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := "setup cost"
+	full, cv := faq.NewIndex(small).Search(q), crossValidated(small, cvFolds)(q)
+	if cv.Match == nil || cv.Match.Entry.ID != "a" {
+		t.Fatalf("cross-validated: %+v, want a", cv.Match)
+	}
+	if full.Match != nil && full.Match.Score >= cv.Match.Score {
+		t.Errorf("trained with the example, %q scores %.3f; without, %.3f: want lower with", q, full.Match.Score, cv.Match.Score)
 	}
 }

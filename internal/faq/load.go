@@ -81,6 +81,36 @@ type KB struct {
 	offTopic []string
 	concepts *concepts
 	topics   []*Topic // uncovered, sorted by id
+	examples []Example
+}
+
+// ExamplesFile lists questions people asked, each labelled with what
+// answers it. The classifier learns from them beside the entries' own
+// wording: they are worded as people write in Slack (long, chatty, with
+// typos), which a phrasing written for an entry rarely is. BM25 does not
+// read them. It is optional.
+const ExamplesFile = "examples.yaml"
+
+// Example is a question people asked and what answers it: an entry's id,
+// an uncovered topic's (TopicPrefix+id), or "none" for a question about
+// something else. Kind tells the refusals apart in reports: "offtopic",
+// "hard" (the domain's words in another sense) or "uncovered".
+type Example struct {
+	Q    string `yaml:"q"`
+	Want string `yaml:"want"`
+	Kind string `yaml:"kind,omitempty"`
+}
+
+// Examples returns the labelled questions (a copy).
+func (kb *KB) Examples() []Example { return append([]Example(nil), kb.examples...) }
+
+// WithExamples returns a copy of kb that learns from exs instead of its
+// own examples: for cross-validation, which trains without the questions
+// it measures.
+func (kb *KB) WithExamples(exs []Example) *KB {
+	c := *kb
+	c.examples = append([]Example(nil), exs...)
+	return &c
 }
 
 // Topics returns the uncovered topics sorted by id. The slice is a copy;
@@ -177,6 +207,10 @@ func Load(fsys fs.FS) (*KB, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
+	kb.examples, err = readExamples(fsys, kb.byID, kb.topics)
+	if err != nil {
+		errs = append(errs, err)
+	}
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("load content: %w", errors.Join(errs...))
 	}
@@ -192,7 +226,7 @@ func contentFiles(fsys fs.FS) ([]string, error) {
 	var names []string
 	for _, d := range dir {
 		ext := path.Ext(d.Name())
-		if (ext != ".yaml" && ext != ".yml") || d.Name() == ConceptsFile || d.Name() == UncoveredFile {
+		if (ext != ".yaml" && ext != ".yml") || d.Name() == ConceptsFile || d.Name() == UncoveredFile || d.Name() == ExamplesFile {
 			continue
 		}
 		// Stat follows symlinks: a Kubernetes ConfigMap volume holds each
@@ -357,6 +391,73 @@ func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
 	}
 	slices.SortFunc(f.Topics, func(a, b *Topic) int { return strings.Compare(a.ID, b.ID) })
 	return f.Topics, nil
+}
+
+// readExamples reads ExamplesFile if it exists, and checks it: every
+// problem is listed, each naming the file and the example's number.
+func readExamples(fsys fs.FS, entries map[string]*Entry, topics []*Topic) ([]Example, error) {
+	data, err := readText(fsys, ExamplesFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	var f struct {
+		Examples []Example `yaml:"examples"`
+	}
+	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
+		return nil, nil // all commented out: no examples
+	} else if err != nil {
+		return nil, fmt.Errorf("%s: %w", ExamplesFile, err)
+	}
+	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("%s: want one YAML document, found more (or a broken second one)", ExamplesFile)
+	}
+	topic := make(map[string]bool, len(topics))
+	for _, t := range topics {
+		topic[TopicPrefix+t.ID] = true
+	}
+	var errs []error
+	seen := make(map[string]int)
+	for i := range f.Examples {
+		ex := &f.Examples[i]
+		ex.Q, ex.Want, ex.Kind = strings.TrimSpace(ex.Q), strings.TrimSpace(ex.Want), strings.TrimSpace(ex.Kind)
+		var p []string
+		if n := utf8.RuneCountInString(ex.Q); ex.Q == "" || n > MaxQueryRunes {
+			p = append(p, fmt.Sprintf("q must be 1 to %d characters, is %d", MaxQueryRunes, n))
+		} else if first, dup := seen[normalize(ex.Q)]; dup {
+			p = append(p, fmt.Sprintf("repeats example %d", first))
+		} else {
+			seen[normalize(ex.Q)] = i + 1
+		}
+		switch {
+		case entries[ex.Want] != nil:
+			if ex.Kind != "" {
+				p = append(p, fmt.Sprintf("kind %q is for a question no entry answers", ex.Kind))
+			}
+		case topic[ex.Want]:
+			if ex.Kind != "uncovered" && ex.Kind != "" {
+				p = append(p, fmt.Sprintf("kind %q: a topic's question is kind uncovered", ex.Kind))
+			}
+			ex.Kind = "uncovered"
+		case ex.Want == "none":
+			if ex.Kind != "offtopic" && ex.Kind != "hard" {
+				p = append(p, "want none needs kind offtopic or hard")
+			}
+		default:
+			p = append(p, fmt.Sprintf("want %q is no entry id, %sTOPIC of %s, or none", ex.Want, TopicPrefix, UncoveredFile))
+		}
+		if len(p) > 0 {
+			errs = append(errs, fmt.Errorf("%s: example %d: %s", ExamplesFile, i+1, strings.Join(p, "; ")))
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return f.Examples, nil
 }
 
 func (e *Entry) trim() {

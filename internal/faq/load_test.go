@@ -81,6 +81,17 @@ func TestLoadErrors(t *testing.T) {
 		{"topic with few phrasings", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, '']\n"}, []string{`topic "h"`, "phrasings[1] is empty", "at least 3 phrasings, has 1"}},
 		{"topic misspelt key", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    nam: hours\n"}, []string{UncoveredFile, "nam"}},
 		{"topic asked as an entry", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [a, b, 'Q2?']\n"}, []string{`topic "h"`, `phrasing "Q2?" asks what entry "b" answers`}},
+		// Asked questions.
+		{"example of no entry", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: how much, want: c}\n"}, []string{ExamplesFile, "example 1", `want "c" is no entry id`}},
+		{"example of an unlisted topic", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: how many hours, want: 'uncovered:hours'}\n"}, []string{"example 1", `want "uncovered:hours"`}},
+		{"example without a question", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: '  ', want: a}\n"}, []string{"example 1", "q must be 1 to 400 characters, is 0"}},
+		{"example too long", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: " + strings.Repeat("x", MaxQueryRunes+1) + ", want: a}\n"}, []string{"example 1", "is 401"}},
+		{"example twice", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: 'How much?', want: a}\n  - {q: how much, want: b}\n"}, []string{"example 2", "repeats example 1"}},
+		{"refusal without kind", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: lunch, want: none}\n"}, []string{"example 1", "want none needs kind offtopic or hard"}},
+		{"entry with a kind", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: price, want: a, kind: hard}\n"}, []string{"example 1", `kind "hard" is for a question no entry answers`}},
+		{"topic with another kind", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [x, y, z]\n", ExamplesFile: "examples:\n  - {q: how many hours, want: 'uncovered:h', kind: offtopic}\n"}, []string{"example 1", `kind "offtopic"`}},
+		{"example misspelt key", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: price, wnat: a}\n"}, []string{ExamplesFile, "wnat"}},
+		{"examples twice", map[string]string{"x.yaml": good, ExamplesFile: "examples: []\n---\nexamples: []\n"}, []string{ExamplesFile, "one YAML document"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,58 @@
+package faq
+
+import "testing"
+
+// TestExamples: an asked question teaches the classifier its label (an
+// entry, or "none"), so a question in its words finds what it wanted. The
+// same knowledge base without the examples ranks otherwise, which is what
+// makes the examples, not the entries, the cause.
+func TestExamples(t *testing.T) {
+	t.Parallel()
+	kb, err := Load(contentFS(map[string]string{
+		"a.yaml": "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
+		"b.yaml": "id: b\nquestion: What does support cost?\nanswer: B.\nphrasings: [support price, maintenance cost]\n",
+		ExamplesFile: "examples:\n" +
+			"  - {q: what will the zorblat cost us, want: b}\n" +
+			"  - {q: the zorblat price, want: b}\n" +
+			"  - {q: cost of the office party, want: none, kind: offtopic}\n" +
+			"  - {q: price of the party balloons, want: none, kind: offtopic}\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(kb.Examples()); got != 4 {
+		t.Fatalf("%d examples loaded, want 4", got)
+	}
+	with, without := NewIndex(kb), NewIndex(kb.WithExamples(nil))
+	// Both entries speak of cost and price alike: only the examples say
+	// that a zorblat is a matter of support.
+	q := "zorblat price?"
+	if h := with.rank(q); h[0].Entry.ID != "b" || h[0].Score <= h[1].Score {
+		t.Errorf("%q with the examples: %s %.3f first, %s %.3f second; want b ahead", q, h[0].Entry.ID, h[0].Score, h[1].Entry.ID, h[1].Score)
+	}
+	if h := without.rank(q); h[0].Entry.ID == "b" && h[0].Score > h[1].Score {
+		t.Errorf("%q without the examples: b ahead (%.3f, %.3f): the test proves nothing", q, h[0].Score, h[1].Score)
+	}
+	// Questions labelled none make the off-topic class, and teach it: a
+	// party's price is something else.
+	if with.nclass != len(with.docs)+1 || without.nclass != len(without.docs) {
+		t.Fatalf("classes: %d with the examples, %d without, for %d entries", with.nclass, without.nclass, len(with.docs))
+	}
+	if p := offTopicProb(with, "the party balloons cost"); p < 0.5 {
+		t.Errorf("off-topic probability %.3f, want at least 0.5", p)
+	}
+}
+
+// offTopicProb is the classifier's probability that q is about something
+// else.
+func offTopicProb(ix *Index, q string) float64 {
+	var ids []int32
+	for _, t := range ix.an.terms(q, MaxQueryRunes, nil) {
+		if id, ok := ix.terms[t]; ok {
+			ids = append(ids, id)
+		}
+	}
+	p := make([]float64, ix.nclass)
+	ix.model.predict(ids, p)
+	return p[len(ix.docs)]
+}
