@@ -124,7 +124,8 @@ func TestBadSet(t *testing.T) {
 			t.Errorf("%q: %v", body, err)
 		}
 	}
-	for _, args := range [][]string{{"-half", "both"}, {"-half", "tune"}, {"-misses"}, {"-curve"}} {
+	for _, args := range [][]string{{"-half", "both"}, {"-half", "tune"}, {"-misses"}, {"-curve"},
+		{"-cv", "-check", "internal/faq/testdata/blind-baseline.json"}, {"-cv", "-set", path}, {"-cv", "-half", "all"}} {
 		if err := run(context.Background(), args, &bytes.Buffer{}); !errors.Is(err, errUsage) {
 			t.Errorf("%v: %v, want a usage error", args, err)
 		}
@@ -179,5 +180,33 @@ func TestCrossValidation(t *testing.T) {
 	}
 	if full.Match != nil && full.Match.Score >= cv.Match.Score {
 		t.Errorf("trained with the example, %q scores %.3f; without, %.3f: want lower with", q, full.Match.Score, cv.Match.Score)
+	}
+}
+
+// TestLearntQuestion: a set question the classifier learnt from (it is in
+// examples.yaml) measures nothing, and the report refuses it.
+func TestLearntQuestion(t *testing.T) {
+	t.Parallel()
+	kb, err := faq.Load(faq.DefaultContent())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := kb.Examples()[0]
+	set := writeSet(t, []Case{{Q: strings.ToUpper(ex.Q) + "!", Want: "cost"}})
+	if err := run(context.Background(), []string{"-set", set}, &bytes.Buffer{}); err == nil || !strings.Contains(err.Error(), faq.ExamplesFile) {
+		t.Errorf("a learnt question: %v, want an error naming %s", err, faq.ExamplesFile)
+	}
+}
+
+// TestTopicNamed: a question on a known topic counts as named only when
+// the search names that topic.
+func TestTopicNamed(t *testing.T) {
+	t.Parallel()
+	hours := func(string) faq.Result { return faq.Result{Uncovered: &faq.Topic{ID: "hours"}} }
+	for topic, want := range map[string]float64{faq.TopicPrefix + "hours": 100, faq.TopicPrefix + "ip": 0, "": 100} {
+		r := evaluate(hours, []Case{{Q: "q", Want: "none", Kind: "uncovered", Topic: topic}}, "cv", faq.Threshold)
+		if r.UncoveredRej != 100 || r.UncoveredNamed != want {
+			t.Errorf("topic %q: refused %.0f%%, named %.0f%%; want 100%%, %.0f%%", topic, r.UncoveredRej, r.UncoveredNamed, want)
+		}
 	}
 }
