@@ -316,35 +316,16 @@ func readOffTopic(fsys fs.FS) ([]string, error) {
 // readTopics reads UncoveredFile if it exists, and checks it: every
 // problem is listed, each naming the file and the topic.
 func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
-	data, err := readText(fsys, UncoveredFile)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	dec.KnownFields(true)
 	var f struct {
 		Topics []*Topic `yaml:"topics"`
 	}
-	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
-		return nil, nil // all commented out: no topics
-	} else if err != nil {
-		return nil, fmt.Errorf("%s: %w", UncoveredFile, err)
-	}
-	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: want one YAML document, found more (or a broken second one)", UncoveredFile)
+	if err := readOptionalYAML(fsys, UncoveredFile, &f); err != nil {
+		return nil, err
 	}
 	var errs []error
 	seen := make(map[string]bool)
 	// A topic asked in an entry's own words is a contradiction.
-	asked := make(map[string]string)
-	for id, e := range entries {
-		for _, q := range append([]string{e.Question}, e.Phrasings...) {
-			asked[normalize(q)] = id
-		}
-	}
+	asked := wordings(entries)
 	for i, t := range f.Topics {
 		if t == nil {
 			errs = append(errs, fmt.Errorf("%s: topics[%d] is empty", UncoveredFile, i))
@@ -393,29 +374,54 @@ func readTopics(fsys fs.FS, entries map[string]*Entry) ([]*Topic, error) {
 	return f.Topics, nil
 }
 
-// readExamples reads ExamplesFile if it exists, and checks it: every
-// problem is listed, each naming the file and the example's number.
-func readExamples(fsys fs.FS, entries map[string]*Entry, topics []*Topic) ([]Example, error) {
-	data, err := readText(fsys, ExamplesFile)
+// readOptionalYAML decodes the one YAML document of the optional file
+// name into v, strictly: a misspelt key is an error. A missing file, or
+// one all comments, leaves v as it is.
+func readOptionalYAML(fsys fs.FS, name string, v any) error {
+	data, err := readText(fsys, name)
 	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
+		return nil
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
+	if err := dec.Decode(v); errors.Is(err, io.EOF) {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
+		return fmt.Errorf("%s: want one YAML document, found more (or a broken second one)", name)
+	}
+	return nil
+}
+
+// wordings maps each entry's question and phrasings, normalized, to the
+// entry's id.
+func wordings(entries map[string]*Entry) map[string]string {
+	asked := make(map[string]string)
+	for id, e := range entries {
+		for _, q := range append([]string{e.Question}, e.Phrasings...) {
+			asked[normalize(q)] = id
+		}
+	}
+	return asked
+}
+
+// readExamples reads ExamplesFile if it exists, and checks it: every
+// problem is listed, each naming the file and the example's number.
+func readExamples(fsys fs.FS, entries map[string]*Entry, topics []*Topic) ([]Example, error) {
 	var f struct {
 		Examples []Example `yaml:"examples"`
 	}
-	if err := dec.Decode(&f); errors.Is(err, io.EOF) {
-		return nil, nil // all commented out: no examples
-	} else if err != nil {
-		return nil, fmt.Errorf("%s: %w", ExamplesFile, err)
+	if err := readOptionalYAML(fsys, ExamplesFile, &f); err != nil {
+		return nil, err
 	}
-	if err := dec.Decode(new(any)); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: want one YAML document, found more (or a broken second one)", ExamplesFile)
-	}
+	// An example in an entry's own words must want that entry: anything
+	// else teaches the classifier against the content.
+	asked := wordings(entries)
 	topic := make(map[string]bool, len(topics))
 	for _, t := range topics {
 		topic[TopicPrefix+t.ID] = true
@@ -432,6 +438,9 @@ func readExamples(fsys fs.FS, entries map[string]*Entry, topics []*Topic) ([]Exa
 			p = append(p, fmt.Sprintf("repeats example %d", first))
 		} else {
 			seen[normalize(ex.Q)] = i + 1
+		}
+		if id := asked[normalize(ex.Q)]; id != "" && id != ex.Want {
+			p = append(p, fmt.Sprintf("q is entry %q's own wording, but wants %q", id, ex.Want))
 		}
 		switch {
 		case entries[ex.Want] != nil:

@@ -91,6 +91,7 @@ func TestLoadErrors(t *testing.T) {
 		{"entry with a kind", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: price, want: a, kind: hard}\n"}, []string{"example 1", `kind "hard" is for a question no entry answers`}},
 		{"topic with another kind", map[string]string{"x.yaml": good, UncoveredFile: "topics:\n  - id: h\n    name: hours\n    phrasings: [x, y, z]\n", ExamplesFile: "examples:\n  - {q: how many hours, want: 'uncovered:h', kind: offtopic}\n"}, []string{"example 1", `kind "offtopic"`}},
 		{"example misspelt key", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: price, wnat: a}\n"}, []string{ExamplesFile, "wnat"}},
+		{"example in an entry's words, another label", map[string]string{"x.yaml": good, ExamplesFile: "examples:\n  - {q: 'q2', want: a}\n"}, []string{"example 1", `entry "b"'s own wording, but wants "a"`}},
 		{"examples twice", map[string]string{"x.yaml": good, ExamplesFile: "examples: []\n---\nexamples: []\n"}, []string{ExamplesFile, "one YAML document"}},
 	}
 	for _, tt := range tests {
