@@ -33,7 +33,6 @@ import (
 	"strings"
 	"sync"
 	"text/tabwriter"
-	"unicode"
 
 	"github.com/fractional-advisor/fractional-advisor/internal/faq"
 	"go.yaml.in/yaml/v3"
@@ -171,14 +170,14 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 		}
 		learnt := make(map[string]bool)
 		for _, ex := range kb.Examples() {
-			learnt[key(ex.Q)] = true
+			learnt[faq.WordingKey(ex.Q)] = true
 		}
 		for _, c := range all {
 			if *half != "all" && Half(c.Q) != "test" {
 				continue
 			}
 			// A question the classifier learnt from measures nothing.
-			if learnt[key(c.Q)] {
+			if learnt[faq.WordingKey(c.Q)] {
 				return fmt.Errorf("%s: %q is also in the content's %s: measure questions the search never learnt", *path, c.Q, faq.ExamplesFile)
 			}
 			cases = append(cases, c)
@@ -205,14 +204,6 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 		return r.against(*check)
 	}
 	return nil
-}
-
-// key is q as the repeat checks see it: lower-case words of letters and
-// digits, one space apart ("What's a CAIO?" and "whats a caio" are one).
-func key(q string) string {
-	return strings.Join(strings.FieldsFunc(strings.ToLower(strings.ReplaceAll(q, "'", "")), func(r rune) bool {
-		return !unicode.IsLetter(r) && !unicode.IsDigit(r)
-	}), " ")
 }
 
 // A searcher answers one question of the set: the one index for a set

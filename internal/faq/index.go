@@ -913,6 +913,10 @@ func tailEdit(a, b string) bool {
 // wordings.
 func normalize(s string) string { return strings.Join(words(s, len(s), nil), " ") }
 
+// WordingKey is a question as the content's repeat checks compare it:
+// "What does a CAIO do?" and "what does a caio do" have one key.
+func WordingKey(q string) string { return normalize(q) }
+
 // Explanation says why the search answered as it did: what it read in the
 // question, and how the best entries scored.
 type Explanation struct {
