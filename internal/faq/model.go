@@ -183,8 +183,18 @@ type trainingSet struct {
 	iters          int
 }
 
+// train fits the classifier, its parameters rounded to float32 precision:
+// model.bin stores them as float32 (half the size of doubles; the scores
+// are rounded to three decimals anyway), and a classifier trained at
+// start-up is then the stored one, bit for bit.
 func (s *trainingSet) train() *classifier {
-	return trainClassifier(s.exs, s.nterms, s.nclass, s.l2, s.iters)
+	m := trainClassifier(s.exs, s.nterms, s.nclass, s.l2, s.iters)
+	for _, p := range [][]float64{m.w, m.bias} {
+		for i, v := range p {
+			p[i] = float64(float32(v))
+		}
+	}
+	return m
 }
 
 // model returns the classifier stored in stored (the contents of a
@@ -199,7 +209,7 @@ func (s *trainingSet) model(stored string) *classifier {
 
 // modelMagic starts a stored model. Change it when the layout or the
 // digest's contents change.
-const modelMagic = "faq classifier 1\n"
+const modelMagic = "faq classifier 2\n"
 
 // key is a digest of everything the trained weights depend on but the code
 // that trains them (TestTrainedModel covers that): the examples in order,
@@ -231,18 +241,18 @@ func (s *trainingSet) key() [sha256.Size]byte {
 
 // encodeModel stores m as trained on the set with the given key: the magic,
 // the key, the numbers of classes and terms, then the weights and the biases
-// as little-endian IEEE 754 doubles.
+// as little-endian IEEE 754 single-precision numbers (train rounded them).
 func encodeModel(key [sha256.Size]byte, m *classifier) []byte {
-	b := make([]byte, 0, len(modelMagic)+len(key)+8+8*(len(m.w)+len(m.bias)))
+	b := make([]byte, 0, len(modelMagic)+len(key)+8+4*(len(m.w)+len(m.bias)))
 	b = append(b, modelMagic...)
 	b = append(b, key[:]...)
 	b = binary.LittleEndian.AppendUint32(b, uint32(m.nclass))
 	b = binary.LittleEndian.AppendUint32(b, uint32(len(m.w)/max(m.nclass, 1)))
 	for _, v := range m.w {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
 	}
 	for _, v := range m.bias {
-		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		b = binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v)))
 	}
 	return b
 }
@@ -252,24 +262,20 @@ func encodeModel(key [sha256.Size]byte, m *classifier) []byte {
 func decodeModel(data string, key [sha256.Size]byte, nterms, nclass int) *classifier {
 	head := len(modelMagic) + len(key) + 8
 	nw := nterms * nclass
-	if len(data) != head+8*(nw+nclass) || data[:len(modelMagic)] != modelMagic ||
+	if len(data) != head+4*(nw+nclass) || data[:len(modelMagic)] != modelMagic ||
 		data[len(modelMagic):head-8] != string(key[:]) ||
 		le32(data[head-8:]) != uint32(nclass) || le32(data[head-4:]) != uint32(nterms) {
 		return nil
 	}
 	theta := make([]float64, nw+nclass)
 	for i := range theta {
-		theta[i] = math.Float64frombits(le64(data[head+8*i:]))
+		theta[i] = float64(math.Float32frombits(le32(data[head+4*i:])))
 	}
 	return &classifier{nclass: nclass, w: theta[:nw:nw], bias: theta[nw:]}
 }
 
-// le32 and le64 read little-endian numbers from a string without copying it.
+// le32 reads a little-endian number from a string without copying it.
 func le32(s string) uint32 {
 	_ = s[3]
 	return uint32(s[0]) | uint32(s[1])<<8 | uint32(s[2])<<16 | uint32(s[3])<<24
-}
-
-func le64(s string) uint64 {
-	return uint64(le32(s)) | uint64(le32(s[4:]))<<32
 }
