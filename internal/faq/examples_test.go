@@ -33,6 +33,18 @@ func TestExamples(t *testing.T) {
 	if h := without.rank(q); h[0].Entry.ID == "b" && h[0].Score > h[1].Score {
 		t.Errorf("%q without the examples: b ahead (%.3f, %.3f): the test proves nothing", q, h[0].Score, h[1].Score)
 	}
+	// A word only examples that want an entry use ("zorblat") describes
+	// the asker's situation: it dilutes the score less than a word nobody
+	// used. A word only off-topic examples use ("party") does not.
+	plain := defaultTuning()
+	plain.contextWeight = 1
+	unweighted := newIndex(kb, plain)
+	for q, lifted := range map[string]bool{"what does support cost for the zorblat": true, "what does support cost for the party": false} {
+		w, u := with.rank(q)[0].Score, unweighted.rank(q)[0].Score
+		if lifted && w <= u || !lifted && w != u {
+			t.Errorf("%q: best score %.3f, %.3f with every unknown word weighed alike; want higher: %v", q, w, u, lifted)
+		}
+	}
 	// Questions labelled none make the off-topic class, and teach it: a
 	// party's price is something else.
 	if with.nclass != len(with.docs)+1 || without.nclass != len(without.docs) {
