@@ -14,8 +14,9 @@ const MaxQueryRunes = 400
 // most limit runes, drops invalid UTF-8, and turns "cto's" into "cto" so
 // possessives match.
 //
-// After a personal possessive ("our CTO's birthday") the "'s" stays: that
-// names a particular person, and the analyzer treats it apart.
+// After a personal possessive or "the" ("our CTO's birthday", "the CTO's
+// slides") the "'s" stays: that may name a particular person, and the
+// analyzer treats it apart.
 func words(s string, limit int, dst []string) []string {
 	// A word that needs no change (most are lower-case ASCII already) is a
 	// slice of s; only the others are built in b, and copied. Before each
@@ -97,11 +98,12 @@ func words(s string, limit int, dst []string) []string {
 	return dst
 }
 
-// isPersonalPossessive reports whether w makes a following "X's" a
-// particular person's ("our CTO's manager").
+// isPersonalPossessive reports whether w may make a following "X's" a
+// particular person's: "our CTO's manager" is; after "the", the analyzer
+// decides by what follows ("the CTO's slides", not "the CTO's job").
 func isPersonalPossessive(w string) bool {
 	switch w {
-	case "our", "my", "your", "his", "her", "their":
+	case "our", "my", "your", "his", "her", "their", "the":
 		return true
 	}
 	return false

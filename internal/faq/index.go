@@ -762,9 +762,10 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, [
 	for i, w := range ws {
 		if base, ok := strings.CutSuffix(w, "'s"); ok {
 			// "our CTO's birthday" is about the person who holds the
-			// role, not the role: the word stays one no entry has. Any
-			// other possessive ("our team's") is its noun.
-			if r := a.synonyms[base]; r != "caio" && r != "cto" {
+			// role, not the role: the word stays one no entry has. So is
+			// "the CTO's slides"; but "the CTO's responsibilities" is the
+			// role's, as is any other possessive ("our team's").
+			if r := a.synonyms[base]; r != "caio" && r != "cto" || i > 0 && ws[i-1] == "the" && a.ofTheRole(ws[i+1:]) {
 				ws[i] = base
 			}
 			w = ws[i]
@@ -811,6 +812,25 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, [
 		dst, toks = append(dst, stems[i]), append(toks, stems[i])
 	}
 	return dst, toks
+}
+
+// ofTheRole reports whether the words after "the CTO's" speak of the
+// role: the first that is no stop word (typo fixed) belongs to a concept
+// ("responsibilities", "job", "roadmap"), not to a person's things
+// ("slides", "calendar").
+func (a *analyzer) ofTheRole(next []string) bool {
+	for _, w := range next {
+		if a.stop[w] {
+			continue
+		}
+		if _, ok := a.vocab[w]; !ok && !strings.Contains(w, "'") {
+			w = a.correct(w)
+		}
+		_, word := a.synonyms[w]
+		_, phrase := a.phrases[stem(w)]
+		return word || phrase
+	}
+	return false
 }
 
 // intentsOf appends to dst the term of each intent one of whose cues toks

@@ -26,6 +26,8 @@ func TestSearchBehaviour(t *testing.T) {
 		{"order", "should the caio be hired before the cto or the other way around", "both-roles"},
 		{"one role, two names", "is a fractional CTO the same thing as a part-time CTO?", "what-is-fractional"},
 		{"putting AI work in order", "how do we prioritise our AI ideas", "ai-use-cases"},
+		{"a person's things", "can someone send me the CTO's deck from the offsite", ""},
+		{"the role's remit", "what falls on the CTO's plate at a 30-person startup", "cto-role"},
 		{"off-topic", "what's the office wifi password?", ""},
 		{"off-topic sharing words", "what does the coffee machine cost", ""},
 		{"off-topic joke", "tell me a joke", ""},
