@@ -788,7 +788,7 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, [
 			i++
 			continue
 		}
-		if p, n := longestPhrase(a.phrases, stems[i:]); n > 0 {
+		if p, n := longestPhrase(a.phrases, stems[i:], ws[i:], a.stop); n > 0 {
 			dst, toks = append(dst, p.term), append(toks, p.term)
 			i += n - 1
 			continue

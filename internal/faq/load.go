@@ -813,7 +813,7 @@ func (c *concepts) checkPart(ws []string, term string) string {
 		stems[i] = stem(w)
 	}
 	for i := 0; i < len(ws); i++ {
-		if ph, n := longestPhrase(c.byFirst, stems[i:]); n > 0 {
+		if ph, n := longestPhrase(c.byFirst, stems[i:], ws[i:], c.stop); n > 0 {
 			if ph.term != term {
 				return fmt.Sprintf("has %q, a phrase of concept %q: write %q if that is meant", strings.Join(ph.words, " "), ph.term, ph.term)
 			}
@@ -828,24 +828,38 @@ func (c *concepts) checkPart(ws []string, term string) string {
 }
 
 // longestPhrase returns the longest phrase of byFirst (phrases by the
-// stem of their first word, longest first) that stems start with, and
-// its length in words; so "kicking off" and "brought on" match "kick
-// off" and "bring on". The analyzer reads text with it, and cues are
-// checked with it.
-func longestPhrase(byFirst map[string][]phrase, stems []string) (phrase, int) {
+// stem of their first word, longest first) that stems start with, and how
+// many words it spans; so "kicking off" and "brought on" match "kick off"
+// and "bring on". A phrasal verb may hold one filler word before its
+// particle: "kick things off", "scale it back" (but "work with product" is
+// not "work product"). ws are the words stems come from. The analyzer
+// reads text with it, and cues are checked with it.
+func longestPhrase(byFirst map[string][]phrase, stems, ws []string, filler map[string]bool) (phrase, int) {
 next:
 	for _, ph := range byFirst[stems[0]] {
-		if len(ph.stems) > len(stems) {
-			continue
-		}
-		for k := 1; k < len(ph.stems); k++ {
-			if stems[k] != ph.stems[k] {
+		k, last := 1, len(ph.stems)-1
+		for j, want := range ph.stems[1:] {
+			if j+1 == last && isParticle(want) && k+1 < len(stems) && stems[k] != want && filler[ws[k]] {
+				k++
+			}
+			if k >= len(stems) || stems[k] != want {
 				continue next
 			}
+			k++
 		}
-		return ph, len(ph.stems)
+		return ph, k
 	}
 	return phrase{}, 0
+}
+
+// isParticle reports whether w ends a phrasal verb a filler word may
+// split.
+func isParticle(w string) bool {
+	switch w {
+	case "off", "on", "up", "down", "back", "in", "out", "over":
+		return true
+	}
+	return false
 }
 
 // isWord reports whether s is a word as the search reads one: lower-case

@@ -320,3 +320,27 @@ func TestIntentAnchors(t *testing.T) {
 		t.Errorf("'one or both of these offsite venues' anchored: %+v", ex)
 	}
 }
+
+// TestPhrasalVerbs: one filler word may stand inside a phrasal verb of
+// the concepts, before its particle, and nowhere else.
+func TestPhrasalVerbs(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	tests := []struct {
+		q    string
+		term string
+		want bool
+	}{
+		{"how do we kick off with a fractional cto", "start", true},
+		{"how do we kick things off with a fractional cto", "start", true},
+		{"how do we kick all the things off", "start", false}, // two fillers
+		{"does the caio's work product include a roadmap", "deliverable", true},
+		{"does the caio work with product teams", "deliverable", false}, // no particle
+	}
+	for _, tt := range tests {
+		terms := ix.an.terms(tt.q, MaxQueryRunes, nil)
+		if got := slices.Contains(terms, tt.term); got != tt.want {
+			t.Errorf("%q reads %v: has %q = %v, want %v", tt.q, terms, tt.term, got, tt.want)
+		}
+	}
+}
