@@ -23,7 +23,11 @@ func TestExamples(t *testing.T) {
 	if got := len(kb.Examples()); got != 4 {
 		t.Fatalf("%d examples loaded, want 4", got)
 	}
-	with, without := NewIndex(kb), NewIndex(kb.WithExamples(nil))
+	// Terms only: word vectors learnt from a dozen texts would say as much
+	// as the terms (TestVectorsGeneralise tests them).
+	terms := defaultTuning()
+	terms.vectorWeight = 0
+	with, without := newIndex(kb, terms), newIndex(kb.WithExamples(nil), terms)
 	// Both entries speak of cost and price alike: only the examples say
 	// that a zorblat is a matter of support.
 	q := "zorblat price?"
@@ -36,7 +40,7 @@ func TestExamples(t *testing.T) {
 	// A word only examples that want an entry use ("zorblat") describes
 	// the asker's situation: it dilutes the score less than a word nobody
 	// used. A word only off-topic examples use ("party") does not.
-	plain := defaultTuning()
+	plain := terms
 	plain.contextWeight = 1
 	unweighted := newIndex(kb, plain)
 	for q, lifted := range map[string]bool{"what does support cost for the zorblat": true, "what does support cost for the party": false} {
@@ -65,6 +69,7 @@ func offTopicProb(ix *Index, q string) float64 {
 		}
 	}
 	p := make([]float64, ix.nclass)
-	ix.model.predict(ids, p)
+	_, vec := ix.read(q, MaxQueryRunes, nil, nil)
+	ix.model.predict(ids, vec, p)
 	return p[len(ix.docs)]
 }

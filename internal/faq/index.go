@@ -98,6 +98,12 @@ const (
 	// offTopicWeight is the weight of each off-topic example in the
 	// classifier's training (0 turns the off-topic class off).
 	offTopicWeight = 0.5
+	// vectorWeight is the length of a text's word vector among the
+	// classifier's features (0 leaves the vectors out); a text's terms
+	// together have length 1, and 1 is the plain choice: 0.35 to 1.5 gave
+	// top-1 within 0.4 points of each other on testdata/dev.yaml and
+	// within 0.1 cross-validated (docs/faq.md, 2026-12-03, session 7).
+	vectorWeight = 1.0
 )
 
 // Index ranks entries of a knowledge base against free-text questions. It is
@@ -145,6 +151,7 @@ type tuning struct {
 	offTopicWeight            float64
 	exampleWeight             float64
 	contextWeight             float64
+	vectorWeight              float64
 }
 
 func defaultTuning() tuning {
@@ -153,7 +160,7 @@ func defaultTuning() tuning {
 		answerWeight: answerWeight, k1: bm25K1, b: bm25B,
 		modelShare: modelShare, modelL2: modelL2, modelIters: modelIters,
 		siblingWeight: siblingWeight, offTopicWeight: offTopicWeight, exampleWeight: exampleWeight,
-		contextWeight: contextWeight,
+		contextWeight: contextWeight, vectorWeight: vectorWeight,
 	}
 }
 
@@ -201,6 +208,14 @@ func newIndex(kb *KB, tu tuning) *Index {
 func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	ix := &Index{kb: kb, terms: make(map[string]int32), tuning: tu}
 	ix.an = newAnalyzer(kb)
+	dims := 0
+	if tu.vectorWeight > 0 {
+		// The embedded file is checked by TestVectors; were it unreadable,
+		// the search would still work, on the terms alone.
+		if v, err := parseVectors(embeddedVectors); err == nil {
+			ix.an.vectors, dims = v, v.dims
+		}
+	}
 	ix.docs = append(ix.docs, kb.entries...)
 	ix.topics = make(map[*Entry]*Topic, len(kb.topics))
 	for _, t := range kb.topics {
@@ -224,13 +239,15 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	// entry i's question, phrasings and keywords, for the classifier, and
 	// questions[i] the terms of its question, for siblings.
 	texts := make([][][]int32, n)
+	vecs := make([][][]float32, n)
 	questions := make([][]string, n)
 	var buf, toks []string
 	for i, e := range ix.docs {
 		tf := make(map[int32]float64)
 		texts[i] = make([][]int32, 0, 1+len(e.Phrasings)+len(e.Keywords))
 		add := func(text string) {
-			buf = ix.an.terms(text, len(text), buf[:0])
+			var vec []float32
+			buf, vec = ix.read(text, len(text), buf[:0], nil)
 			ids := make([]int32, 0, len(buf))
 			for _, t := range buf {
 				id := ix.termID(t)
@@ -241,6 +258,7 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 				}
 			}
 			texts[i] = append(texts[i], ids)
+			vecs[i] = append(vecs[i], vec)
 		}
 		add(e.Question)
 		ix.roles = append(ix.roles, rolesOf(buf))
@@ -260,7 +278,7 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 			}
 		}
 		// An answer's wording says nothing of what its question asks.
-		buf, toks = ix.an.scan(e.Answer, len(e.Answer), buf[:0], toks[:0])
+		buf, toks = ix.an.scan(e.Answer, len(e.Answer), buf[:0], toks[:0], nil)
 		for _, t := range buf {
 			if id := ix.termID(t); !own[id] {
 				tf[id] += tu.answerWeight
@@ -295,22 +313,24 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	// the asked questions (examples.yaml), get term ids so the classifier
 	// can learn them, but only words of the entries count as known to the
 	// knowledge base (entryTerm), for the coverage share.
-	exs := ix.examples(texts, ix.siblings(questions))
-	distinct := func(text string) []int32 {
-		buf = ix.an.terms(text, MaxQueryRunes, buf[:0])
+	exs := ix.examples(texts, vecs, ix.siblings(questions))
+	distinct := func(text string) ([]int32, []float32) {
+		var vec []float32
+		buf, vec = ix.read(text, MaxQueryRunes, buf[:0], nil)
 		ids := make([]int32, 0, len(buf))
 		for _, t := range buf {
 			if id := ix.termID(t); !slices.Contains(ids, id) {
 				ids = append(ids, id)
 			}
 		}
-		return ids
+		return ids, vec
 	}
 	nclass, none := n, int32(n)
 	if off := kb.offTopic; len(off) > 0 && tu.offTopicWeight > 0 {
 		nclass = n + 1
 		for _, text := range off {
-			exs = append(exs, example{terms: distinct(text), class: none, weight: tu.offTopicWeight})
+			ids, vec := distinct(text)
+			exs = append(exs, example{terms: ids, vec: vec, class: none, weight: tu.offTopicWeight})
 		}
 	}
 	// An asked question teaches the class of what answers it: an entry, a
@@ -330,8 +350,8 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 			if !ok { // Load checked every want; a hand-built KB may not be
 				continue
 			}
-			ids := distinct(ex.Q)
-			exs = append(exs, example{terms: ids, class: c, weight: tu.exampleWeight})
+			ids, vec := distinct(ex.Q)
+			exs = append(exs, example{terms: ids, vec: vec, class: c, weight: tu.exampleWeight})
 			if c < int32(n) {
 				inDomain = append(inDomain, ids...)
 			}
@@ -346,18 +366,18 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	for t := range ix.postings { // off-topic words came later: no postings
 		ix.entryTerm[t] = len(ix.postings[t]) > 0
 	}
-	return ix, &trainingSet{exs: exs, nterms: len(ix.terms), nclass: nclass, l2: tu.modelL2, iters: tu.modelIters}
+	return ix, &trainingSet{exs: exs, nterms: len(ix.terms), dims: dims, nclass: nclass, l2: tu.modelL2, iters: tu.modelIters}
 }
 
 // examples are the classifier's training texts: each entry's texts (as
-// distinct term ids), and those of its sibling sib[i] with the roles
-// swapped.
-func (ix *Index) examples(texts [][][]int32, sib []int) []example {
+// distinct term ids, with their word vectors vecs), and those of its
+// sibling sib[i] with the roles swapped (a vector leaves the roles out).
+func (ix *Index) examples(texts [][][]int32, vecs [][][]float32, sib []int) []example {
 	// Both role terms exist whenever an entry has a sibling.
 	caio, cto := ix.terms["caio"], ix.terms["cto"]
 	var exs []example
-	// Texts with the same terms and entry are one example of their summed
-	// weight: the loss is the same, and training does less work.
+	// Texts with the same terms, vector and entry are one example of their
+	// summed weight: the loss is the same, and training does less work.
 	at := make(map[string]int)
 	var key []byte
 	var ids []int32
@@ -368,6 +388,9 @@ func (ix *Index) examples(texts [][][]int32, sib []int) []example {
 		for _, t := range ids {
 			key = binary.LittleEndian.AppendUint32(key, uint32(t))
 		}
+		for _, x := range ex.vec {
+			key = binary.LittleEndian.AppendUint32(key, math.Float32bits(x))
+		}
 		if k, ok := at[string(key)]; ok {
 			exs[k].weight += ex.weight
 			return
@@ -376,8 +399,9 @@ func (ix *Index) examples(texts [][][]int32, sib []int) []example {
 		exs = append(exs, ex)
 	}
 	for i, ts := range texts {
-		for _, ids := range ts {
-			add(example{ids, int32(i), 1})
+		for k, ids := range ts {
+			vec := vecs[i][k]
+			add(example{ids, vec, int32(i), 1})
 			if j := sib[i]; j >= 0 && ix.tuning.siblingWeight > 0 {
 				swapped := make([]int32, len(ids))
 				for k, t := range ids {
@@ -389,7 +413,7 @@ func (ix *Index) examples(texts [][][]int32, sib []int) []example {
 					}
 					swapped[k] = t
 				}
-				add(example{swapped, int32(j), ix.tuning.siblingWeight})
+				add(example{swapped, vec, int32(j), ix.tuning.siblingWeight})
 			}
 		}
 	}
@@ -515,7 +539,8 @@ func (ix *Index) rank(question string) []Hit {
 // score, for Explain.
 func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	var buf [64]string
-	qterms := ix.an.terms(question, MaxQueryRunes, buf[:0])
+	var vbuf [MaxVectorDims]float32
+	qterms, qvec := ix.read(question, MaxQueryRunes, buf[:0], vbuf[:0])
 	n := len(ix.docs)
 	work := make([]float64, n+ix.nclass)
 	lex, prob := work[:n], work[n:]
@@ -565,7 +590,7 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	if len(known) == 0 {
 		return hits // nothing known: every score is 0
 	}
-	ix.model.predict(known, prob)
+	ix.model.predict(known, qvec, prob)
 	coverage := knownMass / total
 	qroles := rolesOf(qterms)
 	// "Fractional" and "full-time" alone say how someone works, not what
@@ -629,6 +654,7 @@ type analyzer struct {
 	stop     map[string]bool
 	salutees map[string]bool
 	anchors  map[string]bool     // terms that put a question in the domain
+	vectors  *wordVectors        // nil: texts get no word vector
 	vocab    map[string]int      // known words → how often the content uses them
 	deletes  map[string][]string // a known word with one letter deleted → the words
 	// cues are the intents' cues as tokens (see scan), by their first;
@@ -722,7 +748,7 @@ func newAnalyzer(kb *KB) *analyzer {
 				toks = append(toks, gapToken)
 			}
 			n := len(toks)
-			if _, toks = a.scan(part, len(part), nil, toks); len(toks) == n {
+			if _, toks = a.scan(part, len(part), nil, toks, nil); len(toks) == n {
 				whole = false // the part reads as nothing ("hey team"): no cue
 			}
 		}
@@ -736,9 +762,15 @@ func newAnalyzer(kb *KB) *analyzer {
 // terms appends the canonical terms of the first limit runes of text to
 // dst, then the intents its wording shows (see intentsOf).
 func (a *analyzer) terms(text string, limit int, dst []string) []string {
+	return a.termsVector(text, limit, dst, nil)
+}
+
+// termsVector is terms, and adds the vectors of the words to sum when sum
+// is not nil (see Index.read).
+func (a *analyzer) termsVector(text string, limit int, dst []string, sum []float32) []string {
 	var tbuf [64]string
 	start := len(dst)
-	dst, toks := a.scan(text, limit, dst, tbuf[:0])
+	dst, toks := a.scan(text, limit, dst, tbuf[:0], sum)
 	return a.intentsOf(toks, dst, start)
 }
 
@@ -747,14 +779,16 @@ func (a *analyzer) terms(text string, limit int, dst []string) []string {
 // the wording adds nothing.
 func (a *analyzer) plainTerms(text string, limit int, dst []string) []string {
 	var tbuf [64]string
-	dst, _ = a.scan(text, limit, dst, tbuf[:0])
+	dst, _ = a.scan(text, limit, dst, tbuf[:0], nil)
 	return dst
 }
 
 // scan appends the canonical terms of the first limit runes of text to
 // dst, and to toks what it read at each place: the term, or the word
-// itself where it dropped a stop word. Cues match toks.
-func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, []string) {
+// itself where it dropped a stop word. Cues match toks. With sum not nil,
+// it adds to sum the vectors of the words, typos fixed, but for stop words
+// and the roles' names.
+func (a *analyzer) scan(text string, limit int, dst, toks []string, sum []float32) ([]string, []string) {
 	var wbuf [64]string
 	ws := words(text, limit, wbuf[:0])
 	var sbuf [64]string
@@ -772,6 +806,11 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string) ([]string, [
 		}
 		if _, ok := a.vocab[w]; !ok && !a.stop[w] && !strings.Contains(w, "'") {
 			ws[i] = a.correct(w)
+		}
+		if sum != nil && !a.stop[ws[i]] {
+			if r := a.synonyms[ws[i]]; r != "caio" && r != "cto" {
+				a.vectors.add(sum, ws[i])
+			}
 		}
 		stems = append(stems, stem(ws[i]))
 	}
@@ -1023,4 +1062,36 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 	}
 	ex.parts = nil
 	return res, ex
+}
+
+// read returns the terms of the first limit runes of text, appended to
+// dst, and its word vector, appended to vec: the mean of its words'
+// vectors (stop words and the roles' names left out, typos fixed), scaled
+// to length vectorWeight; zeros when no word has a vector, and nil when
+// the index has no vectors. The roles are left out because the role
+// decides between sibling entries elsewhere (the classifier's role terms,
+// the score's role checks), and a sibling's training text, roles swapped,
+// then keeps its vector.
+func (ix *Index) read(text string, limit int, dst []string, vec []float32) ([]string, []float32) {
+	v := ix.an.vectors
+	if v == nil {
+		return ix.an.terms(text, limit, dst), nil
+	}
+	start := len(vec)
+	for range v.dims {
+		vec = append(vec, 0)
+	}
+	sum := vec[start:]
+	dst = ix.an.termsVector(text, limit, dst, sum)
+	var norm float64
+	for _, x := range sum {
+		norm += float64(x) * float64(x)
+	}
+	if norm > 0 {
+		f := ix.tuning.vectorWeight / math.Sqrt(norm)
+		for k, x := range sum {
+			sum[k] = float32(float64(x) * f)
+		}
+	}
+	return dst, vec
 }

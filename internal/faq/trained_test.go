@@ -14,7 +14,7 @@ func TestTrainedModel(t *testing.T) {
 	kb := defaultKB(t)
 	fresh := TrainModel(kb)
 	_, set := buildIndex(kb, defaultTuning())
-	stored := decodeModel(trainedModel, set.key(), set.nterms, set.nclass)
+	stored := decodeModel(trainedModel, set.key(), set.nterms, set.dims, set.nclass)
 	if stored == nil {
 		t.Fatal("model.bin was not trained on the embedded content as it is now: run go generate ./...")
 	}
@@ -23,7 +23,7 @@ func TestTrainedModel(t *testing.T) {
 		// (fused multiply-adds, math.Exp): the key matched, so compare
 		// the parameters with a tolerance rather than the bytes (a
 		// float32's precision: a rounding may land on either side).
-		trained := decodeModel(string(fresh), set.key(), set.nterms, set.nclass)
+		trained := decodeModel(string(fresh), set.key(), set.nterms, set.dims, set.nclass)
 		want := append(slices.Clone(trained.w), trained.bias...)
 		got := append(slices.Clone(stored.w), stored.bias...)
 		for i := range want {
@@ -46,7 +46,7 @@ func TestNewIndexTrainsOtherContent(t *testing.T) {
 	other := looProbes(kb, 1000)[0].kb // the content but for one phrasing
 	other.offTopic = kb.offTopic
 	_, set := buildIndex(other, defaultTuning())
-	if decodeModel(trainedModel, set.key(), set.nterms, set.nclass) != nil {
+	if decodeModel(trainedModel, set.key(), set.nterms, set.dims, set.nclass) != nil {
 		t.Fatal("model.bin claims to fit other content")
 	}
 	got, want := NewIndex(other).model, set.train()
@@ -57,27 +57,29 @@ func TestNewIndexTrainsOtherContent(t *testing.T) {
 
 func TestDecodeModel(t *testing.T) {
 	t.Parallel()
-	m := &classifier{nclass: 2, w: []float64{1, -2, 0.5, math.SmallestNonzeroFloat32, 3, 4}, bias: []float64{-1, 1}}
-	key := (&trainingSet{nterms: 3, nclass: 2}).key()
+	// Two terms and one vector dimension, two classes.
+	m := &classifier{nclass: 2, dims: 1, w: []float64{1, -2, 0.5, math.SmallestNonzeroFloat32, 3, 4}, bias: []float64{-1, 1}}
+	key := (&trainingSet{nterms: 2, dims: 1, nclass: 2}).key()
 	data := string(encodeModel(key, m))
-	if got := decodeModel(data, key, 3, 2); got == nil || !slices.Equal(got.w, m.w) || !slices.Equal(got.bias, m.bias) {
+	if got := decodeModel(data, key, 2, 1, 2); got == nil || got.dims != 1 || !slices.Equal(got.w, m.w) || !slices.Equal(got.bias, m.bias) {
 		t.Fatalf("decodeModel(encodeModel(m)) = %+v, want %+v", got, m)
 	}
 	otherKey := key
 	otherKey[0]++
 	for name, tt := range map[string]struct {
-		data           string
-		key            [32]byte
-		nterms, nclass int
+		data                 string
+		key                  [32]byte
+		nterms, dims, nclass int
 	}{
-		"empty":       {"", key, 3, 2},
-		"truncated":   {data[:len(data)-1], key, 3, 2},
-		"longer":      {data + "x", key, 3, 2},
-		"other key":   {data, otherKey, 3, 2},
-		"other sizes": {data, key, 2, 3},
-		"bad magic":   {"x" + data[1:], key, 3, 2},
+		"empty":       {"", key, 2, 1, 2},
+		"truncated":   {data[:len(data)-1], key, 2, 1, 2},
+		"longer":      {data + "x", key, 2, 1, 2},
+		"other key":   {data, otherKey, 2, 1, 2},
+		"other sizes": {data, key, 1, 1, 3},
+		"other split": {data, key, 3, 0, 2}, // same size, terms and dimensions apart
+		"bad magic":   {"x" + data[1:], key, 2, 1, 2},
 	} {
-		if got := decodeModel(tt.data, tt.key, tt.nterms, tt.nclass); got != nil {
+		if got := decodeModel(tt.data, tt.key, tt.nterms, tt.dims, tt.nclass); got != nil {
 			t.Errorf("%s: decodeModel = %+v, want nil", name, got)
 		}
 	}
