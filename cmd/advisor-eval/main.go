@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"io"
+	iofs "io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -126,6 +127,12 @@ type KindMis struct {
 }
 
 func run(_ context.Context, args []string, stdout io.Writer) error {
+	return measure(args, stdout, faq.DefaultContent())
+}
+
+// measure is run on the given content files (tests give smaller ones:
+// cross-validation trains a classifier a fold).
+func measure(args []string, stdout io.Writer, content iofs.FS) error {
 	fs := flag.NewFlagSet("advisor-eval", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	path := fs.String("set", blindSet, "the evaluation set")
@@ -154,7 +161,7 @@ func run(_ context.Context, args []string, stdout io.Writer) error {
 	case (*misses || *curve) && !*cv && *half == "test":
 		return fmt.Errorf("%w: -misses and -curve read tuning questions only (-cv, or -half all of another set)", errUsage)
 	}
-	kb, err := faq.Load(faq.DefaultContent())
+	kb, err := faq.Load(content)
 	if err != nil {
 		return err
 	}

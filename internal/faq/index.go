@@ -3,6 +3,7 @@ package faq
 import (
 	"cmp"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"slices"
 	"sort"
@@ -210,11 +211,13 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	ix.an = newAnalyzer(kb)
 	dims := 0
 	if tu.vectorWeight > 0 {
-		// The embedded file is checked by TestVectors; were it unreadable,
-		// the search would still work, on the terms alone.
-		if v, err := parseVectors(embeddedVectors); err == nil {
-			ix.an.vectors, dims = v, v.dims
+		v, err := parseVectors(embeddedVectors)
+		if err != nil {
+			// A build defect, not an input: the file is part of the
+			// binary, and TestVectors reads it.
+			panic(fmt.Sprintf("faq: the embedded vectors.bin: %v", err))
 		}
+		ix.an.vectors, dims = v, v.dims
 	}
 	ix.docs = append(ix.docs, kb.entries...)
 	ix.topics = make(map[*Entry]*Topic, len(kb.topics))
@@ -765,12 +768,12 @@ func (a *analyzer) terms(text string, limit int, dst []string) []string {
 	return a.termsVector(text, limit, dst, nil)
 }
 
-// termsVector is terms, and adds the vectors of the words to sum when sum
-// is not nil (see Index.read).
-func (a *analyzer) termsVector(text string, limit int, dst []string, sum []float32) []string {
+// termsVector is terms, and adds the vectors of the words to acc when acc
+// is not nil (see scan and Index.read).
+func (a *analyzer) termsVector(text string, limit int, dst []string, acc []int32) []string {
 	var tbuf [64]string
 	start := len(dst)
-	dst, toks := a.scan(text, limit, dst, tbuf[:0], sum)
+	dst, toks := a.scan(text, limit, dst, tbuf[:0], acc)
 	return a.intentsOf(toks, dst, start)
 }
 
@@ -785,14 +788,18 @@ func (a *analyzer) plainTerms(text string, limit int, dst []string) []string {
 
 // scan appends the canonical terms of the first limit runes of text to
 // dst, and to toks what it read at each place: the term, or the word
-// itself where it dropped a stop word. Cues match toks. With sum not nil,
-// it adds to sum the vectors of the words, typos fixed, but for stop words
-// and the roles' names.
-func (a *analyzer) scan(text string, limit int, dst, toks []string, sum []float32) ([]string, []string) {
+// itself where it dropped a stop word. Cues match toks. With acc not nil
+// (and vectors), it adds to acc the vectors of the words (see
+// wordVectors.add), typos fixed, but for stop words and the roles' names,
+// one word or several ("chief AI officer").
+func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32) ([]string, []string) {
 	var wbuf [64]string
 	ws := words(text, limit, wbuf[:0])
 	var sbuf [64]string
 	stems := sbuf[:0]
+	if a.vectors == nil {
+		acc = nil
+	}
 	for i, w := range ws {
 		if base, ok := strings.CutSuffix(w, "'s"); ok {
 			// "our CTO's birthday" is about the person who holds the
@@ -807,12 +814,14 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, sum []float3
 		if _, ok := a.vocab[w]; !ok && !a.stop[w] && !strings.Contains(w, "'") {
 			ws[i] = a.correct(w)
 		}
-		if sum != nil && !a.stop[ws[i]] {
-			if r := a.synonyms[ws[i]]; r != "caio" && r != "cto" {
-				a.vectors.add(sum, ws[i])
-			}
-		}
 		stems = append(stems, stem(ws[i]))
+	}
+	// addVector adds the vector of the word at j, for scan's callers that
+	// want one.
+	addVector := func(j int) {
+		if acc != nil && !a.stop[ws[j]] {
+			a.vectors.add(acc, ws[j])
+		}
 	}
 	for i := 0; i < len(ws); i++ {
 		w := ws[i]
@@ -829,11 +838,19 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, sum []float3
 		}
 		if p, n := longestPhrase(a.phrases, stems[i:], ws[i:], a.stop); n > 0 {
 			dst, toks = append(dst, p.term), append(toks, p.term)
+			if p.term != "caio" && p.term != "cto" {
+				for j := i; j < i+n; j++ {
+					addVector(j)
+				}
+			}
 			i += n - 1
 			continue
 		}
 		if s, ok := a.synonyms[w]; ok {
 			dst, toks = append(dst, s), append(toks, s)
+			if s != "caio" && s != "cto" {
+				addVector(i)
+			}
 			continue
 		}
 		if a.stop[w] {
@@ -849,6 +866,7 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, sum []float3
 			continue
 		}
 		dst, toks = append(dst, stems[i]), append(toks, stems[i])
+		addVector(i)
 	}
 	return dst, toks
 }
@@ -1066,31 +1084,35 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 
 // read returns the terms of the first limit runes of text, appended to
 // dst, and its word vector, appended to vec: the mean of its words'
-// vectors (stop words and the roles' names left out, typos fixed), scaled
-// to length vectorWeight; zeros when no word has a vector, and nil when
-// the index has no vectors. The roles are left out because the role
-// decides between sibling entries elsewhere (the classifier's role terms,
-// the score's role checks), and a sibling's training text, roles swapped,
+// vectors (stop words and the roles' names left out; see scan), scaled to
+// length vectorWeight; zeros when no word has a vector, and nil when the
+// index has no vectors. The roles are left out because the role decides
+// between sibling entries elsewhere (the classifier's role terms, the
+// score's role checks), and a sibling's training text, roles swapped,
 // then keeps its vector.
+//
+// The vectors' bytes are summed as integers and scaled once: the same
+// bits on every machine (a float sum may be fused into multiply-adds on
+// some), which the key of model.bin needs.
 func (ix *Index) read(text string, limit int, dst []string, vec []float32) ([]string, []float32) {
 	v := ix.an.vectors
 	if v == nil {
 		return ix.an.terms(text, limit, dst), nil
 	}
+	var abuf [MaxVectorDims]int32
+	acc := abuf[:v.dims]
+	dst = ix.an.termsVector(text, limit, dst, acc)
 	start := len(vec)
-	for range v.dims {
-		vec = append(vec, 0)
-	}
-	sum := vec[start:]
-	dst = ix.an.termsVector(text, limit, dst, sum)
 	var norm float64
-	for _, x := range sum {
+	for k, n := range acc {
+		x := float32(n) * v.scale[k]
+		vec = append(vec, x)
 		norm += float64(x) * float64(x)
 	}
 	if norm > 0 {
 		f := ix.tuning.vectorWeight / math.Sqrt(norm)
-		for k, x := range sum {
-			sum[k] = float32(float64(x) * f)
+		for k, x := range vec[start:] {
+			vec[start+k] = float32(float64(x) * f)
 		}
 	}
 	return dst, vec

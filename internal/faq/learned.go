@@ -12,7 +12,7 @@ import (
 // entries, and not by retraining the classifier:
 //
 //   - no training on the answering path: SetLearned builds a small index
-//     in milliseconds, where retraining takes about 100 ms of CPU per
+//     in milliseconds, where retraining takes about 2 s of CPU per
 //     change and a replica would answer from a stale model meanwhile;
 //   - every replica loads the learned entries from the store within
 //     seconds of a change, and each builds the same index from them;

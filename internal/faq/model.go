@@ -3,12 +3,13 @@ package faq
 import (
 	"crypto/sha256"
 	"encoding/binary"
+	"fmt"
 	"math"
 )
 
 // example is one training text for the classifier: the distinct term ids of
-// a question, phrasing or keyword, its word vector (see analyzer.vector;
-// nil without vectors), the entry it belongs to, and its weight.
+// a question, phrasing or keyword, its word vector (see Index.read; nil
+// without vectors), the entry it belongs to, and its weight.
 type example struct {
 	terms  []int32
 	vec    []float32
@@ -204,15 +205,16 @@ func softmax(z []float64) {
 }
 
 // predict writes the class probabilities of a text with the given distinct
-// terms and word vector (m.dims numbers, or nil for none) into p. Terms
-// past the trained range carry no weight but count in the feature value.
+// terms and word vector (m.dims numbers; nil when m has none) into p, adding
+// them up in training's order. Terms past the trained range carry no weight
+// but count in the feature value.
 func (m *classifier) predict(terms []int32, vec []float32, p []float64) {
+	if len(vec) != m.dims {
+		panic(fmt.Sprintf("faq: a vector of %d numbers for a classifier of %d", len(vec), m.dims))
+	}
 	x := featureValue(len(terms))
 	copy(p, m.bias)
 	nterms := len(m.w)/max(m.nclass, 1) - m.dims
-	if len(vec) == m.dims {
-		addVector(p[:m.nclass], m.w[nterms*m.nclass:], vec)
-	}
 	for _, t := range terms {
 		if hi := int(t+1) * m.nclass; int(t) < nterms && hi <= len(m.w) {
 			for c, v := range m.w[int(t)*m.nclass : hi] {
@@ -220,6 +222,7 @@ func (m *classifier) predict(terms []int32, vec []float32, p []float64) {
 			}
 		}
 	}
+	addVector(p[:m.nclass], m.w[nterms*m.nclass:], vec)
 	softmax(p)
 }
 

@@ -50,18 +50,27 @@ func parseVectors(data string) (*wordVectors, error) {
 	if len(data) < head+4*dims {
 		return nil, errors.New("vectors: truncated")
 	}
-	v := &wordVectors{dims: dims, scale: make([]float32, dims), at: make(map[string]string, min(n, len(data)/dims))}
-	for k := range v.scale {
-		v.scale[k] = math.Float32frombits(le32(data[head+4*k:]))
-	}
 	rest := data[head+4*dims:]
-	for range n {
+	v := &wordVectors{dims: dims, scale: make([]float32, dims), at: make(map[string]string, min(n, len(rest)/(dims+2)))}
+	for k := range v.scale {
+		s := math.Float32frombits(le32(data[head+4*k:]))
+		if !(s > 0) || math.IsInf(float64(s), 0) {
+			return nil, fmt.Errorf("vectors: dimension %d has scale %v, want a positive number", k, s)
+		}
+		v.scale[k] = s
+	}
+	prev := ""
+	for i := range n {
 		if len(rest) < 1 || len(rest) < 1+int(rest[0])+dims {
 			return nil, errors.New("vectors: truncated")
 		}
 		l := int(rest[0])
-		v.at[rest[1:1+l]] = rest[1+l : 1+l+dims]
-		rest = rest[1+l+dims:]
+		w := rest[1 : 1+l]
+		if w == "" || i > 0 && w <= prev {
+			return nil, fmt.Errorf("vectors: word %d is empty or out of order", i+1)
+		}
+		v.at[w] = rest[1+l : 1+l+dims]
+		rest, prev = rest[1+l+dims:], w
 	}
 	if rest != "" {
 		return nil, errors.New("vectors: trailing data")
@@ -69,15 +78,17 @@ func parseVectors(data string) (*wordVectors, error) {
 	return v, nil
 }
 
-// add adds w's vector to sum and reports whether w has one.
-func (v *wordVectors) add(sum []float32, w string) bool {
+// add adds w's vector, in steps of each dimension's scale, to acc, and
+// reports whether w has one. The caller scales the sum: integers add up
+// to the same bits on every machine.
+func (v *wordVectors) add(acc []int32, w string) bool {
 	b, ok := v.at[w]
 	if !ok {
 		return false
 	}
-	sum = sum[:len(b)]
-	for k := range sum {
-		sum[k] += float32(int8(b[k])) * v.scale[k]
+	acc = acc[:len(b)]
+	for k := range acc {
+		acc[k] += int32(int8(b[k]))
 	}
 	return true
 }

@@ -9,11 +9,15 @@ import (
 
 // vectorOf returns w's vector in v, or nil.
 func vectorOf(v *wordVectors, w string) []float32 {
-	sum := make([]float32, v.dims)
-	if !v.add(sum, w) {
+	acc := make([]int32, v.dims)
+	if !v.add(acc, w) {
 		return nil
 	}
-	return sum
+	vec := make([]float32, v.dims)
+	for k, n := range acc {
+		vec[k] = float32(n) * v.scale[k]
+	}
+	return vec
 }
 
 func cosine(a, b []float32) float64 {
@@ -91,6 +95,13 @@ func TestParseVectors(t *testing.T) {
 		"word past end":  file(2, 2, "\x02ab\x02\xfc"+"\x09c\x7f\x00"),
 		"more words":     file(2, 3, "\x02ab\x02\xfc"+"\x01c\x7f\x00"),
 		"trailing bytes": good + "x",
+		"empty word":     file(2, 1, "\x00\x02\xfc"),
+		"out of order":   file(2, 2, "\x01c\x7f\x00"+"\x02ab\x02\xfc"),
+		"repeated word":  file(2, 2, "\x01c\x7f\x00"+"\x01c\x7f\x00"),
+		"zero scale":     strings.Replace(good, "\x00\x00\x00\x3f", "\x00\x00\x00\x00", 1),
+		"NaN scale":      strings.Replace(good, "\x00\x00\x00\x3f", "\x00\x00\xc0\x7f", 1),
+		"infinite scale": strings.Replace(good, "\x00\x00\x00\x3f", "\x00\x00\x80\x7f", 1),
+		"negative scale": strings.Replace(good, "\x00\x00\x00\x3f", "\x00\x00\x00\xbf", 1),
 	} {
 		if _, err := parseVectors(data); err == nil || !strings.HasPrefix(err.Error(), "vectors: ") {
 			t.Errorf("%s: err = %v, want a vectors error", name, err)
@@ -128,4 +139,23 @@ func TestVectorsGeneralise(t *testing.T) {
 	if a[0] != b[0] || a[1] != b[1] {
 		t.Errorf("without vectors the questions rank apart: %v, %v", a[:2], b[:2])
 	}
+}
+
+// FuzzParseVectors: whatever the bytes, parseVectors returns an error or
+// vectors whose every word adds up without a panic.
+func FuzzParseVectors(f *testing.F) {
+	f.Add(embeddedVectors[:len(VectorsMagic)+8+4*32+200])
+	f.Add(VectorsMagic + "\x02\x00\x00\x00\x01\x00\x00\x00" + "\x00\x00\x00\x3f\x00\x00\x00\x3f" + "\x01c\x7f\x00")
+	f.Fuzz(func(t *testing.T, data string) {
+		v, err := parseVectors(data)
+		if err != nil {
+			return
+		}
+		acc := make([]int32, v.dims)
+		for w := range v.at {
+			if !v.add(acc, w) {
+				t.Fatalf("%q is in the map but add found no vector", w)
+			}
+		}
+	})
 }

@@ -101,15 +101,18 @@ func TestRun(t *testing.T) {
 	if dims != 2 || !slices.Equal(words, []string{"alpha", "beta", "delta"}) || len(rest) != 0 {
 		t.Errorf("%d dimensions, words %v, %d bytes left; want 2, [alpha beta delta], 0", dims, words, len(rest))
 	}
-	for name, args := range map[string][]any{
-		"no source":   {"", content, 2, 2, out},
-		"bad dims":    {glove, content, 2, faq.MaxVectorDims + 1, out},
-		"too many":    {glove, content, 2, 4, out},
-		"missing":     {filepath.Join(dir, "nope.json"), content, 2, 2, out},
-		"bad content": {glove, filepath.Join(dir, "nope"), 2, 2, out},
+	for _, tt := range []struct {
+		name, glove, content string
+		top, dims            int
+	}{
+		{"no source", "", content, 2, 2},
+		{"too many dimensions", glove, content, 2, faq.MaxVectorDims + 1},
+		{"more dimensions than the source", glove, content, 2, 4},
+		{"no such source", filepath.Join(dir, "nope.json"), content, 2, 2},
+		{"no such content", glove, filepath.Join(dir, "nope"), 2, 2},
 	} {
-		if err := run(args[0].(string), args[1].(string), args[2].(int), args[3].(int), args[4].(string)); err == nil {
-			t.Errorf("%s: no error", name)
+		if err := run(tt.glove, tt.content, tt.top, tt.dims, out); err == nil {
+			t.Errorf("%s: no error", tt.name)
 		}
 	}
 }
