@@ -9,8 +9,9 @@ import (
 
 // vectors.bin holds English word vectors: GloVe's (public domain), cut to
 // the most frequent words and the content's, and to their principal
-// components (internal/genvectors says how, and regenerates it). Its
-// layout: VectorsMagic; the number of dimensions and of words (uint32,
+// components (internal/genvectors says how, and regenerates it;
+// vectors-NOTICE.txt has the sources' licences). Its layout:
+// VectorsMagic; the number of dimensions and of words (uint32,
 // little-endian); one float32 scale a dimension; then for each word, in
 // sorted order, its length (one byte), its bytes and one signed byte a
 // dimension, the value being the byte times the dimension's scale.

