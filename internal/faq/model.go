@@ -53,8 +53,10 @@ func featureValue(n int) float64 {
 // of the model: changing it changes rankings. It is deterministic: fixed
 // order, fixed iterations, no randomness. Each weight's gradient sums the
 // examples in their order and each update is one fixed expression, so the
-// loops can be reshaped without changing a bit of the result; a change that
-// does change it needs a new model.bin (TestTrainedModel says so).
+// loops can be reshaped without changing a bit of the result, but for the
+// order in which addVector adds up a vector's products (part of the model,
+// like iters); a change that does change it needs a new model.bin
+// (TestTrainedModel says so).
 func trainClassifier(exs []example, nterms, dims, nclass int, l2 float64, iters int) *classifier {
 	nrows := nterms + dims
 	nw := nrows * nclass
