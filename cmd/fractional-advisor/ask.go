@@ -46,6 +46,7 @@ type askTopic struct {
 type askExplain struct {
 	Terms    []string `json:"terms"`
 	Unknown  []string `json:"unknown_terms"`
+	Pairs    []string `json:"pairs"`
 	Intents  []string `json:"intents"`
 	Anchored bool     `json:"anchored"`
 	Coverage float64  `json:"coverage"`
@@ -96,7 +97,7 @@ func runAsk(args []string, ix searcher, stdout io.Writer) error {
 		var ex faq.Explanation
 		res, ex = ix.Explain(question)
 		out.Explain = &askExplain{Terms: append([]string{}, ex.Terms...), Unknown: append([]string{}, ex.Unknown...),
-			Intents:  append([]string{}, ex.Intents...),
+			Pairs: append([]string{}, ex.Pairs...), Intents: append([]string{}, ex.Intents...),
 			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Top: make([]askWhy, 0, len(ex.Top))}
 		for _, w := range ex.Top {
 			out.Explain.Top = append(out.Explain.Top, askWhy{ID: w.ID, Score: w.Score, Lexical: w.Lexical, Model: w.Model, Shared: w.Shared})

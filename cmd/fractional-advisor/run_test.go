@@ -450,8 +450,9 @@ func TestServeHTTPModeSettings(t *testing.T) {
 	}
 }
 
-// TestAskExplain: --explain says why: the terms read, the focus of a long
-// message, and the parts of the best scores, the winner first.
+// TestAskExplain: --explain says why: the terms read, the pairs of terms
+// side by side the classifier knows, the focus of a long message, and the
+// parts of the best scores, the winner first.
 func TestAskExplain(t *testing.T) {
 	code, out, errOut := runCLI(t, "ask", "--json", "--explain",
 		"We are a 30-person insurer with a weak data platform and our board keeps asking about AI every single month. Who should own the AI governance and security work?")
@@ -485,13 +486,15 @@ func TestAskExplain(t *testing.T) {
 		Match   struct{ ID string } `json:"match"`
 		Explain struct {
 			Intents []string `json:"intents"`
+			Pairs   []string `json:"pairs"`
 		} `json:"explain"`
 	}
 	if err := json.Unmarshal([]byte(out), &cmp); code != 0 || err != nil {
 		t.Fatalf("exit %d, %v: %s%s", code, err, out, errOut)
 	}
-	if cmp.Match.ID != "caio-vs-cto" || !slices.Contains(cmp.Explain.Intents, "differ") {
-		t.Errorf("comparison: match %s, intents %v", cmp.Match.ID, cmp.Explain.Intents)
+	// The pair: the two roles side by side, which the classifier learnt.
+	if cmp.Match.ID != "caio-vs-cto" || !slices.Contains(cmp.Explain.Intents, "differ") || !slices.Contains(cmp.Explain.Pairs, "caio cto") {
+		t.Errorf("comparison: match %s, intents %v, pairs %v", cmp.Match.ID, cmp.Explain.Intents, cmp.Explain.Pairs)
 	}
 	if code, _, errOut := runCLI(t, "ask", "--explain", "what is a caio"); code != 2 || !strings.Contains(errOut, "--json") {
 		t.Errorf("--explain without --json: exit %d, %q", code, errOut)

@@ -1,6 +1,9 @@
 package faq
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // TestExamples: an asked question teaches the classifier its label (an
 // entry, or "none"), so a question in its words finds what it wanted. The
@@ -63,13 +66,14 @@ func TestExamples(t *testing.T) {
 // else.
 func offTopicProb(ix *Index, q string) float64 {
 	var ids []int32
-	for _, t := range ix.an.terms(q, MaxQueryRunes, nil) {
-		if id, ok := ix.terms[t]; ok {
+	terms, nw, vec := ix.read(q, MaxQueryRunes, nil, nil)
+	for _, t := range terms {
+		if id, ok := ix.terms[t]; ok && !slices.Contains(ids, id) {
 			ids = append(ids, id)
 		}
 	}
+	ids = ix.pairFeatures(ids, terms[:nw], nil)
 	p := make([]float64, ix.nclass)
-	_, vec := ix.read(q, MaxQueryRunes, nil, nil)
 	ix.model.predict(ids, vec, p)
 	return p[len(ix.docs)]
 }

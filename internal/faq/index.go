@@ -105,6 +105,16 @@ const (
 	// top-1 within 0.4 points of each other on testdata/dev.yaml and
 	// within 0.1 cross-validated (docs/faq.md, 2026-12-03, session 7).
 	vectorWeight = 1.0
+	// minPairCount is how many training texts must have two terms side
+	// by side ("caio cto", "fractional cto") for the classifier to learn
+	// the pair as one more feature (0: no pairs). Pairs read the word
+	// order a bag of terms loses; rarer pairs would only fit their few
+	// texts, and make the model bigger. Measured (2026-12-03, session 8,
+	// docs/faq.md): no pairs → 3 moved top-1 on testdata/dev.yaml 94.6%
+	// → 95.3%, on dev2.yaml 91.8% → 93.3% (its hard negatives refused
+	// 93.2% → 95.5%), cross-validated 94.1% → 94.5%; 2 and 5 did no
+	// better.
+	minPairCount = 3
 )
 
 // Index ranks entries of a knowledge base against free-text questions. It is
@@ -138,6 +148,9 @@ type Index struct {
 	// entryTerm[t] says whether term t occurs in any entry; off-topic
 	// words have ids but are unknown to the knowledge base.
 	entryTerm []bool
+	// pairs maps two terms read side by side (pairKey of their ids) to
+	// the classifier's feature for the pair: its rows follow the terms'.
+	pairs map[uint64]int32
 	// tuning holds the weights a tuning run may vary; NewIndex sets the
 	// constants above.
 	tuning tuning
@@ -153,6 +166,7 @@ type tuning struct {
 	exampleWeight             float64
 	contextWeight             float64
 	vectorWeight              float64
+	minPairCount              int // 0: no pairs
 }
 
 func defaultTuning() tuning {
@@ -161,7 +175,7 @@ func defaultTuning() tuning {
 		answerWeight: answerWeight, k1: bm25K1, b: bm25B,
 		modelShare: modelShare, modelL2: modelL2, modelIters: modelIters,
 		siblingWeight: siblingWeight, offTopicWeight: offTopicWeight, exampleWeight: exampleWeight,
-		contextWeight: contextWeight, vectorWeight: vectorWeight,
+		contextWeight: contextWeight, vectorWeight: vectorWeight, minPairCount: minPairCount,
 	}
 }
 
@@ -238,30 +252,24 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	ownDF := make(map[int32]int)
 	nentry := len(kb.entries)
 	ix.docLen = make([]float64, n)
-	// Each text is analysed once: texts[i] holds the distinct term ids of
-	// entry i's question, phrasings and keywords, for the classifier, and
+	// Each text is analysed once: texts[i] holds entry i's question,
+	// phrasings and keywords as the classifier reads them, and
 	// questions[i] the terms of its question, for siblings.
-	texts := make([][][]int32, n)
-	vecs := make([][][]float32, n)
+	texts := make([][]example, n)
 	questions := make([][]string, n)
 	var buf, toks []string
 	for i, e := range ix.docs {
 		tf := make(map[int32]float64)
-		texts[i] = make([][]int32, 0, 1+len(e.Phrasings)+len(e.Keywords))
+		texts[i] = make([]example, 0, 1+len(e.Phrasings)+len(e.Keywords))
 		add := func(text string) {
-			var vec []float32
-			buf, vec = ix.read(text, len(text), buf[:0], nil)
-			ids := make([]int32, 0, len(buf))
-			for _, t := range buf {
-				id := ix.termID(t)
+			var ex example
+			buf, ex = ix.readExample(text, len(text), buf[:0])
+			for _, id := range ex.terms {
 				tf[id]++
 				ix.docLen[i]++
-				if !slices.Contains(ids, id) {
-					ids = append(ids, id)
-				}
 			}
-			texts[i] = append(texts[i], ids)
-			vecs[i] = append(vecs[i], vec)
+			ex.terms = distinctIDs(ex.terms)
+			texts[i] = append(texts[i], ex)
 		}
 		add(e.Question)
 		ix.roles = append(ix.roles, rolesOf(buf))
@@ -316,24 +324,20 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	// the asked questions (examples.yaml), get term ids so the classifier
 	// can learn them, but only words of the entries count as known to the
 	// knowledge base (entryTerm), for the coverage share.
-	exs := ix.examples(texts, vecs, ix.siblings(questions))
-	distinct := func(text string) ([]int32, []float32) {
-		var vec []float32
-		buf, vec = ix.read(text, MaxQueryRunes, buf[:0], nil)
-		ids := make([]int32, 0, len(buf))
-		for _, t := range buf {
-			if id := ix.termID(t); !slices.Contains(ids, id) {
-				ids = append(ids, id)
-			}
-		}
-		return ids, vec
+	exs := ix.examples(texts, ix.siblings(questions))
+	distinct := func(text string) example {
+		var ex example
+		buf, ex = ix.readExample(text, MaxQueryRunes, buf[:0])
+		ex.terms = distinctIDs(ex.terms)
+		return ex
 	}
 	nclass, none := n, int32(n)
 	if off := kb.offTopic; len(off) > 0 && tu.offTopicWeight > 0 {
 		nclass = n + 1
 		for _, text := range off {
-			ids, vec := distinct(text)
-			exs = append(exs, example{terms: ids, vec: vec, class: none, weight: tu.offTopicWeight})
+			ex := distinct(text)
+			ex.class, ex.weight = none, tu.offTopicWeight
+			exs = append(exs, ex)
 		}
 	}
 	// An asked question teaches the class of what answers it: an entry, a
@@ -353,10 +357,11 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 			if !ok { // Load checked every want; a hand-built KB may not be
 				continue
 			}
-			ids, vec := distinct(ex.Q)
-			exs = append(exs, example{terms: ids, vec: vec, class: c, weight: tu.exampleWeight})
+			e := distinct(ex.Q)
+			e.class, e.weight = c, tu.exampleWeight
+			exs = append(exs, e)
 			if c < int32(n) {
-				inDomain = append(inDomain, ids...)
+				inDomain = append(inDomain, e.terms...)
 			}
 		}
 	}
@@ -369,22 +374,55 @@ func buildIndex(kb *KB, tu tuning) (*Index, *trainingSet) {
 	for t := range ix.postings { // off-topic words came later: no postings
 		ix.entryTerm[t] = len(ix.postings[t]) > 0
 	}
-	return ix, &trainingSet{exs: exs, nterms: len(ix.terms), dims: dims, nclass: nclass, l2: tu.modelL2, iters: tu.modelIters}
+	nterms := len(ix.terms)
+	if tu.minPairCount > 0 {
+		ix.pairs = addPairs(exs, nterms, tu.minPairCount)
+	}
+	exs = mergeExamples(exs)
+	return ix, &trainingSet{exs: exs, nterms: nterms + len(ix.pairs), dims: dims, nclass: nclass, l2: tu.modelL2, iters: tu.modelIters}
 }
 
-// examples are the classifier's training texts: each entry's texts (as
-// distinct term ids, with their word vectors vecs), and those of its
-// sibling sib[i] with the roles swapped (a vector leaves the roles out).
-func (ix *Index) examples(texts [][][]int32, vecs [][][]float32, sib []int) []example {
+// examples are the classifier's training texts: each entry's texts, and
+// those of its sibling sib[i] with the roles swapped (a vector leaves the
+// roles out).
+func (ix *Index) examples(texts [][]example, sib []int) []example {
 	// Both role terms exist whenever an entry has a sibling.
 	caio, cto := ix.terms["caio"], ix.terms["cto"]
+	swap := func(ids []int32) []int32 {
+		out := make([]int32, len(ids))
+		for k, t := range ids {
+			switch t {
+			case caio:
+				t = cto
+			case cto:
+				t = caio
+			}
+			out[k] = t
+		}
+		return out
+	}
 	var exs []example
-	// Texts with the same terms, vector and entry are one example of their
-	// summed weight: the loss is the same, and training does less work.
+	for i, ts := range texts {
+		for _, ex := range ts {
+			ex.class, ex.weight = int32(i), 1
+			exs = append(exs, ex)
+			if j := sib[i]; j >= 0 && ix.tuning.siblingWeight > 0 {
+				exs = append(exs, example{terms: swap(ex.terms), seq: swap(ex.seq), vec: ex.vec, class: int32(j), weight: ix.tuning.siblingWeight})
+			}
+		}
+	}
+	return exs
+}
+
+// mergeExamples merges examples with the same features and class into
+// one of their summed weight, in the order they first come: the loss is
+// the same, and training does less work.
+func mergeExamples(exs []example) []example {
 	at := make(map[string]int)
 	var key []byte
 	var ids []int32
-	add := func(ex example) {
+	out := exs[:0]
+	for _, ex := range exs {
 		ids = append(append(ids[:0], ex.terms...), ex.class)
 		slices.Sort(ids[:len(ex.terms)])
 		key = key[:0]
@@ -395,37 +433,67 @@ func (ix *Index) examples(texts [][][]int32, vecs [][][]float32, sib []int) []ex
 			key = binary.LittleEndian.AppendUint32(key, math.Float32bits(x))
 		}
 		if k, ok := at[string(key)]; ok {
-			exs[k].weight += ex.weight
-			return
+			out[k].weight += ex.weight
+			continue
 		}
-		at[string(key)] = len(exs)
-		exs = append(exs, ex)
+		at[string(key)] = len(out)
+		ex.seq = nil // read by addPairs, which is done
+		out = append(out, ex)
 	}
-	for i, ts := range texts {
-		for k, ids := range ts {
-			vec := vecs[i][k]
-			add(example{ids, vec, int32(i), 1})
-			if j := sib[i]; j >= 0 && ix.tuning.siblingWeight > 0 {
-				swapped := make([]int32, len(ids))
-				for k, t := range ids {
-					switch t {
-					case caio:
-						t = cto
-					case cto:
-						t = caio
-					}
-					swapped[k] = t
-				}
-				add(example{swapped, vec, int32(j), ix.tuning.siblingWeight})
+	return out
+}
+
+// addPairs gives a feature id, from nterms on, to each pair of terms read
+// side by side (an example's seq) in at least min examples, and adds to
+// each example the ids of its pairs that have one. Ids go in the order
+// the pairs first come, so the same examples give the same ids.
+func addPairs(exs []example, nterms, min int) map[uint64]int32 {
+	count := make(map[uint64]int)
+	var seen []uint64
+	for _, ex := range exs {
+		seen = seen[:0]
+		for k := 1; k < len(ex.seq); k++ {
+			if p := pairKey(ex.seq[k-1], ex.seq[k]); !slices.Contains(seen, p) {
+				seen = append(seen, p)
+				count[p]++
 			}
 		}
 	}
-	return exs
+	pairs := make(map[uint64]int32)
+	for i, ex := range exs {
+		for k := 1; k < len(ex.seq); k++ {
+			p := pairKey(ex.seq[k-1], ex.seq[k])
+			if count[p] < min {
+				continue
+			}
+			id, ok := pairs[p]
+			if !ok {
+				id = int32(nterms + len(pairs))
+				pairs[p] = id
+			}
+			if !slices.Contains(exs[i].terms, id) {
+				exs[i].terms = append(exs[i].terms, id)
+			}
+		}
+	}
+	return pairs
 }
 
-// siblings maps each entry to the entry whose question (given as its
-// terms) is the same but for the role ("What does a fractional CAIO
-// deliver?", "... CTO deliver?"), or to -1.
+// pairKey is the key of terms a and b read side by side, in that order.
+func pairKey(a, b int32) uint64 { return uint64(uint32(a))<<32 | uint64(uint32(b)) }
+
+// distinctIDs removes repeats from ids, in place, keeping the first of
+// each.
+func distinctIDs(ids []int32) []int32 {
+	out := ids[:0]
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
 func (ix *Index) siblings(questions [][]string) []int {
 	key := func(ts []string, swap bool) string {
 		var b strings.Builder
@@ -543,11 +611,11 @@ func (ix *Index) rank(question string) []Hit {
 func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	var buf [64]string
 	var vbuf [MaxVectorDims]float32
-	qterms, qvec := ix.read(question, MaxQueryRunes, buf[:0], vbuf[:0])
+	qterms, nw, qvec := ix.read(question, MaxQueryRunes, buf[:0], vbuf[:0])
 	n := len(ix.docs)
 	work := make([]float64, n+ix.nclass)
 	lex, prob := work[:n], work[n:]
-	var idbuf [64]int32
+	var idbuf [128]int32
 	known := idbuf[:0]
 	var total, knownMass float64
 	k1, b := ix.tuning.k1, ix.tuning.b
@@ -593,6 +661,7 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	if len(known) == 0 {
 		return hits // nothing known: every score is 0
 	}
+	known = ix.pairFeatures(known, qterms[:nw], why)
 	ix.model.predict(known, qvec, prob)
 	coverage := knownMass / total
 	qroles := rolesOf(qterms)
@@ -637,6 +706,28 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	}
 	slices.SortStableFunc(hits, func(x, y Hit) int { return cmp.Compare(y.Score, x.Score) })
 	return hits
+}
+
+// pairFeatures appends to known the classifier's features for the pairs
+// of terms side by side in words (a text's words' terms, in order) that it
+// learnt, and records them in why when why is not nil.
+func (ix *Index) pairFeatures(known []int32, words []string, why *Explanation) []int32 {
+	prev := int32(-1)
+	for k, t := range words {
+		id, ok := ix.terms[t]
+		if !ok {
+			prev = -1
+			continue
+		}
+		if p, ok := ix.pairs[pairKey(prev, id)]; ok && prev >= 0 && !slices.Contains(known, p) {
+			known = append(known, p)
+			if why != nil {
+				why.Pairs = append(why.Pairs, words[k-1]+" "+t)
+			}
+		}
+		prev = id
+	}
+	return known
 }
 
 func clamp01(x float64) float64 {
@@ -765,16 +856,19 @@ func newAnalyzer(kb *KB) *analyzer {
 // terms appends the canonical terms of the first limit runes of text to
 // dst, then the intents its wording shows (see intentsOf).
 func (a *analyzer) terms(text string, limit int, dst []string) []string {
-	return a.termsVector(text, limit, dst, nil)
+	dst, _ = a.termsVector(text, limit, dst, nil)
+	return dst
 }
 
 // termsVector is terms, and adds the vectors of the words to acc when acc
-// is not nil (see scan and Index.read).
-func (a *analyzer) termsVector(text string, limit int, dst []string, acc []int32) []string {
+// is not nil (see scan and Index.read). It also returns how many of the
+// terms it appended are the words' (the rest are intents).
+func (a *analyzer) termsVector(text string, limit int, dst []string, acc []int32) ([]string, int) {
 	var tbuf [64]string
 	start := len(dst)
 	dst, toks := a.scan(text, limit, dst, tbuf[:0], acc)
-	return a.intentsOf(toks, dst, start)
+	nw := len(dst) - start
+	return a.intentsOf(toks, dst, start), nw
 }
 
 // plainTerms is terms without the intents: for matching a question to
@@ -1027,6 +1121,9 @@ type Explanation struct {
 	// Terms are the question's terms after analysis (stems, concepts,
 	// corrected typos); Unknown those no entry uses.
 	Terms, Unknown []string
+	// Pairs are the question's terms read side by side that the
+	// classifier knows as pairs ("who lead").
+	Pairs []string
 	// Intents are the question's terms that say what kind of answer it
 	// wants (a comparison, the duties, the timing...), from its words or
 	// the shape of its wording (concepts.yaml's intents).
@@ -1082,8 +1179,24 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 	return res, ex
 }
 
+// readExample reads text as a training example: the ids of its terms
+// (given ids as needed; repeats kept), seq, and its vector. It returns
+// the terms too, in dst.
+func (ix *Index) readExample(text string, limit int, dst []string) ([]string, example) {
+	var ex example
+	var nw int
+	dst, nw, ex.vec = ix.read(text, limit, dst, nil)
+	ex.terms = make([]int32, len(dst))
+	for k, t := range dst {
+		ex.terms[k] = ix.termID(t)
+	}
+	ex.seq = slices.Clone(ex.terms[:nw])
+	return dst, ex
+}
+
 // read returns the terms of the first limit runes of text, appended to
-// dst, and its word vector, appended to vec: the mean of its words'
+// dst (its words' terms, of which it returns the number, then its
+// intents'), and its word vector, appended to vec: the mean of its words'
 // vectors (stop words and the roles' names left out; see scan), scaled to
 // length vectorWeight; zeros when no word has a vector, and nil when the
 // index has no vectors. The roles are left out because the role decides
@@ -1094,14 +1207,15 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 // The vectors' bytes are summed as integers and scaled once: the same
 // bits on every machine (a float sum may be fused into multiply-adds on
 // some), which the key of model.bin needs.
-func (ix *Index) read(text string, limit int, dst []string, vec []float32) ([]string, []float32) {
+func (ix *Index) read(text string, limit int, dst []string, vec []float32) ([]string, int, []float32) {
 	v := ix.an.vectors
 	if v == nil {
-		return ix.an.terms(text, limit, dst), nil
+		dst, nw := ix.an.termsVector(text, limit, dst, nil)
+		return dst, nw, nil
 	}
 	var abuf [MaxVectorDims]int32
 	acc := abuf[:v.dims]
-	dst = ix.an.termsVector(text, limit, dst, acc)
+	dst, nw := ix.an.termsVector(text, limit, dst, acc)
 	start := len(vec)
 	var norm float64
 	for k, n := range acc {
@@ -1115,5 +1229,5 @@ func (ix *Index) read(text string, limit int, dst []string, vec []float32) ([]st
 			vec[start+k] = float32(float64(x) * f)
 		}
 	}
-	return dst, vec
+	return dst, nw, vec
 }

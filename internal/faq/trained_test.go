@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
 	"testing"
@@ -22,13 +23,20 @@ func TestTrainedModel(t *testing.T) {
 		// The same code on another architecture may round differently
 		// (fused multiply-adds, math.Exp): the key matched, so compare
 		// the parameters with a tolerance rather than the bytes (a
-		// float32's precision: a rounding may land on either side).
+		// weight's step, a bias's float32 precision: a rounding may
+		// land on either side).
 		trained := decodeModel(string(fresh), set.key(), set.nterms, set.dims, set.nclass)
-		want := append(slices.Clone(trained.w), trained.bias...)
-		got := append(slices.Clone(stored.w), stored.bias...)
-		for i := range want {
-			if math.Abs(got[i]-want[i]) > 1e-6*max(1, math.Abs(want[i])) {
-				t.Fatalf("model.bin parameter %d is %v, training gives %v: run go generate ./...", i, got[i], want[i])
+		if math.Abs(trained.step-stored.step) > 1e-6*stored.step {
+			t.Fatalf("model.bin's weight step is %v, training gives %v: run go generate ./...", stored.step, trained.step)
+		}
+		for i, want := range trained.w {
+			if math.Abs(stored.w[i]-want) > 1.5*stored.step {
+				t.Fatalf("model.bin weight %d is %v, training gives %v: run go generate ./...", i, stored.w[i], want)
+			}
+		}
+		for i, want := range trained.bias {
+			if math.Abs(stored.bias[i]-want) > 1e-6*max(1, math.Abs(want)) {
+				t.Fatalf("model.bin bias %d is %v, training gives %v: run go generate ./...", i, stored.bias[i], want)
 			}
 		}
 	}
@@ -57,12 +65,19 @@ func TestNewIndexTrainsOtherContent(t *testing.T) {
 
 func TestDecodeModel(t *testing.T) {
 	t.Parallel()
-	// Two terms and one vector dimension, two classes.
-	m := &classifier{nclass: 2, dims: 1, w: []float64{1, -2, 0.5, math.SmallestNonzeroFloat32, 3, 4}, bias: []float64{-1, 1}}
+	// Two terms and one vector dimension, two classes; weights in steps
+	// of 0.25, as train leaves them.
+	m := &classifier{nclass: 2, dims: 1, w: []float64{1, -2, 0.5, 0, 3, maxWeightSteps * 0.25}, bias: []float64{-1, math.SmallestNonzeroFloat32}, step: 0.25}
 	key := (&trainingSet{nterms: 2, dims: 1, nclass: 2}).key()
 	data := string(encodeModel(key, m))
-	if got := decodeModel(data, key, 2, 1, 2); got == nil || got.dims != 1 || !slices.Equal(got.w, m.w) || !slices.Equal(got.bias, m.bias) {
+	if got := decodeModel(data, key, 2, 1, 2); got == nil || got.dims != 1 || got.step != m.step || !slices.Equal(got.w, m.w) || !slices.Equal(got.bias, m.bias) {
 		t.Fatalf("decodeModel(encodeModel(m)) = %+v, want %+v", got, m)
+	}
+	// The step is the 4 bytes before the weights.
+	withStep := func(step float32) string {
+		b := []byte(data)
+		binary.LittleEndian.PutUint32(b[modelHead-4:], math.Float32bits(step))
+		return string(b)
 	}
 	otherKey := key
 	otherKey[0]++
@@ -78,9 +93,57 @@ func TestDecodeModel(t *testing.T) {
 		"other sizes": {data, key, 1, 1, 3},
 		"other split": {data, key, 3, 0, 2}, // same size, terms and dimensions apart
 		"bad magic":   {"x" + data[1:], key, 2, 1, 2},
+		"zero step":   {withStep(0), key, 2, 1, 2},
+		"minus step":  {withStep(-0.25), key, 2, 1, 2},
+		"NaN step":    {withStep(float32(math.NaN())), key, 2, 1, 2},
+		"inf step":    {withStep(float32(math.Inf(1))), key, 2, 1, 2},
 	} {
 		if got := decodeModel(tt.data, tt.key, tt.nterms, tt.dims, tt.nclass); got != nil {
 			t.Errorf("%s: decodeModel = %+v, want nil", name, got)
 		}
+	}
+}
+
+// TestTrainQuantizes checks that train leaves every weight a whole number
+// of steps within 16 bits, the largest at the limit, so that encodeModel
+// stores exactly what the index uses.
+func TestTrainQuantizes(t *testing.T) {
+	t.Parallel()
+	kb, err := Load(contentFS(map[string]string{
+		"a.yaml": "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
+		"b.yaml": "id: b\nquestion: Who leads the team?\nanswer: B.\nphrasings: [team lead, who manages engineers]\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, set := buildIndex(kb, defaultTuning())
+	m := set.train()
+	if !(m.step > 0) || float64(float32(m.step)) != m.step {
+		t.Fatalf("step = %v, want a positive float32", m.step)
+	}
+	var largest float64
+	for i, w := range m.w {
+		if n := w / m.step; n != math.Round(n) || math.Abs(n) > maxWeightSteps {
+			t.Fatalf("weight %d = %v is %v steps", i, w, n)
+		}
+		largest = max(largest, math.Abs(w))
+	}
+	if n := largest / m.step; n < maxWeightSteps-1 {
+		t.Errorf("the largest weight is %v steps, want about %d: the range is wasted", n, maxWeightSteps)
+	}
+	got := decodeModel(string(encodeModel(set.key(), m)), set.key(), set.nterms, set.dims, set.nclass)
+	if got == nil || !slices.Equal(got.w, m.w) || !slices.Equal(got.bias, m.bias) {
+		t.Error("the stored model is not the trained one")
+	}
+}
+
+// TestModelSize holds the search's model, the classifier and the word
+// vectors together, under issue 16's budget of 1 MB: both are in the
+// binary, and in git history each time they change.
+func TestModelSize(t *testing.T) {
+	t.Parallel()
+	const budget = 1_000_000
+	if n := len(trainedModel) + len(embeddedVectors); n >= budget {
+		t.Errorf("model.bin (%d bytes) and vectors.bin (%d) make %d bytes, over the budget of %d", len(trainedModel), len(embeddedVectors), n, budget)
 	}
 }
