@@ -108,12 +108,25 @@ func trainClassifier(exs []example, nterms, dims, nclass int, l2 float64, iters 
 	look := make([]float64, len(theta))
 	grad := make([]float64, len(theta))
 	p := make([]float64, nclass)
+	// The steps bound each weight's curvature alone; weights whose
+	// features always come together (a tiny knowledge base, two entries
+	// worded alike) can still overshoot as one. So each step's objective
+	// is checked: when it rises, training goes back to the best point
+	// seen, drops the momentum and halves the steps. On the embedded
+	// content it never rises.
+	scale, best, since := 1.0, math.Inf(1), 0
+	bestTheta := make([]float64, len(theta))
 	for it := 1; it <= iters; it++ {
-		mu := float64(it-1) / float64(it+2)
+		since++
+		mu := float64(since-1) / float64(since+2)
+		var obj float64 // at look: the penalty, then each example's loss
 		for i, th := range theta {
 			l := th + mu*(th-prev[i])
 			look[i] = l
 			grad[i] = lambda * l
+			if i < nw {
+				obj += lambda / 2 * l * l
+			}
 		}
 		w, b := look[:nw], look[nw:]
 		gw, gb := grad[:nw], grad[nw:]
@@ -133,8 +146,9 @@ func trainClassifier(exs []example, nterms, dims, nclass int, l2 float64, iters 
 			}
 			addVector(p, w[nterms*nclass:], e.vec)
 			softmax(p)
-			p[e.class]-- // p is now the gradient of the loss on the logits
 			s := shares[k]
+			obj -= s * math.Log(p[e.class])
+			p[e.class]-- // p is now the gradient of the loss on the logits
 			gb := gb[:len(p)]
 			for c := range p {
 				p[c] *= s
@@ -157,8 +171,17 @@ func trainClassifier(exs []example, nterms, dims, nclass int, l2 float64, iters 
 				}
 			}
 		}
+		if !(obj <= best) { // risen (or NaN)
+			copy(theta, bestTheta)
+			copy(prev, bestTheta)
+			scale, since = scale/2, 0
+			continue
+		}
+		best = obj
+		copy(bestTheta, look)
 		for t, st := range step {
 			o := t * nclass
+			st *= scale
 			th, pr, l, g := theta[o:o+nclass], prev[o:o+nclass], look[o:o+nclass], grad[o:o+nclass]
 			for c := range th {
 				pr[c] = th[c]
@@ -167,7 +190,7 @@ func trainClassifier(exs []example, nterms, dims, nclass int, l2 float64, iters 
 		}
 		for i := nw; i < len(theta); i++ {
 			prev[i] = theta[i]
-			theta[i] = look[i] - biasStep*grad[i]
+			theta[i] = look[i] - scale*biasStep*grad[i]
 		}
 	}
 	return m

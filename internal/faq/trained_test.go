@@ -147,3 +147,47 @@ func TestModelSize(t *testing.T) {
 		t.Errorf("model.bin (%d bytes) and vectors.bin (%d) make %d bytes, over the budget of %d", len(trainedModel), len(embeddedVectors), n, budget)
 	}
 }
+
+// TestTrainConverges: on a tiny knowledge base whose two entries are
+// worded alike, every weight's features come together, and steps sized
+// for each weight alone overshot as one: the loss rose from log 2 to over
+// 1 in 60 steps, and the classifier ended worse than knowing nothing.
+// Training now backs off, so the loss falls and keeps falling.
+func TestTrainConverges(t *testing.T) {
+	t.Parallel()
+	long := "Our bakery has three shops, old ovens and a setup we installed last spring with a lot of care and money. Who pays for the zorblat?"
+	kb, err := Load(contentFS(map[string]string{
+		"a.yaml":     "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
+		"b.yaml":     "id: b\nquestion: What does support cost?\nanswer: B.\nphrasings: [support price, maintenance cost]\n",
+		ExamplesFile: "examples:\n  - {q: \"" + long + "\", want: b}\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, set := buildIndex(kb, defaultTuning())
+	last := math.Log(float64(set.nclass)) // knowing nothing
+	for _, iters := range []int{5, 10, 20, 40, set.iters} {
+		m := trainClassifier(set.exs, set.nterms, set.dims, set.nclass, set.l2, iters)
+		if f := objective(m, set); f > last {
+			t.Errorf("after %d steps the loss is %.4f, up from %.4f", iters, f, last)
+		} else {
+			last = f
+		}
+	}
+}
+
+// objective is what trainClassifier minimises: the examples' weighted mean
+// cross-entropy and the weights' L2 penalty.
+func objective(m *classifier, set *trainingSet) float64 {
+	var total, loss, norm float64
+	p := make([]float64, m.nclass)
+	for _, e := range set.exs {
+		total += e.weight
+		m.predict(e.terms, e.vec, p)
+		loss -= e.weight * math.Log(p[e.class])
+	}
+	for _, w := range m.w {
+		norm += w * w
+	}
+	return loss/total + set.l2/total*norm/2
+}
