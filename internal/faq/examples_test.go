@@ -65,6 +65,43 @@ func TestExamples(t *testing.T) {
 // offTopicProb is the classifier's probability that q is about something
 // else.
 func offTopicProb(ix *Index, q string) float64 {
+	return classProb(ix, q, len(ix.docs))
+}
+
+// TestExamplesFocus: a long asked question is learnt whole and by its
+// asking sentences alone, the way the search reads a long message, so the
+// question, asked alone, is surer of its entry than when only the whole
+// message was learnt.
+func TestExamplesFocus(t *testing.T) {
+	t.Parallel()
+	long := "Our bakery has three shops, old ovens and a setup we installed last spring with a lot of care and money. Who pays for the zorblat?"
+	if questionFocus(long) == "" {
+		t.Fatalf("%q has no focus: the test needs one", long)
+	}
+	kb, err := Load(contentFS(map[string]string{
+		"a.yaml":     "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
+		"b.yaml":     "id: b\nquestion: What does support cost?\nanswer: B.\nphrasings: [support price, maintenance cost]\n",
+		ExamplesFile: "examples:\n  - {q: \"" + long + "\", want: b}\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tu := defaultTuning()
+	focused, set := buildIndex(kb, tu)
+	tu.focusWeight = 0
+	whole, wholeSet := buildIndex(kb, tu)
+	if len(set.exs) != len(wholeSet.exs)+1 {
+		t.Fatalf("%d training examples with the focus, %d without; want one more", len(set.exs), len(wholeSet.exs))
+	}
+	focused.model, whole.model = set.train(), wholeSet.train()
+	q := "who pays for the zorblat?"
+	if f, w := classProb(focused, q, 1), classProb(whole, q, 1); f <= w {
+		t.Errorf("%q: p(b) = %.6g learning the focus, %.6g the whole message only; want higher", q, f, w)
+	}
+}
+
+// classProb is the classifier's probability that q is about class c.
+func classProb(ix *Index, q string, c int) float64 {
 	var ids []int32
 	terms, nw, vec := ix.read(q, MaxQueryRunes, nil, nil)
 	for _, t := range terms {
@@ -75,5 +112,5 @@ func offTopicProb(ix *Index, q string) float64 {
 	ids = ix.pairFeatures(ids, terms[:nw], nil)
 	p := make([]float64, ix.nclass)
 	ix.model.predict(ids, vec, p)
-	return p[len(ix.docs)]
+	return p[c]
 }
