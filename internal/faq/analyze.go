@@ -18,6 +18,12 @@ const MaxQueryRunes = 400
 // slides") the "'s" stays: that may name a particular person, and the
 // analyzer treats it apart.
 func words(s string, limit int, dst []string) []string {
+	return splitWords(s, limit, dst, false)
+}
+
+// splitWords is words; with possessives, every "'s" stays, for the
+// analyzer to read ("OpenAI's CTO" is a particular person; see scan).
+func splitWords(s string, limit int, dst []string, possessives bool) []string {
 	// A word that needs no change (most are lower-case ASCII already) is a
 	// slice of s; only the others are built in b, and copied. Before each
 	// byte i, three variables hold the word being read:
@@ -37,7 +43,7 @@ func words(s string, limit int, dst []string) []string {
 			w = string(b)
 		}
 		start, simple, b = -1, true, b[:0]
-		if n := len(dst); n == 0 || !isPersonalPossessive(dst[n-1]) {
+		if n := len(dst); !possessives && (n == 0 || !isPersonalPossessive(dst[n-1])) {
 			w = strings.TrimSuffix(w, "'s")
 		}
 		if w = strings.Trim(w, "'"); w != "" {

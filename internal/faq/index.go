@@ -908,11 +908,25 @@ func (a *analyzer) plainTerms(text string, limit int, dst []string) []string {
 // one word or several ("chief AI officer").
 func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32) ([]string, []string) {
 	var wbuf [64]string
-	ws := words(text, limit, wbuf[:0])
+	ws := splitWords(text, limit, wbuf[:0], true)
 	var sbuf [64]string
 	stems := sbuf[:0]
 	if a.vectors == nil {
 		acc = nil
+	}
+	// A role after an organisation's name ("OpenAI's CTO", "the
+	// Pentagon's chief AI officer") is a particular person: news, not
+	// the role; "a startup's CTO" is the role. ("The CTO of Microsoft"
+	// is not read so: after "of" and "at" come too many other words, "at
+	// market rate", "at three companies".)
+	var obuf [64]bool
+	org := obuf[:0]
+	for i, w := range ws {
+		base, ok := strings.CutSuffix(w, "'s")
+		if ok && !(i > 0 && isPersonalPossessive(ws[i-1]) && (a.synonyms[base] == "caio" || a.synonyms[base] == "cto")) {
+			ws[i] = base // what words would have read
+		}
+		org = append(org, ok && ws[i] == base && a.isName(base))
 	}
 	for i, w := range ws {
 		if base, ok := strings.CutSuffix(w, "'s"); ok {
@@ -951,6 +965,11 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 			continue
 		}
 		if p, n := longestPhrase(a.phrases, stems[i:], ws[i:], a.stop); n > 0 {
+			if i > 0 && org[i-1] && (p.term == "caio" || p.term == "cto") {
+				dst, toks = append(dst, p.term+"'s"), append(toks, p.term+"'s") // a person's: a term no entry has
+				i += n - 1
+				continue
+			}
 			dst, toks = append(dst, p.term), append(toks, p.term)
 			if p.term != "caio" && p.term != "cto" {
 				for j := i; j < i+n; j++ {
@@ -961,6 +980,10 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 			continue
 		}
 		if s, ok := a.synonyms[w]; ok {
+			if i > 0 && org[i-1] && (s == "caio" || s == "cto") {
+				dst, toks = append(dst, s+"'s"), append(toks, s+"'s")
+				continue
+			}
 			dst, toks = append(dst, s), append(toks, s)
 			if s != "caio" && s != "cto" {
 				addVector(i)
@@ -983,6 +1006,13 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 		addVector(i)
 	}
 	return dst, toks
+}
+
+// isName reports whether w may name an organisation: a word the content
+// does not use (so not "startup" or "client"), or an AI lab's.
+func (a *analyzer) isName(w string) bool {
+	_, known := a.vocab[w]
+	return (!known || a.synonyms[w] == "ailab") && !a.stop[w] && !isNumber(w)
 }
 
 // ofTheRole reports whether the words after "the CTO's" speak of the

@@ -28,6 +28,9 @@ func TestSearchBehaviour(t *testing.T) {
 		{"putting AI work in order", "how do we prioritise our AI ideas", "ai-use-cases"},
 		{"a person's things", "can someone send me the CTO's deck from the offsite", ""},
 		{"the role's remit", "what falls on the CTO's plate at a 30-person startup", "cto-role"},
+		{"an organisation's role holder", "why did OpenAI's CTO leave?", ""},
+		{"an organisation's role holder, in words", "what did the Pentagon's new chief AI officer say about drones", ""},
+		{"a kind of company's role", "what does a startup's CTO do all week", "cto-role"},
 		{"off-topic", "what's the office wifi password?", ""},
 		{"off-topic sharing words", "what does the coffee machine cost", ""},
 		{"off-topic joke", "tell me a joke", ""},
@@ -146,6 +149,30 @@ func TestWords(t *testing.T) {
 	for _, tt := range tests {
 		if got := strings.Join(words(tt.in, MaxQueryRunes, nil), " "); got != tt.want {
 			t.Errorf("words(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestOrganisationsRole: a role after an organisation's name is a
+// particular person, read as a term no entry has; after a kind of
+// company, or a person's possessive, it reads as before.
+func TestOrganisationsRole(t *testing.T) {
+	t.Parallel()
+	a := NewIndex(defaultKB(t)).an
+	tests := []struct{ in, want string }{
+		{"OpenAI's CTO", "ailab cto's"},
+		{"Tesla’s chief technology officer", "tesla cto's"},
+		{"the Pentagon's head of AI", "pentagon caio's"},
+		{"Zorblat's new CAIO", "zorblat new caio"}, // the rule reads the very next words only
+		{"a startup's CTO", "company cto"},
+		{"our client's head of AI", "customer caio"},
+		{"2026's CTO", "2026 cto"},
+		{"our CTO's calendar", "cto's calendar"},
+		{"OpenAI's models", "ailab model"},
+	}
+	for _, tt := range tests {
+		if got := strings.Join(a.plainTerms(tt.in, MaxQueryRunes, nil), " "); got != tt.want {
+			t.Errorf("terms of %q = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }
