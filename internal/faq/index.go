@@ -567,36 +567,41 @@ func (ix *Index) Search(question string) Result {
 
 // searchFocused searches question, and, for a long message that buries
 // its question in context, the sentences that ask, alone: the surer
-// match wins. It returns the text that won ("" for the whole question).
+// result, an answer or a topic known to have none, wins. It returns the
+// text that won ("" for the whole question).
 func (ix *Index) searchFocused(question string) (Result, string) {
-	res, won := ix.search(question), ""
+	res, sure := ix.search(question)
+	won := ""
 	focus, lead := questionFocusLead(question)
 	for _, f := range []string{focus, lead} {
 		if f == "" {
 			continue
 		}
-		if fr := ix.search(f); fr.Match != nil && (res.Match == nil || fr.Match.Score > res.Match.Score) ||
-			fr.Uncovered != nil && res.Match == nil && res.Uncovered == nil {
-			res, won = fr, f
+		if fr, fs := ix.search(f); fs > sure {
+			res, sure, won = fr, fs, f
 		}
 	}
 	return res, won
 }
 
-func (ix *Index) search(question string) Result {
+// search ranks the entries against question. It returns the result and
+// how sure it is: the best score when that is an answer or an uncovered
+// topic, else 0.
+func (ix *Index) search(question string) (Result, float64) {
 	ranked := ix.rank(question)
 	res := Result{Alternatives: make([]Hit, 0, maxAlternatives)}
+	var sure float64
 	for i, h := range ranked {
 		if t := ix.topics[h.Entry]; t != nil {
 			// An uncovered topic is never an answer nor an alternative;
 			// first and sure, it is what the question is about.
 			if i == 0 && h.Score >= Threshold {
-				res.Uncovered = t
+				res.Uncovered, sure = t, h.Score
 			}
 			continue
 		}
 		if i == 0 && h.Score >= Threshold {
-			res.Match = &ranked[0]
+			res.Match, sure = &ranked[0], h.Score
 			continue
 		}
 		if h.Score < altFloor || len(res.Alternatives) == maxAlternatives {
@@ -604,7 +609,7 @@ func (ix *Index) search(question string) Result {
 		}
 		res.Alternatives = append(res.Alternatives, h)
 	}
-	return res
+	return res, sure
 }
 
 // rank scores every entry against question, best first. The score is a
