@@ -693,7 +693,8 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	// "Fractional" and "full-time" alone say how someone works, not what
 	// about: "fractional distillation", "interim results", "the interim
 	// manager of the sales team". They anchor a question beside a word for
-	// the role, a leader, AI or this bot, or when it asks what they mean.
+	// the role, a leader, AI or this bot, when it asks what they mean, or
+	// beside a word for the arrangement ("a fractional engagement").
 	anchored, only := false, true
 	for _, t := range qterms {
 		if ix.an.anchors[t] {
@@ -701,7 +702,7 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 			only = only && (t == "fractional" || t == "fulltime")
 		}
 	}
-	if anchored && only && !slices.Contains(qterms, "define") {
+	if anchored && only && !slices.Contains(qterms, "define") && !slices.ContainsFunc(qterms, isArrangement) {
 		anchored = false
 	}
 	share := ix.tuning.modelShare
@@ -731,6 +732,17 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	}
 	slices.SortStableFunc(hits, func(x, y Hit) int { return cmp.Compare(y.Score, x.Score) })
 	return hits
+}
+
+// isArrangement reports whether term t is a word for a working
+// arrangement (the stems of "engagement", "arrangement", "gig"): beside
+// "fractional", it puts a question in the domain.
+func isArrangement(t string) bool {
+	switch t {
+	case "engag", "arrang", "gig":
+		return true
+	}
+	return false
 }
 
 // pairFeatures appends to known the classifier's features for the pairs
