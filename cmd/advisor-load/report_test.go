@@ -478,6 +478,7 @@ func TestDriveRateBoundsInflight(t *testing.T) {
 	}
 	o := options{rate: 1000, duration: time.Second, mix: m, maxInflight: 3}
 	release := make(chan struct{})
+	started := make(chan struct{}, 10)
 	var mu sync.Mutex
 	running, most, ran, overloads := 0, 0, 0, 0
 	runTx := func(context.Context, tx) {
@@ -485,6 +486,7 @@ func TestDriveRateBoundsInflight(t *testing.T) {
 		running++
 		most = max(most, running)
 		mu.Unlock()
+		started <- struct{}{}
 		<-release
 		mu.Lock()
 		running--
@@ -507,8 +509,13 @@ func TestDriveRateBoundsInflight(t *testing.T) {
 		driveRate(context.Background(), runTx, fail, newScheduler(m, 10), o)
 	}()
 	// Three transactions hold the three slots; the other seven ticks find
-	// no room. Then the three finish and driveRate returns.
+	// no room. Then the three finish and driveRate returns. A slot is
+	// taken before its transaction's goroutine runs, so the seven
+	// overloads can come before the three have started: wait for both.
 	<-allOverloaded
+	for range 3 {
+		<-started
+	}
 	close(release)
 	<-done
 	if most != 3 || ran != 3 || overloads != 7 {
