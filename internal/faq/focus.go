@@ -29,7 +29,7 @@ func questionFocus(text string) string {
 // refers to ("... a shortlist of AI opportunities. How would you rank
 // those?"); lead is "" when there is none.
 func questionFocusLead(text string) (focus, lead string) {
-	if len(strings.Fields(text)) < focusMinWords {
+	if !hasWords(text, focusMinWords) {
 		return "", ""
 	}
 	var asks []string
@@ -71,4 +71,24 @@ func questionFocusLead(text string) (focus, lead string) {
 		lead = before + " " + focus
 	}
 	return focus, lead
+}
+
+// hasWords reports whether text has at least n words (runs of non-space,
+// as strings.Fields splits them), without building them: most questions
+// are short, and every search asks.
+func hasWords(text string, n int) bool {
+	in := false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			in = false
+			continue
+		}
+		if !in {
+			if n--; n <= 0 {
+				return true
+			}
+			in = true
+		}
+	}
+	return n <= 0
 }

@@ -1,6 +1,9 @@
 package faq
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // TestQuestionFocus: a long message's asking sentences are found; short
 // messages, messages that only ask, and messages that ask nothing have no
@@ -86,5 +89,16 @@ func TestQuestionFocusLead(t *testing.T) {
 	q := "We run a 300-person plant with lots of sensor data and manual quality checks. The board wants a ranked list of AI opportunities by impact and feasibility. How should we go about building it?"
 	if res := ix.Search(q); res.Match == nil || res.Match.Entry.ID != "ai-use-cases" {
 		t.Errorf("Search = %v, want ai-use-cases", res.Match)
+	}
+}
+
+func TestHasWords(t *testing.T) {
+	t.Parallel()
+	for _, text := range []string{"", " ", "one", "one two", "  one\ttwo\nthree  ", "a b c d e f g h i j k l", "a b c d e f g h i j k", "héllo wörld ¿qué?", "x\u00a0y z"} {
+		for n := 0; n <= 13; n++ {
+			if got, want := hasWords(text, n), len(strings.Fields(text)) >= n; got != want {
+				t.Errorf("hasWords(%q, %d) = %v, want %v", text, n, got, want)
+			}
+		}
 	}
 }
