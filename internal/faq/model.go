@@ -193,7 +193,27 @@ func trainClassifier(exs []example, nterms, dims, nclass int, l2 float64, iters 
 			theta[i] = look[i] - scale*biasStep*grad[i]
 		}
 	}
+	// The last step was taken, not checked: keep the best point seen if
+	// it is better.
+	if iters > 0 && !(m.objective(exs, shares, lambda, p) <= best) {
+		copy(theta, bestTheta)
+	}
 	return m
+}
+
+// objective is what trainClassifier minimises, at m's parameters: the L2
+// penalty lambda/2·‖w‖², then each example's loss times its share, summed
+// in training's order. p is scratch of nclass numbers.
+func (m *classifier) objective(exs []example, shares []float64, lambda float64, p []float64) float64 {
+	var obj float64
+	for _, w := range m.w {
+		obj += lambda / 2 * w * w
+	}
+	for k, e := range exs {
+		m.predict(e.terms, e.vec, p)
+		obj -= shares[k] * math.Log(p[e.class])
+	}
+	return obj
 }
 
 // addVector adds to the logits p a text's vector vec times the weights
@@ -300,6 +320,9 @@ func (s *trainingSet) train() *classifier {
 
 // steps is v in whole steps, within ±maxWeightSteps.
 func steps(v, step float64) int16 {
+	if math.IsNaN(v) {
+		return 0 // int16(NaN) is up to the machine; training never gives one
+	}
 	return int16(max(-maxWeightSteps, min(maxWeightSteps, math.Round(v/step))))
 }
 

@@ -152,7 +152,7 @@ func TestModelSize(t *testing.T) {
 // worded alike, every weight's features come together, and steps sized
 // for each weight alone overshot as one: the loss rose from log 2 to over
 // 1 in 60 steps, and the classifier ended worse than knowing nothing.
-// Training now backs off, so the loss falls and keeps falling.
+// Training now backs off, and keeps the best point it measured.
 func TestTrainConverges(t *testing.T) {
 	t.Parallel()
 	long := "Our bakery has three shops, old ovens and a setup we installed last spring with a lot of care and money. Who pays for the zorblat?"
@@ -165,13 +165,16 @@ func TestTrainConverges(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, set := buildIndex(kb, defaultTuning())
-	last := math.Log(float64(set.nclass)) // knowing nothing
-	for _, iters := range []int{5, 10, 20, 40, set.iters} {
+	// However many steps, the result is no worse than knowing nothing,
+	// and the full training's is the best of them. (A step that overshoots
+	// is undone, so a few more steps may return an earlier point: the
+	// losses need not fall at every count.)
+	nothing := math.Log(float64(set.nclass))
+	full := objective(trainClassifier(set.exs, set.nterms, set.dims, set.nclass, set.l2, set.iters), set)
+	for iters := 1; iters < set.iters; iters++ {
 		m := trainClassifier(set.exs, set.nterms, set.dims, set.nclass, set.l2, iters)
-		if f := objective(m, set); f > last {
-			t.Errorf("after %d steps the loss is %.4f, up from %.4f", iters, f, last)
-		} else {
-			last = f
+		if f := objective(m, set); f > nothing || f < full {
+			t.Errorf("after %d steps the loss is %.4f: want at most %.4f (knowing nothing) and at least %.4f (after %d)", iters, f, nothing, full, set.iters)
 		}
 	}
 }
