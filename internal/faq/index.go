@@ -943,7 +943,7 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 		if ok && !(i > 0 && isPersonalPossessive(ws[i-1]) && (a.synonyms[base] == "caio" || a.synonyms[base] == "cto")) {
 			ws[i] = base // what words would have read
 		}
-		org = append(org, ok && ws[i] == base && a.isName(base))
+		org = append(org, ok && ws[i] == base && a.isName(base) && !(i > 0 && isIndefinite(ws[i-1])))
 	}
 	for i, w := range ws {
 		if base, ok := strings.CutSuffix(w, "'s"); ok {
@@ -1026,10 +1026,24 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 }
 
 // isName reports whether w may name an organisation: a word the content
-// does not use (so not "startup" or "client"), or an AI lab's.
+// does not use (so not "startup" or "client") nor a slip of one
+// ("startp"), or an AI lab's.
 func (a *analyzer) isName(w string) bool {
+	if a.synonyms[w] == "ailab" {
+		return true
+	}
 	_, known := a.vocab[w]
-	return (!known || a.synonyms[w] == "ailab") && !a.stop[w] && !isNumber(w)
+	return !known && !a.stop[w] && !isNumber(w) && a.correct(w) == w
+}
+
+// isIndefinite reports whether w makes the next word a kind, not a name:
+// "a bank's CTO" is any bank's.
+func isIndefinite(w string) bool {
+	switch w {
+	case "a", "an", "any", "every", "each", "one", "another":
+		return true
+	}
+	return false
 }
 
 // ofTheRole reports whether the words after "the CTO's" speak of the

@@ -31,6 +31,7 @@ func TestSearchBehaviour(t *testing.T) {
 		{"an organisation's role holder", "why did OpenAI's CTO leave?", ""},
 		{"an organisation's role holder, in words", "what did the Pentagon's new chief AI officer say about drones", ""},
 		{"a kind of company's role", "what does a startup's CTO do all week", "cto-role"},
+		{"a kind of company's role, in a word no entry uses", "what does a bank's CTO do all week", "cto-role"},
 		{"off-topic", "what's the office wifi password?", ""},
 		{"off-topic sharing words", "what does the coffee machine cost", ""},
 		{"off-topic joke", "tell me a joke", ""},
@@ -165,6 +166,9 @@ func TestOrganisationsRole(t *testing.T) {
 		{"the Pentagon's head of AI", "pentagon caio's"},
 		{"Zorblat's new CAIO", "zorblat new caio"}, // the rule reads the very next words only
 		{"a startup's CTO", "company cto"},
+		{"an insurer's CTO", "insurer cto"}, // a kind of company, whatever its word
+		{"every hospital's CAIO", "every hospital caio"},
+		{"our startp's CTO", "company cto"}, // a slip of a known word is no name
 		{"our client's head of AI", "customer caio"},
 		{"2026's CTO", "2026 cto"},
 		{"our CTO's calendar", "cto's calendar"},
