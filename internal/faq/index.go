@@ -464,7 +464,9 @@ func mergeExamples(exs []example) []example {
 }
 
 // addPairs gives a feature id, from nterms on, to each pair of terms read
-// side by side (an example's seq) in at least min examples, and adds to
+// side by side (an example's seq) in at least min examples (a sibling's
+// copy and a long question's focus count as examples: counting only the
+// originals measured no better, docs/faq.md), and adds to
 // each example the ids of its pairs that have one. Ids go in the order
 // the pairs first come, so the same examples give the same ids.
 func addPairs(exs []example, nterms, min int) map[uint64]int32 {
