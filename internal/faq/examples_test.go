@@ -74,18 +74,7 @@ func offTopicProb(ix *Index, q string) float64 {
 // message was learnt.
 func TestExamplesFocus(t *testing.T) {
 	t.Parallel()
-	long := "Our bakery has three shops, old ovens and a setup we installed last spring with a lot of care and money. Who pays for the zorblat?"
-	if questionFocus(long) == "" {
-		t.Fatalf("%q has no focus: the test needs one", long)
-	}
-	kb, err := Load(contentFS(map[string]string{
-		"a.yaml":     "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
-		"b.yaml":     "id: b\nquestion: What does support cost?\nanswer: B.\nphrasings: [support price, maintenance cost]\n",
-		ExamplesFile: "examples:\n  - {q: \"" + long + "\", want: b}\n",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	kb := bakeryKB(t)
 	tu := defaultTuning()
 	focused, set := buildIndex(kb, tu)
 	tu.focusWeight = 0
@@ -113,4 +102,25 @@ func classProb(ix *Index, q string, c int) float64 {
 	p := make([]float64, ix.nclass)
 	ix.model.predict(ids, vec, p)
 	return p[c]
+}
+
+// bakeryLong is a long asked question whose asking sentence is its last.
+const bakeryLong = "Our bakery has three shops, old ovens and a setup we installed last spring with a lot of care and money. Who pays for the zorblat?"
+
+// bakeryKB is a tiny knowledge base of two entries worded alike, and one
+// asked question, bakeryLong, that wants the second.
+func bakeryKB(t *testing.T) *KB {
+	t.Helper()
+	if questionFocus(bakeryLong) == "" {
+		t.Fatalf("%q has no focus: the tests need one", bakeryLong)
+	}
+	kb, err := Load(contentFS(map[string]string{
+		"a.yaml":     "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
+		"b.yaml":     "id: b\nquestion: What does support cost?\nanswer: B.\nphrasings: [support price, maintenance cost]\n",
+		ExamplesFile: "examples:\n  - {q: \"" + bakeryLong + "\", want: b}\n",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kb
 }

@@ -155,16 +155,7 @@ func TestModelSize(t *testing.T) {
 // Training now backs off, and keeps the best point it measured.
 func TestTrainConverges(t *testing.T) {
 	t.Parallel()
-	long := "Our bakery has three shops, old ovens and a setup we installed last spring with a lot of care and money. Who pays for the zorblat?"
-	kb, err := Load(contentFS(map[string]string{
-		"a.yaml":     "id: a\nquestion: What does setup cost?\nanswer: A.\nphrasings: [setup price, installation cost]\n",
-		"b.yaml":     "id: b\nquestion: What does support cost?\nanswer: B.\nphrasings: [support price, maintenance cost]\n",
-		ExamplesFile: "examples:\n  - {q: \"" + long + "\", want: b}\n",
-	}))
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, set := buildIndex(kb, defaultTuning())
+	_, set := buildIndex(bakeryKB(t), defaultTuning())
 	// However many steps, the result is no worse than knowing nothing,
 	// and the full training's is the best of them. (A step that overshoots
 	// is undone, so a few more steps may return an earlier point: the
