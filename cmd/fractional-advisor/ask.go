@@ -51,15 +51,22 @@ type askExplain struct {
 	Anchored bool     `json:"anchored"`
 	Coverage float64  `json:"coverage"`
 	Focus    string   `json:"focus,omitempty"`
-	Top      []askWhy `json:"top"`
+	// Fused says the whole message and its focus were read and their
+	// scores fused; else the focus, if any, was read alone.
+	Fused bool     `json:"fused,omitempty"`
+	Top   []askWhy `json:"top"`
 }
 
 type askWhy struct {
-	ID      string   `json:"id"`
-	Score   float64  `json:"score"`
-	Lexical float64  `json:"lexical"`
-	Model   float64  `json:"model"`
-	Shared  []string `json:"shared_terms"`
+	ID      string  `json:"id"`
+	Score   float64 `json:"score"`
+	Lexical float64 `json:"lexical"`
+	Model   float64 `json:"model"`
+	// Whole and Focus are the entry's scores in the two readings of a
+	// long message (Fused).
+	Whole  *float64 `json:"whole,omitempty"`
+	Focus  *float64 `json:"focus,omitempty"`
+	Shared []string `json:"shared_terms"`
 }
 
 // searcher is the offline search: faq.Live, built-in and learned entries.
@@ -98,9 +105,13 @@ func runAsk(args []string, ix searcher, stdout io.Writer) error {
 		res, ex = ix.Explain(question)
 		out.Explain = &askExplain{Terms: append([]string{}, ex.Terms...), Unknown: append([]string{}, ex.Unknown...),
 			Pairs: append([]string{}, ex.Pairs...), Intents: append([]string{}, ex.Intents...),
-			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Top: make([]askWhy, 0, len(ex.Top))}
+			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Fused: ex.Fused, Top: make([]askWhy, 0, len(ex.Top))}
 		for _, w := range ex.Top {
-			out.Explain.Top = append(out.Explain.Top, askWhy{ID: w.ID, Score: w.Score, Lexical: w.Lexical, Model: w.Model, Shared: w.Shared})
+			why := askWhy{ID: w.ID, Score: w.Score, Lexical: w.Lexical, Model: w.Model, Shared: w.Shared}
+			if ex.Fused {
+				why.Whole, why.Focus = &w.Whole, &w.Focus
+			}
+			out.Explain.Top = append(out.Explain.Top, why)
 		}
 	}
 	out.Alternatives = make([]askAlternative, 0, len(res.Alternatives))

@@ -451,8 +451,8 @@ func TestServeHTTPModeSettings(t *testing.T) {
 }
 
 // TestAskExplain: --explain says why: the terms read, the pairs of terms
-// side by side the classifier knows, the focus of a long message, and the
-// parts of the best scores, the winner first.
+// side by side the classifier knows, the focus of a long message and its
+// two readings' scores, and the parts of the best scores, the winner first.
 func TestAskExplain(t *testing.T) {
 	code, out, errOut := runCLI(t, "ask", "--json", "--explain",
 		"We are a 30-person insurer with a weak data platform and our board keeps asking about AI every single month. Who should own the AI governance and security work?")
@@ -464,10 +464,12 @@ func TestAskExplain(t *testing.T) {
 		Explain struct {
 			Terms []string `json:"terms"`
 			Focus string   `json:"focus"`
+			Fused bool     `json:"fused"`
 			Top   []struct {
 				ID             string
 				Score, Lexical float64
 				Model          float64
+				Whole, Focus   *float64
 				Shared         []string `json:"shared_terms"`
 			} `json:"top"`
 		} `json:"explain"`
@@ -479,6 +481,11 @@ func TestAskExplain(t *testing.T) {
 	if len(ex.Terms) == 0 || !strings.HasPrefix(ex.Focus, "Who should own") || len(ex.Top) == 0 || ex.Top[0].ID != got.Match.ID ||
 		ex.Top[0].Lexical+ex.Top[0].Model < ex.Top[0].Score-0.01 || len(ex.Top[0].Shared) == 0 {
 		t.Errorf("explain = %+v for match %s", ex, got.Match.ID)
+	}
+	// The message was read whole and by its question: each entry's
+	// score is its better reading's.
+	if top := ex.Top[0]; !ex.Fused || top.Whole == nil || top.Focus == nil || top.Score != max(*top.Whole, *top.Focus) {
+		t.Errorf("fused %v, top %+v", ex.Fused, top)
 	}
 	// The intent: the shape of the wording, stop words and all.
 	code, out, errOut = runCLI(t, "ask", "--json", "--explain", "what does a CAIO do that a CTO doesn't?")

@@ -1,6 +1,8 @@
 package faq
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -99,6 +101,52 @@ func TestHasWords(t *testing.T) {
 			if got, want := hasWords(text, n), len(strings.Fields(text)) >= n; got != want {
 				t.Errorf("hasWords(%q, %d) = %v, want %v", text, n, got, want)
 			}
+		}
+	}
+}
+
+// TestFuseReadings: the entry both readings of a long message support
+// comes first, ahead of one strong in either reading alone, and each hit
+// keeps its better reading's score.
+func TestFuseReadings(t *testing.T) {
+	t.Parallel()
+	context, both, question := &Entry{ID: "context"}, &Entry{ID: "both"}, &Entry{ID: "question"}
+	whole := []Hit{{context, 0.6}, {both, 0.4}, {question, 0.1}}
+	asked := []Hit{{question, 0.5}, {both, 0.35}, {context, 0.05}}
+	var got []string
+	for _, h := range fuseReadings(whole, asked) {
+		got = append(got, fmt.Sprintf("%s %.2f", h.Entry.ID, h.Score))
+	}
+	if want := []string{"both 0.40", "question 0.50", "context 0.60"}; !slices.Equal(got, want) {
+		t.Errorf("fused %v, want %v", got, want)
+	}
+}
+
+// TestResultConfidence: the first hit answers, with the ranking's
+// confidence as its score, when that reaches Threshold; else it is only
+// an alternative.
+func TestResultConfidence(t *testing.T) {
+	t.Parallel()
+	ix := &Index{}
+	a, b := &Entry{ID: "a"}, &Entry{ID: "b"}
+	for _, tt := range []struct {
+		conf       float64
+		match      string
+		score      float64
+		alts, sure int
+	}{
+		{Threshold + 0.1, "a", Threshold + 0.1, 1, 1},
+		{Threshold, "a", Threshold, 1, 1},
+		{Threshold - 0.01, "", 0, 2, 0},
+	} {
+		res, sure := ix.result([]Hit{{a, 0.15}, {b, 0.12}}, tt.conf)
+		var match string
+		var score float64
+		if res.Match != nil {
+			match, score = res.Match.Entry.ID, res.Match.Score
+		}
+		if match != tt.match || score != tt.score || len(res.Alternatives) != tt.alts || (sure > 0) != (tt.sure > 0) {
+			t.Errorf("conf %.2f: match %q %.2f, %d alternatives, sure %.2f", tt.conf, match, score, len(res.Alternatives), sure)
 		}
 	}
 }

@@ -126,6 +126,14 @@ const (
 	// 94.7%, held out 97.5% → 97.7%; 0.5 did about as well, and adding
 	// the sentence before the question (the lead) no better.
 	focusWeight = 1.0
+	// readingsBest is the share of an entry's rank, for a long message
+	// read whole and by its asking sentences, that its better reading
+	// gives; the rest is the worse reading's (fuseReadings). Measured
+	// (2026-12-03, session 9, docs/faq.md): against the surer reading's
+	// order, 0.3 moved top-1 cross-validated 95.2% → 95.7%, on the
+	// development sets by one or two questions each, none down; 0.2 to
+	// 0.5 did within a few questions of it.
+	readingsBest = 0.3
 )
 
 // Index ranks entries of a knowledge base against free-text questions. It is
@@ -563,27 +571,59 @@ func (ix *Index) termID(t string) int32 {
 // Search ranks the entries against question and answers with the best one
 // when its score reaches Threshold.
 func (ix *Index) Search(question string) Result {
-	res, _ := ix.searchFocused(question)
+	res, _, _ := ix.searchFocused(question)
 	return res
 }
 
 // searchFocused searches question, and, for a long message that buries
-// its question in context, the sentences that ask, alone: the surer
-// result, an answer or a topic known to have none, wins. It returns the
-// text that won ("" for the whole question).
-func (ix *Index) searchFocused(question string) (Result, string) {
-	res, sure := ix.search(question)
-	won := ""
+// its question in context, the sentences that ask (focus) beside it. The
+// two readings are fused (fuseReadings): whether to answer is the surer
+// reading's call, and what to answer is the entry both support. The
+// sentence before the question (lead), searched alone, wins when it is
+// surer still. It returns the text read beside or instead of the whole
+// ("" for a short message searched whole), and whether the result fuses
+// it with the whole (else it is that text's alone).
+func (ix *Index) searchFocused(question string) (res Result, read string, fused bool) {
 	focus, lead := questionFocusLead(question)
-	for _, f := range []string{focus, lead} {
-		if f == "" {
-			continue
-		}
-		if fr, fs := ix.search(f); fs > sure {
-			res, sure, won = fr, fs, f
+	if focus == "" {
+		res, _ := ix.search(question)
+		return res, "", false
+	}
+	whole, asked := ix.rank(question), ix.rank(focus)
+	res, sure := ix.result(fuseReadings(whole, asked), max(whole[0].Score, asked[0].Score))
+	if lead != "" {
+		if lr, ls := ix.search(lead); ls > sure {
+			return lr, lead, false
 		}
 	}
-	return res, won
+	return res, focus, true
+}
+
+// fuseReadings ranks the entries by how well both readings of a message,
+// whole and its asking sentences (asked), support them: readingsBest of
+// the better reading's score and the rest of the worse one's. An entry
+// strong in one reading only is often the context's subject ("our
+// gyms' churn" → use cases) or a word of the question read without its
+// context ("what will the output look like" → the role); the entry both
+// readings rank high is what the message asks. Each hit keeps its better
+// score.
+func fuseReadings(whole, asked []Hit) []Hit {
+	other := scoresOf(asked)
+	type fused struct {
+		hit   Hit
+		order float64
+	}
+	fs := make([]fused, len(whole))
+	for i, h := range whole {
+		a, b := h.Score, other[h.Entry]
+		fs[i] = fused{Hit{Entry: h.Entry, Score: max(a, b)}, readingsBest*max(a, b) + (1-readingsBest)*min(a, b)}
+	}
+	slices.SortStableFunc(fs, func(x, y fused) int { return cmp.Compare(y.order, x.order) })
+	hits := make([]Hit, len(fs))
+	for i, f := range fs {
+		hits[i] = f.hit
+	}
+	return hits
 }
 
 // search ranks the entries against question. It returns the result and
@@ -591,19 +631,31 @@ func (ix *Index) searchFocused(question string) (Result, string) {
 // topic, else 0.
 func (ix *Index) search(question string) (Result, float64) {
 	ranked := ix.rank(question)
+	return ix.result(ranked, ranked[0].Score)
+}
+
+// result reads ranked hits as a result: when conf (how sure the ranking
+// is that the question is one it knows) reaches Threshold, the first hit
+// is the answer, with score conf, or the uncovered topic asked about; the
+// others above altFloor are alternatives. It returns the result and conf
+// when it answered or named a topic, else 0.
+func (ix *Index) result(ranked []Hit, conf float64) (Result, float64) {
 	res := Result{Alternatives: make([]Hit, 0, maxAlternatives)}
 	var sure float64
 	for i, h := range ranked {
-		if t := ix.topics[h.Entry]; t != nil {
+		if i == 0 && conf >= Threshold {
+			sure = conf
 			// An uncovered topic is never an answer nor an alternative;
 			// first and sure, it is what the question is about.
-			if i == 0 && h.Score >= Threshold {
-				res.Uncovered, sure = t, h.Score
+			if t := ix.topics[h.Entry]; t != nil {
+				res.Uncovered = t
+			} else {
+				ranked[0].Score = conf
+				res.Match = &ranked[0]
 			}
 			continue
 		}
-		if i == 0 && h.Score >= Threshold {
-			res.Match, sure = &ranked[0], h.Score
+		if ix.topics[h.Entry] != nil {
 			continue
 		}
 		if h.Score < altFloor || len(res.Alternatives) == maxAlternatives {
@@ -1217,9 +1269,11 @@ type Explanation struct {
 	// Coverage is the share of the question's weight the knowledge base
 	// knows, which caps the classifier's part.
 	Coverage float64
-	// Focus is the asking sentences of a long message, searched alone
-	// ("" when the whole message was searched).
+	// Focus is the asking sentences of a long message, read beside the
+	// whole (Fused), or the sentence before them, read alone; "" when
+	// the whole message was searched alone.
 	Focus string
+	Fused bool
 	// Top are the best entries, best first.
 	Top   []Why
 	parts map[*Entry][2]float64
@@ -1228,29 +1282,47 @@ type Explanation struct {
 // Why is one entry's score and its parts: the lexical part (the share of
 // the question its wording explains) and the classifier's, before the
 // role and anchor adjustments; Shared are the question's terms the entry
-// uses.
+// uses. For a fused message, Whole and Focus are the entry's score in
+// each reading, and Score the better of them.
 type Why struct {
 	ID                    string
 	Score, Lexical, Model float64
+	Whole, Focus          float64
 	Shared                []string
 }
 
 // Explain answers as Search does and says why: the terms, the focus, and
-// the parts of the best entries' scores.
+// the parts of the best entries' scores. For a message read whole and by
+// its focus, the terms are the focus's, and each entry's parts are those
+// of its better reading.
 func (ix *Index) Explain(question string) (Result, Explanation) {
-	res, focus := ix.searchFocused(question)
-	ex := Explanation{Focus: focus}
-	text := question
-	if focus != "" {
-		text = focus
+	res, read, fused := ix.searchFocused(question)
+	ex := Explanation{Focus: read, Fused: fused}
+	var ranked []Hit
+	var whole, asked map[*Entry]float64
+	switch {
+	case fused:
+		var wex Explanation
+		wr, ar := ix.rankWhy(question, &wex), ix.rankWhy(read, &ex)
+		whole, asked = scoresOf(wr), scoresOf(ar)
+		for e, w := range whole {
+			if w > asked[e] {
+				ex.parts[e] = wex.parts[e]
+			}
+		}
+		ranked = fuseReadings(wr, ar)
+	case read != "":
+		ranked = ix.rankWhy(read, &ex)
+	default:
+		ranked = ix.rankWhy(question, &ex)
 	}
-	ranked := ix.rankWhy(text, &ex)
 	for i, h := range ranked {
 		if i == 1+maxAlternatives || h.Score == 0 {
 			break
 		}
 		p := ex.parts[h.Entry]
-		w := Why{ID: h.Entry.ID, Score: h.Score, Lexical: math.Round(p[0]*1000) / 1000, Model: math.Round(p[1]*1000) / 1000}
+		w := Why{ID: h.Entry.ID, Score: h.Score, Lexical: math.Round(p[0]*1000) / 1000, Model: math.Round(p[1]*1000) / 1000,
+			Whole: whole[h.Entry], Focus: asked[h.Entry]}
 		for _, t := range ex.Terms {
 			if id, ok := ix.terms[t]; ok && ix.entryTerm[id] && slices.ContainsFunc(ix.postings[id], func(p posting) bool { return ix.docs[p.entry] == h.Entry }) && !slices.Contains(w.Shared, t) {
 				w.Shared = append(w.Shared, t)
@@ -1260,6 +1332,15 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 	}
 	ex.parts = nil
 	return res, ex
+}
+
+// scoresOf maps each hit's entry to its score.
+func scoresOf(hits []Hit) map[*Entry]float64 {
+	m := make(map[*Entry]float64, len(hits))
+	for _, h := range hits {
+		m[h.Entry] = h.Score
+	}
+	return m
 }
 
 // readExample reads text as a training example: the ids of its terms

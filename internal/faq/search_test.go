@@ -206,6 +206,23 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchLong searches long messages that bury their question
+// in context: each is read whole, by its asking sentences and by those
+// with the sentence before them.
+func BenchmarkSearchLong(b *testing.B) {
+	ix := NewIndex(defaultKB(b))
+	questions := []string{
+		"Background: we run a logistics marketplace with about sixty staff, the platform was built by an agency and " +
+			"we have two junior developers who keep the lights on while the founders handle sales. How much would a part-time CTO cost us per month?",
+		"We run a chain of gyms and we have a fractional CAIO starting next month to look at member churn. My CEO asked me what " +
+			"the output will look like, and honestly I don't know. What does a fractional chief AI officer typically produce?",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		ix.Search(questions[i%len(questions)])
+	}
+}
+
 func BenchmarkNewIndex(b *testing.B) {
 	kb := defaultKB(b)
 	b.ReportAllocs()
