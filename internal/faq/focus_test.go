@@ -2,6 +2,7 @@ package faq
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -148,5 +149,36 @@ func TestResultConfidence(t *testing.T) {
 		if match != tt.match || score != tt.score || len(res.Alternatives) != tt.alts || (sure > 0) != (tt.sure > 0) {
 			t.Errorf("conf %.2f: match %q %.2f, %d alternatives, sure %.2f", tt.conf, match, score, len(res.Alternatives), sure)
 		}
+	}
+}
+
+// TestFocusInheritsRoles: asking sentences that name no role are about
+// the role their message names: the other role's entries score less.
+func TestFocusInheritsRoles(t *testing.T) {
+	t.Parallel()
+	ix := NewIndex(defaultKB(t))
+	const asks = "What outputs should we have in hand by now?"
+	score := func(hits []Hit, id string) float64 {
+		i := slices.IndexFunc(hits, func(h Hit) bool { return h.Entry.ID == id })
+		return hits[i].Score
+	}
+	alone, _ := ix.rankWhy(asks, 0, nil)
+	for _, tt := range []struct {
+		roles       roleSet
+		same, other string
+	}{
+		{roleCAIO, "caio-deliverables", "cto-deliverables"},
+		{roleCTO, "cto-deliverables", "caio-deliverables"},
+	} {
+		hits, own := ix.rankWhy(asks, tt.roles, nil)
+		if own != 0 || score(hits, tt.same) != score(alone, tt.same) ||
+			math.Abs(score(hits, tt.other)-roleMismatch*score(alone, tt.other)) > 0.002 {
+			t.Errorf("roles %b: own %b; %s %.3f (alone %.3f), %s %.3f (alone %.3f)", tt.roles, own,
+				tt.same, score(hits, tt.same), score(alone, tt.same), tt.other, score(hits, tt.other), score(alone, tt.other))
+		}
+	}
+	msg := "We brought in a fractional chief AI officer in March to lead our first machine learning pilots, and the board meets next week. " + asks
+	if res := ix.Search(msg); res.Match == nil || res.Match.Entry.ID != "caio-deliverables" {
+		t.Errorf("%.50q…: match %v, want caio-deliverables", msg, res.Match)
 	}
 }

@@ -589,10 +589,12 @@ func (ix *Index) searchFocused(question string) (res Result, read string, fused 
 		res, _ := ix.search(question)
 		return res, "", false
 	}
-	whole, asked := ix.rank(question), ix.rank(focus)
+	whole, roles := ix.rankWhy(question, 0, nil)
+	asked, _ := ix.rankWhy(focus, roles, nil)
 	res, sure := ix.result(fuseReadings(whole, asked), max(whole[0].Score, asked[0].Score))
 	if lead != "" {
-		if lr, ls := ix.search(lead); ls > sure {
+		led, _ := ix.rankWhy(lead, roles, nil)
+		if lr, ls := ix.result(led, led[0].Score); ls > sure {
 			return lr, lead, false
 		}
 	}
@@ -682,12 +684,19 @@ func (ix *Index) result(ranked []Hit, conf float64) (Result, float64) {
 // Both are scaled down for an entry about the other role, and for a
 // question that names nothing the knowledge base is about.
 func (ix *Index) rank(question string) []Hit {
-	return ix.rankWhy(question, nil)
+	hits, _ := ix.rankWhy(question, 0, nil)
+	return hits
 }
 
-// rankWhy is rank; with why set, it also records the parts of each
-// score, for Explain.
-func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
+// rankWhy is rank for a question that is part of a message naming the
+// roles of (0 for a whole message); with why set, it also records the
+// parts of each score, for Explain. It returns the roles the question
+// names itself. A part that names no role is about the message's: "what
+// does success look like at 3, 6 and 12 months?", after a paragraph about
+// the company's fractional AI officer, is about that officer. (Whether
+// the part is in the domain at all, its anchor, is its own: a message
+// about "our CTO" on holiday asking "who covers his approvals?" is not.)
+func (ix *Index) rankWhy(question string, of roleSet, why *Explanation) ([]Hit, roleSet) {
 	var buf [64]string
 	var vbuf [MaxVectorDims]float32
 	qterms, nw, qvec := ix.read(question, MaxQueryRunes, buf[:0], vbuf[:0])
@@ -738,7 +747,7 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 		}
 	}
 	if len(known) == 0 {
-		return hits // nothing known: every score is 0
+		return hits, 0 // nothing known: every score is 0
 	}
 	known = ix.pairFeatures(known, qterms[:nw], why)
 	ix.model.predict(known, qvec, prob)
@@ -758,6 +767,10 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 	}
 	if anchored && only && !slices.Contains(qterms, "define") && !slices.ContainsFunc(qterms, isArrangement) {
 		anchored = false
+	}
+	own := qroles
+	if qroles == 0 {
+		qroles = of
 	}
 	share := ix.tuning.modelShare
 	if why != nil {
@@ -785,7 +798,7 @@ func (ix *Index) rankWhy(question string, why *Explanation) []Hit {
 		hits[i].Score = clamp01(s)
 	}
 	slices.SortStableFunc(hits, func(x, y Hit) int { return cmp.Compare(y.Score, x.Score) })
-	return hits
+	return hits, own
 }
 
 // isArrangement reports whether term t is a word for a working
@@ -1303,7 +1316,8 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 	switch {
 	case fused:
 		var wex Explanation
-		wr, ar := ix.rankWhy(question, &wex), ix.rankWhy(read, &ex)
+		wr, roles := ix.rankWhy(question, 0, &wex)
+		ar, _ := ix.rankWhy(read, roles, &ex)
 		whole, asked = scoresOf(wr), scoresOf(ar)
 		for e, w := range whole {
 			if w > asked[e] {
@@ -1312,9 +1326,10 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 		}
 		ranked = fuseReadings(wr, ar)
 	case read != "":
-		ranked = ix.rankWhy(read, &ex)
+		_, roles := ix.rankWhy(question, 0, nil)
+		ranked, _ = ix.rankWhy(read, roles, &ex)
 	default:
-		ranked = ix.rankWhy(question, &ex)
+		ranked, _ = ix.rankWhy(question, 0, &ex)
 	}
 	for i, h := range ranked {
 		if i == 1+maxAlternatives || h.Score == 0 {
