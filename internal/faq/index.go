@@ -1049,7 +1049,7 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 			continue
 		}
 		if p, n := longestPhrase(a.phrases, stems[i:], ws[i:], a.stop); n > 0 {
-			if i > 0 && org[i-1] && (p.term == "caio" || p.term == "cto") {
+			if afterName(org, ws, i) && (p.term == "caio" || p.term == "cto") {
 				dst, toks = append(dst, p.term+"'s"), append(toks, p.term+"'s") // a person's: a term no entry has
 				i += n - 1
 				continue
@@ -1064,7 +1064,7 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 			continue
 		}
 		if s, ok := a.synonyms[w]; ok {
-			if i > 0 && org[i-1] && (s == "caio" || s == "cto") {
+			if afterName(org, ws, i) && (s == "caio" || s == "cto") {
 				dst, toks = append(dst, s+"'s"), append(toks, s+"'s")
 				continue
 			}
@@ -1090,6 +1090,27 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 		addVector(i)
 	}
 	return dst, toks
+}
+
+// afterName reports whether the word at i follows an organisation's
+// name, possessive, and at most two words that place a person in time
+// ("Tesla's first CTO", "Google's new chief AI officer").
+func afterName(org []bool, ws []string, i int) bool {
+	j := i - 1
+	for j >= 0 && j >= i-2 && isTenure(ws[j]) {
+		j--
+	}
+	return j >= 0 && org[j]
+}
+
+// isTenure reports whether w places the holder of a role in time.
+func isTenure(w string) bool {
+	switch w {
+	case "first", "new", "former", "current", "previous", "next", "latest", "last", "old",
+		"incoming", "outgoing", "founding", "acting", "ex":
+		return true
+	}
+	return false
 }
 
 // isName reports whether w may name an organisation: a word the content

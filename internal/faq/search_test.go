@@ -164,7 +164,10 @@ func TestOrganisationsRole(t *testing.T) {
 		{"OpenAI's CTO", "ailab cto's"},
 		{"Tesla’s chief technology officer", "tesla cto's"},
 		{"the Pentagon's head of AI", "pentagon caio's"},
-		{"Zorblat's new CAIO", "zorblat new caio"}, // the rule reads the very next words only
+		{"Zorblat's new CAIO", "zorblat new caio's"},
+		{"Tesla's first chief technology officer", "tesla order cto's"}, // a person placed in time
+		{"Tesla's big new CTO", "tesla big new cto"},                    // only such words between
+		{"a startup's first CTO", "company order cto"},
 		{"a startup's CTO", "company cto"},
 		{"an insurer's CTO", "insurer cto"}, // a kind of company, whatever its word
 		{"every hospital's CAIO", "every hospital caio"},
