@@ -1006,6 +1006,8 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 	var obuf [64]bool
 	org := obuf[:0]
 	for i, w := range ws {
+		w = unabbreviate(w)
+		ws[i] = w
 		base, ok := strings.CutSuffix(w, "'s")
 		if ok && !(i > 0 && isPersonalPossessive(ws[i-1]) && (a.synonyms[base] == "caio" || a.synonyms[base] == "cto")) {
 			ws[i] = base // what words would have read
@@ -1090,6 +1092,36 @@ func (a *analyzer) scan(text string, limit int, dst, toks []string, acc []int32)
 		addVector(i)
 	}
 	return dst, toks
+}
+
+// unabbreviate returns the word a chat shorthand stands for ("who r u",
+// "how much wud it cost"), else w. Read as typed, each would be a word
+// no entry has, weighing most; "you" and "are" are stop words, and cues
+// read them ("who are you").
+func unabbreviate(w string) string {
+	switch w {
+	case "u", "ya", "yu":
+		return "you"
+	case "ur", "yr":
+		return "your"
+	case "r":
+		return "are"
+	case "wud", "wld":
+		return "would"
+	case "cud", "cld":
+		return "could"
+	case "shud", "shld":
+		return "should"
+	case "pls", "plz":
+		return "please"
+	case "abt":
+		return "about"
+	case "b4":
+		return "before"
+	case "thx", "ty":
+		return "thanks"
+	}
+	return w
 }
 
 // afterName reports whether the word at i follows an organisation's

@@ -398,3 +398,19 @@ func TestPhrasalVerbs(t *testing.T) {
 		}
 	}
 }
+
+// TestChatShorthand: "u", "r", "wud" are read as the words they stand
+// for, not as words no entry has.
+func TestChatShorthand(t *testing.T) {
+	t.Parallel()
+	a := NewIndex(defaultKB(t)).an
+	for in, want := range map[string]string{
+		"how much wud a part time cto cost":   "cost fractional cto cost",
+		"who r u and what can u help with":    "thisbot",
+		"can u tell me what ur caio does pls": "caio",
+	} {
+		if got := strings.Join(a.plainTerms(in, MaxQueryRunes, nil), " "); got != want {
+			t.Errorf("terms of %q = %q, want %q", in, got, want)
+		}
+	}
+}
