@@ -51,8 +51,10 @@ type askExplain struct {
 	Anchored bool     `json:"anchored"`
 	Coverage float64  `json:"coverage"`
 	Focus    string   `json:"focus,omitempty"`
-	// Fused says the whole message and its focus were read and their
-	// scores fused; else the focus, if any, was read alone.
+	// Lead is the focus with the sentence before it.
+	Lead string `json:"lead,omitempty"`
+	// Fused says the message was read whole and by its focus (and
+	// lead), and the readings' scores fused.
 	Fused bool     `json:"fused,omitempty"`
 	Top   []askWhy `json:"top"`
 }
@@ -62,10 +64,11 @@ type askWhy struct {
 	Score   float64 `json:"score"`
 	Lexical float64 `json:"lexical"`
 	Model   float64 `json:"model"`
-	// Whole and Focus are the entry's scores in the two readings of a
+	// Whole, Focus and Lead are the entry's scores in the readings of a
 	// long message (Fused).
 	Whole  *float64 `json:"whole,omitempty"`
 	Focus  *float64 `json:"focus,omitempty"`
+	Lead   *float64 `json:"lead,omitempty"`
 	Shared []string `json:"shared_terms"`
 }
 
@@ -105,11 +108,15 @@ func runAsk(args []string, ix searcher, stdout io.Writer) error {
 		res, ex = ix.Explain(question)
 		out.Explain = &askExplain{Terms: append([]string{}, ex.Terms...), Unknown: append([]string{}, ex.Unknown...),
 			Pairs: append([]string{}, ex.Pairs...), Intents: append([]string{}, ex.Intents...),
-			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Fused: ex.Fused, Top: make([]askWhy, 0, len(ex.Top))}
+			Anchored: ex.Anchored, Coverage: ex.Coverage, Focus: ex.Focus, Lead: ex.Lead, Fused: ex.Focus != "",
+			Top: make([]askWhy, 0, len(ex.Top))}
 		for _, w := range ex.Top {
 			why := askWhy{ID: w.ID, Score: w.Score, Lexical: w.Lexical, Model: w.Model, Shared: w.Shared}
-			if ex.Fused {
+			if ex.Focus != "" {
 				why.Whole, why.Focus = &w.Whole, &w.Focus
+			}
+			if ex.Lead != "" {
+				why.Lead = &w.Lead
 			}
 			out.Explain.Top = append(out.Explain.Top, why)
 		}

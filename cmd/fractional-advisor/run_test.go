@@ -452,7 +452,7 @@ func TestServeHTTPModeSettings(t *testing.T) {
 
 // TestAskExplain: --explain says why: the terms read, the pairs of terms
 // side by side the classifier knows, the focus of a long message and its
-// two readings' scores, and the parts of the best scores, the winner first.
+// readings' scores, and the parts of the best scores, the winner first.
 func TestAskExplain(t *testing.T) {
 	code, out, errOut := runCLI(t, "ask", "--json", "--explain",
 		"We are a 30-person insurer with a weak data platform and our board keeps asking about AI every single month. Who should own the AI governance and security work?")
@@ -470,6 +470,7 @@ func TestAskExplain(t *testing.T) {
 				Score, Lexical float64
 				Model          float64
 				Whole, Focus   *float64
+				Lead           *float64
 				Shared         []string `json:"shared_terms"`
 			} `json:"top"`
 		} `json:"explain"`
@@ -482,9 +483,11 @@ func TestAskExplain(t *testing.T) {
 		ex.Top[0].Lexical+ex.Top[0].Model < ex.Top[0].Score-0.01 || len(ex.Top[0].Shared) == 0 {
 		t.Errorf("explain = %+v for match %s", ex, got.Match.ID)
 	}
-	// The message was read whole and by its question: each entry's
-	// score is its better reading's.
-	if top := ex.Top[0]; !ex.Fused || top.Whole == nil || top.Focus == nil || top.Score != max(*top.Whole, *top.Focus) {
+	// The message was read whole, by its question, and by the question
+	// with the sentence before it: each entry's score is its best
+	// reading's.
+	if top := ex.Top[0]; !ex.Fused || top.Whole == nil || top.Focus == nil || top.Lead == nil ||
+		top.Score != max(*top.Whole, *top.Focus, *top.Lead) {
 		t.Errorf("fused %v, top %+v", ex.Fused, top)
 	}
 	// The intent: the shape of the wording, stop words and all.

@@ -106,20 +106,31 @@ func TestHasWords(t *testing.T) {
 	}
 }
 
-// TestFuseReadings: the entry both readings of a long message support
-// comes first, ahead of one strong in either reading alone, and each hit
-// keeps its better reading's score.
+// TestFuseReadings: the entry all readings of a long message support
+// comes first, ahead of one strong in any reading alone, and each hit
+// keeps its best reading's score.
 func TestFuseReadings(t *testing.T) {
 	t.Parallel()
 	context, both, question := &Entry{ID: "context"}, &Entry{ID: "both"}, &Entry{ID: "question"}
 	whole := []Hit{{context, 0.6}, {both, 0.4}, {question, 0.1}}
 	asked := []Hit{{question, 0.5}, {both, 0.35}, {context, 0.05}}
-	var got []string
-	for _, h := range fuseReadings(whole, asked) {
-		got = append(got, fmt.Sprintf("%s %.2f", h.Entry.ID, h.Score))
-	}
-	if want := []string{"both 0.40", "question 0.50", "context 0.60"}; !slices.Equal(got, want) {
-		t.Errorf("fused %v, want %v", got, want)
+	lead := []Hit{{question, 0.45}, {context, 0.4}, {both, 0.1}}
+	for _, tt := range []struct {
+		readings [][]Hit
+		want     []string
+	}{
+		{[][]Hit{whole}, []string{"context 0.60", "both 0.40", "question 0.10"}},
+		{[][]Hit{whole, asked}, []string{"both 0.40", "question 0.50", "context 0.60"}},
+		// The lead doubts "both": the worst reading counts most.
+		{[][]Hit{whole, asked, lead}, []string{"question 0.50", "context 0.60", "both 0.40"}},
+	} {
+		var got []string
+		for _, h := range fuseReadings(tt.readings) {
+			got = append(got, fmt.Sprintf("%s %.2f", h.Entry.ID, h.Score))
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%d readings: fused %v, want %v", len(tt.readings), got, tt.want)
+		}
 	}
 }
 

@@ -127,8 +127,8 @@ const (
 	// the sentence before the question (the lead) no better.
 	focusWeight = 1.0
 	// readingsBest is the share of an entry's rank, for a long message
-	// read whole and by its asking sentences, that its better reading
-	// gives; the rest is the worse reading's (fuseReadings). Measured
+	// read whole and by its parts, that its best reading gives; the rest
+	// is the worst reading's (fuseReadings). Measured
 	// (2026-12-03, session 9, docs/faq.md): against the surer reading's
 	// order, 0.3 moved top-1 cross-validated 95.2% → 95.7%, on the
 	// development sets by one or two questions each, none down; 0.2 to
@@ -576,49 +576,61 @@ func (ix *Index) Search(question string) Result {
 }
 
 // searchFocused searches question, and, for a long message that buries
-// its question in context, the sentences that ask (focus) beside it. The
-// two readings are fused (fuseReadings): whether to answer is the surer
-// reading's call, and what to answer is the entry both support. The
-// sentence before the question (lead), searched alone, wins when it is
-// surer still. It returns the text read beside or instead of the whole
-// ("" for a short message searched whole), and whether the result fuses
-// it with the whole (else it is that text's alone).
-func (ix *Index) searchFocused(question string) (res Result, read string, fused bool) {
-	focus, lead := questionFocusLead(question)
+// its question in context, the sentences that ask (focus) and those with
+// the sentence before them (lead, which often names what "that" or "they"
+// refers to) beside it. The readings are fused (fuseReadings): whether to
+// answer is the surest reading's call, and what to answer is the entry
+// all support. It returns the focus and the lead it read ("" for none).
+func (ix *Index) searchFocused(question string) (res Result, focus, lead string) {
+	focus, lead = questionFocusLead(question)
 	if focus == "" {
 		res, _ := ix.search(question)
-		return res, "", false
+		return res, "", ""
 	}
 	whole, roles := ix.rankWhy(question, 0, nil)
-	asked, _ := ix.rankWhy(focus, roles, nil)
-	res, sure := ix.result(fuseReadings(whole, asked), max(whole[0].Score, asked[0].Score))
-	if lead != "" {
-		led, _ := ix.rankWhy(lead, roles, nil)
-		if lr, ls := ix.result(led, led[0].Score); ls > sure {
-			return lr, lead, false
+	readings := append(make([][]Hit, 0, 3), whole)
+	for _, part := range []string{focus, lead} {
+		if part != "" {
+			hits, _ := ix.rankWhy(part, roles, nil)
+			readings = append(readings, hits)
 		}
 	}
-	return res, focus, true
+	res, _ = ix.result(fuseReadings(readings), surest(readings))
+	return res, focus, lead
 }
 
-// fuseReadings ranks the entries by how well both readings of a message,
-// whole and its asking sentences (asked), support them: readingsBest of
-// the better reading's score and the rest of the worse one's. An entry
-// strong in one reading only is often the context's subject ("our
-// gyms' churn" → use cases) or a word of the question read without its
-// context ("what will the output look like" → the role); the entry both
-// readings rank high is what the message asks. Each hit keeps its better
-// score.
-func fuseReadings(whole, asked []Hit) []Hit {
-	other := scoresOf(asked)
+// surest returns the best score of any reading.
+func surest(readings [][]Hit) float64 {
+	var s float64
+	for _, r := range readings {
+		s = max(s, r[0].Score)
+	}
+	return s
+}
+
+// fuseReadings ranks the entries by how well all readings of a message
+// (whole, then its parts) support them: readingsBest of the best
+// reading's score and the rest of the worst one's. An entry strong in
+// one reading only is often the context's subject ("our gyms' churn" →
+// use cases) or a word of the question read without its context ("what
+// will the output look like" → the role); the entry every reading ranks
+// high is what the message asks. Each hit keeps its best score.
+func fuseReadings(readings [][]Hit) []Hit {
+	parts := make([]map[*Entry]float64, len(readings)-1)
+	for i, r := range readings[1:] {
+		parts[i] = scoresOf(r)
+	}
 	type fused struct {
 		hit   Hit
 		order float64
 	}
-	fs := make([]fused, len(whole))
-	for i, h := range whole {
-		a, b := h.Score, other[h.Entry]
-		fs[i] = fused{Hit{Entry: h.Entry, Score: max(a, b)}, readingsBest*max(a, b) + (1-readingsBest)*min(a, b)}
+	fs := make([]fused, len(readings[0]))
+	for i, h := range readings[0] {
+		hi, lo := h.Score, h.Score
+		for _, p := range parts {
+			hi, lo = max(hi, p[h.Entry]), min(lo, p[h.Entry])
+		}
+		fs[i] = fused{Hit{Entry: h.Entry, Score: hi}, readingsBest*hi + (1-readingsBest)*lo}
 	}
 	slices.SortStableFunc(fs, func(x, y fused) int { return cmp.Compare(y.order, x.order) })
 	hits := make([]Hit, len(fs))
@@ -1335,11 +1347,10 @@ type Explanation struct {
 	// Coverage is the share of the question's weight the knowledge base
 	// knows, which caps the classifier's part.
 	Coverage float64
-	// Focus is the asking sentences of a long message, read beside the
-	// whole (Fused), or the sentence before them, read alone; "" when
-	// the whole message was searched alone.
-	Focus string
-	Fused bool
+	// Focus is the asking sentences of a long message and Lead the same
+	// with the sentence before them, each read beside the whole; "" when
+	// the whole message was searched alone (or has no sentence before).
+	Focus, Lead string
 	// Top are the best entries, best first.
 	Top   []Why
 	parts map[*Entry][2]float64
@@ -1348,41 +1359,46 @@ type Explanation struct {
 // Why is one entry's score and its parts: the lexical part (the share of
 // the question its wording explains) and the classifier's, before the
 // role and anchor adjustments; Shared are the question's terms the entry
-// uses. For a fused message, Whole and Focus are the entry's score in
-// each reading, and Score the better of them.
+// uses. For a message read in parts, Whole, Focus and Lead are the
+// entry's score in each reading, and Score the best of them.
 type Why struct {
 	ID                    string
 	Score, Lexical, Model float64
-	Whole, Focus          float64
+	Whole, Focus, Lead    float64
 	Shared                []string
 }
 
 // Explain answers as Search does and says why: the terms, the focus, and
 // the parts of the best entries' scores. For a message read whole and by
-// its focus, the terms are the focus's, and each entry's parts are those
-// of its better reading.
+// its parts, the terms are the focus's, and each entry's parts are those
+// of its best reading.
 func (ix *Index) Explain(question string) (Result, Explanation) {
-	res, read, fused := ix.searchFocused(question)
-	ex := Explanation{Focus: read, Fused: fused}
+	res, focus, lead := ix.searchFocused(question)
+	ex := Explanation{Focus: focus, Lead: lead}
 	var ranked []Hit
-	var whole, asked map[*Entry]float64
-	switch {
-	case fused:
-		var wex Explanation
-		wr, roles := ix.rankWhy(question, 0, &wex)
-		ar, _ := ix.rankWhy(read, roles, &ex)
-		whole, asked = scoresOf(wr), scoresOf(ar)
-		for e, w := range whole {
-			if w > asked[e] {
-				ex.parts[e] = wex.parts[e]
-			}
-		}
-		ranked = fuseReadings(wr, ar)
-	case read != "":
-		_, roles := ix.rankWhy(question, 0, nil)
-		ranked, _ = ix.rankWhy(read, roles, &ex)
-	default:
+	var scores [3]map[*Entry]float64 // whole, focus, lead
+	if focus == "" {
 		ranked, _ = ix.rankWhy(question, 0, &ex)
+	} else {
+		var wex, lex Explanation
+		whole, roles := ix.rankWhy(question, 0, &wex)
+		asked, _ := ix.rankWhy(focus, roles, &ex)
+		readings := [][]Hit{whole, asked}
+		scores[0], scores[1] = scoresOf(whole), scoresOf(asked)
+		if lead != "" {
+			led, _ := ix.rankWhy(lead, roles, &lex)
+			readings = append(readings, led)
+			scores[2] = scoresOf(led)
+		}
+		for e, p := range ex.parts {
+			if w := scores[0][e]; w > scores[1][e] && w >= scores[2][e] {
+				p = wex.parts[e]
+			} else if l := scores[2][e]; l > scores[1][e] {
+				p = lex.parts[e]
+			}
+			ex.parts[e] = p
+		}
+		ranked = fuseReadings(readings)
 	}
 	for i, h := range ranked {
 		if i == 1+maxAlternatives || h.Score == 0 {
@@ -1390,7 +1406,7 @@ func (ix *Index) Explain(question string) (Result, Explanation) {
 		}
 		p := ex.parts[h.Entry]
 		w := Why{ID: h.Entry.ID, Score: h.Score, Lexical: math.Round(p[0]*1000) / 1000, Model: math.Round(p[1]*1000) / 1000,
-			Whole: whole[h.Entry], Focus: asked[h.Entry]}
+			Whole: scores[0][h.Entry], Focus: scores[1][h.Entry], Lead: scores[2][h.Entry]}
 		for _, t := range ex.Terms {
 			if id, ok := ix.terms[t]; ok && ix.entryTerm[id] && slices.ContainsFunc(ix.postings[id], func(p posting) bool { return ix.docs[p.entry] == h.Entry }) && !slices.Contains(w.Shared, t) {
 				w.Shared = append(w.Shared, t)
