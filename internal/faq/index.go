@@ -769,7 +769,8 @@ func (ix *Index) rankWhy(question string, of roleSet, why *Explanation) ([]Hit, 
 	// about: "fractional distillation", "interim results", "the interim
 	// manager of the sales team". They anchor a question beside a word for
 	// the role, a leader, AI or this bot, when it asks what they mean, or
-	// beside a word for the arrangement ("a fractional engagement").
+	// beside a word for the arrangement ("a fractional engagement", "both
+	// fractional roles").
 	anchored, only := false, true
 	for _, t := range qterms {
 		if ix.an.anchors[t] {
@@ -777,7 +778,7 @@ func (ix *Index) rankWhy(question string, of roleSet, why *Explanation) ([]Hit, 
 			only = only && (t == "fractional" || t == "fulltime")
 		}
 	}
-	if anchored && only && !slices.Contains(qterms, "define") && !slices.ContainsFunc(qterms, isArrangement) {
+	if anchored && only && !slices.Contains(qterms, "define") && !slices.ContainsFunc(qterms, isArrangement) && !fractionalRole(qterms[:nw]) {
 		anchored = false
 	}
 	own := qroles
@@ -820,6 +821,18 @@ func isArrangement(t string) bool {
 	switch t {
 	case "engag", "arrang", "gig":
 		return true
+	}
+	return false
+}
+
+// fractionalRole reports whether words (a text's words' terms, in order)
+// say "fractional role(s)": the arrangement, not "what role does the
+// fractional part play".
+func fractionalRole(words []string) bool {
+	for i := 1; i < len(words); i++ {
+		if words[i-1] == "fractional" && (words[i] == "role" || words[i] == "roles") {
+			return true
+		}
 	}
 	return false
 }
